@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoApiConfig(AppConfig):
+    name = "demo_api"
+    verbose_name = "rest_framework_jwt demo"

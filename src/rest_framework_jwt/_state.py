@@ -1,0 +1,100 @@
+"""Derived state: everything computed from the settings, built once and dropped on a change.
+
+The key ring (parsed keys), the decode options and the user model live here. They are rebuilt
+lazily after ``api_settings`` reloads (``setting_changed``, ``override_settings``, or an
+assignment ``api_settings.X = value``), so the request path never parses a key or a setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.signals import setting_changed
+
+from . import backend, claims, keys
+from .settings import api_settings
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings the decode path needs, in the form it needs them."""
+
+    ring: backend.KeyRing
+    allowed: frozenset[str]
+    verify: bool
+    verify_exp: bool
+    leeway: float
+    audience: Any
+    issuer: Any
+    max_size: int
+    insist_on_kid: bool
+    required: tuple[str, ...]
+    user_secret: bool
+
+
+_config: Config | None = None
+_user_model: Any = None
+
+
+def build_config() -> Config:
+    """Read the settings and parse the keys (no caching; see :func:`config`)."""
+    algorithms = keys.algorithm_list(api_settings.JWT_ALGORITHM)
+    ring = backend.build_keyring(
+        algorithms,
+        api_settings.JWT_SECRET_KEY,
+        api_settings.JWT_PRIVATE_KEY,
+        api_settings.JWT_PUBLIC_KEY,
+    )
+    verify_exp = bool(api_settings.JWT_VERIFY_EXPIRATION)
+    required: list[str] = ["exp"] if verify_exp else []
+    if api_settings.JWT_TOKEN_ID == "require":
+        required.append("jti")
+    return Config(
+        ring=ring,
+        allowed=frozenset(name for name in algorithms if name in backend.ALGORITHMS),
+        verify=bool(api_settings.JWT_VERIFY),
+        verify_exp=verify_exp,
+        leeway=claims.seconds(api_settings.JWT_LEEWAY),
+        audience=api_settings.JWT_AUDIENCE,
+        issuer=api_settings.JWT_ISSUER,
+        max_size=int(api_settings.JWT_MAX_TOKEN_SIZE or 0),
+        insist_on_kid=bool(api_settings.JWT_INSIST_ON_KID),
+        required=tuple(required),
+        user_secret=api_settings.JWT_GET_USER_SECRET_KEY is not None,
+    )
+
+
+def config() -> Config:
+    """The current :class:`Config`, built on first use after a settings change."""
+    global _config
+    if _config is None:
+        _config = build_config()
+    return _config
+
+
+def user_model() -> Any:
+    """The user model, looked up once per ``AUTH_USER_MODEL``."""
+    global _user_model
+    if _user_model is None:
+        _user_model = get_user_model()
+    return _user_model
+
+
+def reset() -> None:
+    """Drop everything derived from the settings."""
+    global _config, _user_model
+    _config = None
+    _user_model = None
+
+
+api_settings.on_reload(reset)
+
+
+def _setting_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting == "AUTH_USER_MODEL":
+        reset()
+
+
+setting_changed.connect(_setting_changed, dispatch_uid="rest_framework_jwt._state.reset")

@@ -1,0 +1,140 @@
+"""The DRF authentication classes: ``Authorization: JWT <token>`` (or the configured prefix).
+
+``authenticate()`` answers ``None`` quickly for requests that are not ours, so other
+authentication classes get their turn; ``__init__`` does no work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
+
+from . import tokens
+from .exceptions import JWTAuthenticationFailed, UserLookupError
+from .settings import api_settings
+
+HEADER_ENCODING = "iso-8859-1"
+
+
+def jwt_decode_handler(token: str | bytes) -> dict[str, Any]:
+    """The configured ``JWT_DECODE_HANDLER`` (module-level name kept from 1.x)."""
+    return api_settings.JWT_DECODE_HANDLER(token)  # type: ignore[no-any-return]
+
+
+def jwt_get_username_from_payload(payload: dict[str, Any]) -> Any:
+    """The configured ``JWT_PAYLOAD_GET_USERNAME_HANDLER`` (module-level name kept from 1.x)."""
+    return api_settings.JWT_PAYLOAD_GET_USERNAME_HANDLER(payload)
+
+
+class BaseJSONWebTokenAuthentication(BaseAuthentication):
+    """Token authentication; subclasses say where the token comes from (``get_jwt_value``)."""
+
+    www_authenticate_realm = "api"
+
+    def get_jwt_value(self, request: Request) -> str | None:
+        """Return the raw token of ``request``, or None when the request carries none."""
+        raise NotImplementedError(".get_jwt_value() must be overridden.")
+
+    def authenticate(self, request: Request) -> tuple[Any, str] | None:
+        """Return ``(user, token)`` for a valid token, None for no token; raise a 401 otherwise."""
+        jwt_value = self.get_jwt_value(request)
+        if jwt_value is None:
+            return None
+        try:
+            payload = jwt_decode_handler(jwt_value)
+        except Exception as error:
+            code = tokens.message_code(error)
+            if code not in ("token_expired", "token_decode_error", "token_invalid",
+                            "token_too_large"):
+                raise
+            raise JWTAuthenticationFailed(
+                tokens.message(code, serializer=False), code=tokens.error_code_of(error)
+            ) from None
+        user = self.authenticate_credentials(payload)
+        if isinstance(jwt_value, bytes):
+            jwt_value = jwt_value.decode("ascii", "replace")
+        return user, jwt_value
+
+    def authenticate_credentials(self, payload: dict[str, Any]) -> Any:
+        """Return the active user that ``payload`` names; raise a 401 otherwise."""
+        username = jwt_get_username_from_payload(payload)
+        try:
+            return tokens.user_for_username(username)
+        except UserLookupError as error:
+            raise JWTAuthenticationFailed(
+                tokens.message(error.code, serializer=False), code=error.code
+            ) from None
+
+    def authenticate_header(self, request: Request) -> str:
+        """The ``WWW-Authenticate`` value of a 401: ``JWT realm="api"`` by default."""
+        return f'{api_settings.JWT_AUTH_HEADER_PREFIX} realm="{self.www_authenticate_realm}"'
+
+
+def _header_bytes(request: Request) -> bytes:
+    value = request.META.get("HTTP_AUTHORIZATION", b"")
+    if isinstance(value, str):
+        try:
+            return value.encode(HEADER_ENCODING)
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogateescape")
+    return bytes(value)
+
+
+class JSONWebTokenAuthentication(BaseJSONWebTokenAuthentication):
+    """Reads the token from ``Authorization: <prefix> <token>``, or from the configured cookie.
+
+    The cookie is read only when the request has no Authorization header.
+    """
+
+    def get_jwt_value(self, request: Request) -> str | None:
+        parts = _header_bytes(request).split()
+        if not parts:
+            return self._cookie_value(request)
+        prefix = str(api_settings.JWT_AUTH_HEADER_PREFIX).lower().encode("utf-8")
+        if parts[0].lower() != prefix:
+            return None
+        lenient = api_settings.is_drf_jwt
+        if len(parts) == 1:
+            if lenient:
+                return self._cookie_value(request)
+            raise JWTAuthenticationFailed(
+                _("Invalid Authorization header. No credentials provided."),
+                code="authorization_header_no_credentials",
+            )
+        if len(parts) > 2:
+            if lenient:
+                return self._cookie_value(request)
+            raise JWTAuthenticationFailed(
+                _(
+                    "Invalid Authorization header. "
+                    "Credentials string should not contain spaces."
+                ),
+                code="authorization_header_spaces",
+            )
+        try:
+            return parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            if lenient:
+                return self._cookie_value(request)
+            raise JWTAuthenticationFailed(
+                _(
+                    "Invalid Authorization header. "
+                    "Credentials string should not contain invalid characters."
+                ),
+                code="authorization_header_encoding",
+            ) from None
+
+    @staticmethod
+    def _cookie_value(request: Request) -> str | None:
+        for name in (api_settings.JWT_IMPERSONATION_COOKIE, api_settings.JWT_AUTH_COOKIE):
+            if name:
+                value = request.COOKIES.get(name)
+                if value:
+                    return str(value)
+        return None
+
+
+__all__ = ["BaseJSONWebTokenAuthentication", "JSONWebTokenAuthentication"]

@@ -1,0 +1,343 @@
+"""Signing and verification: the only module that imports PyJWT.
+
+PyJWT provides the algorithms (HMAC, RSA, ECDSA, EdDSA) and parses keys once, when the key ring
+is built. The compact serialisation is parsed here, strictly: canonical base64url only, JSON
+objects without duplicate names, an ``alg`` from the allow-list that fits the key's type, no
+header that asks us to fetch or trust a key from the token itself, a size bound checked first.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+from django.core.serializers.json import DjangoJSONEncoder
+from jwt import exceptions as jwt_exceptions
+from jwt.algorithms import Algorithm, get_default_algorithms, has_crypto
+
+from . import exceptions as exc
+from .claims import unix_epoch
+from .exceptions import token_error
+from .keys import HMAC_ALGORITHMS, KeyMaterial, key_list
+
+HAS_CRYPTO: bool = bool(has_crypto)
+
+#: The PyJWT exception each of our token errors also inherits (1.x code catches these).
+_PYJWT_COUNTERPARTS: dict[type[exc.TokenError], type[Exception]] = {
+    exc.TokenError: jwt_exceptions.InvalidTokenError,
+    exc.DecodeError: jwt_exceptions.DecodeError,
+    exc.InvalidSignature: jwt_exceptions.InvalidSignatureError,
+    exc.TokenTooLarge: jwt_exceptions.DecodeError,
+    exc.InvalidAlgorithm: jwt_exceptions.InvalidAlgorithmError,
+    exc.UnknownKey: jwt_exceptions.InvalidTokenError,
+    exc.ExpiredToken: jwt_exceptions.ExpiredSignatureError,
+    exc.ImmatureToken: jwt_exceptions.ImmatureSignatureError,
+    exc.InvalidClaim: jwt_exceptions.InvalidTokenError,
+    exc.MissingClaim: jwt_exceptions.MissingRequiredClaimError,
+    exc.InvalidAudience: jwt_exceptions.InvalidAudienceError,
+    exc.InvalidIssuer: jwt_exceptions.InvalidIssuerError,
+}
+for _ours, _theirs in _PYJWT_COUNTERPARTS.items():
+    exc._TWINS[_ours] = type(_ours.__name__, (_ours, _theirs), {"__module__": exc.__name__})
+
+# Names kept for 1.x / drf-jwt code that imported them through the package.
+ExpiredSignature = jwt_exceptions.ExpiredSignatureError
+InvalidTokenError = jwt_exceptions.InvalidTokenError
+PyJWTDecodeError = jwt_exceptions.DecodeError
+PYJWT_VERSION: str = jwt.__version__
+
+#: Every algorithm PyJWT offers here, except ``none``.
+ALGORITHMS: dict[str, Algorithm] = {
+    name: algorithm for name, algorithm in get_default_algorithms().items() if name != "none"
+}
+
+#: Header parameters that would make us fetch or trust key material named by the token, or
+#: change how the payload is read. We understand none of them, so a token carrying one is refused.
+FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "zip", "b64", "crit"})
+
+_B64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+class ConfigurationError(Exception):
+    """Raised when the key settings cannot produce a working key ring."""
+
+
+@dataclass(frozen=True)
+class VerificationKey:
+    """A parsed key and the algorithms it may verify."""
+
+    kid: str | None
+    key: Any
+    algorithms: frozenset[str]
+
+
+@dataclass
+class KeyRing:
+    """Parsed keys: one to sign with, and the keys each token may be verified with."""
+
+    algorithm: str | None = None
+    signing_key: Any = None
+    signing_kid: str | None = None
+    verification: list[VerificationKey] = field(default_factory=list)
+    by_kid: dict[str, list[VerificationKey]] = field(default_factory=dict)
+    has_kids: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, key: VerificationKey) -> None:
+        self.verification.append(key)
+        if key.kid is not None:
+            self.has_kids = True
+            self.by_kid.setdefault(key.kid, []).append(key)
+
+
+def _prepare(algorithm: str, material: Any) -> Any:
+    """Parse ``material`` for ``algorithm``; raise ConfigurationError if it does not fit."""
+    try:
+        return ALGORITHMS[algorithm].prepare_key(material)
+    except Exception as error:  # PyJWT and cryptography raise several types here.
+        raise ConfigurationError(f"{type(error).__name__}: {error}") from None
+
+
+def _public_half(key: Any) -> Any:
+    public_key = getattr(key, "public_key", None)
+    return public_key() if callable(public_key) else key
+
+
+def build_keyring(
+    algorithms: Sequence[str],
+    secret_keys: Any,
+    private_keys: Any,
+    public_keys: Any,
+) -> KeyRing:
+    """Parse the key settings for ``algorithms`` (the first one signs).
+
+    Problems do not raise: they are collected in ``KeyRing.errors`` for the system checks, and
+    signing with a ring that has no signing key raises ConfigurationError.
+    """
+    ring = KeyRing()
+    usable = [name for name in algorithms if name in ALGORITHMS]
+    ring.errors.extend(
+        f"Algorithm {name!r} is not available." for name in algorithms if name not in ALGORITHMS
+    )
+    hmac_algorithms = frozenset(name for name in usable if name in HMAC_ALGORITHMS)
+    asymmetric = [name for name in usable if name not in HMAC_ALGORITHMS]
+
+    if hmac_algorithms:
+        for item in key_list(secret_keys):
+            try:
+                key = _prepare(next(iter(hmac_algorithms)), item.material)
+            except ConfigurationError as error:
+                ring.errors.append(f"JWT_SECRET_KEY{_label(item)}: {error}")
+                continue
+            ring.add(VerificationKey(item.kid, key, hmac_algorithms))
+
+    if asymmetric:
+        privates = key_list(private_keys)
+        publics = key_list(public_keys) or [
+            KeyMaterial(item.kid, item.material) for item in privates
+        ]
+        for item in publics:
+            _add_asymmetric(ring, item, asymmetric, "JWT_PUBLIC_KEY")
+
+    if usable:
+        ring.algorithm = usable[0]
+        if ring.algorithm in HMAC_ALGORITHMS:
+            candidates = [key for key in ring.verification if ring.algorithm in key.algorithms]
+            if candidates:
+                ring.signing_key, ring.signing_kid = candidates[0].key, candidates[0].kid
+        else:
+            for item in key_list(private_keys)[:1]:
+                try:
+                    ring.signing_key = _prepare(ring.algorithm, item.material)
+                    ring.signing_kid = item.kid
+                except ConfigurationError as error:
+                    ring.errors.append(f"JWT_PRIVATE_KEY{_label(item)}: {error}")
+    return ring
+
+
+def _label(item: KeyMaterial) -> str:
+    return f"[{item.kid!r}]" if item.kid is not None else ""
+
+
+def _add_asymmetric(ring: KeyRing, item: KeyMaterial, algorithms: list[str], name: str) -> None:
+    fitting: list[str] = []
+    parsed = None
+    last_error = None
+    for algorithm in algorithms:
+        try:
+            parsed = _prepare(algorithm, item.material)
+        except ConfigurationError as error:
+            last_error = error
+            continue
+        fitting.append(algorithm)
+    if parsed is None:
+        ring.errors.append(f"{name}{_label(item)} fits none of {algorithms}: {last_error}")
+        return
+    ring.add(VerificationKey(item.kid, _public_half(parsed), frozenset(fitting)))
+
+
+def prepare_hmac_secret(secret: Any) -> Any:
+    """Parse a per-user HMAC secret (``JWT_GET_USER_SECRET_KEY``)."""
+    if not isinstance(secret, bytes):
+        secret = str(secret)
+    return _prepare("HS256", secret)
+
+
+class _ClaimEncoder(DjangoJSONEncoder):
+    pass
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def encode(payload: Mapping[str, Any], ring: KeyRing, headers: Mapping[str, Any] | None = None,
+           key: Any = None) -> str:
+    """Sign ``payload`` with the ring's signing key (or ``key``) and return the compact JWT."""
+    if not isinstance(payload, Mapping):
+        raise TypeError("The payload must be a mapping.")
+    if ring.algorithm is None:
+        raise ConfigurationError("No usable algorithm in JWT_ALGORITHM.")
+    signing_key = ring.signing_key if key is None else key
+    if signing_key is None:
+        raise ConfigurationError(f"No key to sign {ring.algorithm} tokens with.")
+    claims = dict(payload)
+    for name in ("exp", "iat", "nbf", "orig_iat"):
+        value = claims.get(name)
+        if hasattr(value, "utctimetuple"):
+            claims[name] = unix_epoch(value)
+    header: dict[str, Any] = {"alg": ring.algorithm, "typ": "JWT"}
+    if ring.signing_kid is not None and key is None:
+        header["kid"] = ring.signing_kid
+    if headers:
+        header.update(headers)
+    segments = (
+        _b64encode(json.dumps(header, separators=(",", ":"), cls=_ClaimEncoder).encode()),
+        _b64encode(json.dumps(claims, separators=(",", ":"), cls=_ClaimEncoder).encode()),
+    )
+    signing_input = ".".join(segments).encode("ascii")
+    signature = ALGORITHMS[ring.algorithm].sign(signing_input, signing_key)
+    return f"{segments[0]}.{segments[1]}.{_b64encode(signature)}"
+
+
+def _b64decode(segment: bytes) -> bytes:
+    """Decode canonical, unpadded base64url; anything else is a DecodeError."""
+    if len(segment) % 4 == 1 or not _B64_ALPHABET.issuperset(segment):
+        raise token_error(exc.DecodeError, "Invalid base64url encoding.")
+    try:
+        data = base64.urlsafe_b64decode(segment + b"=" * (-len(segment) % 4))
+    except (binascii.Error, ValueError):
+        raise token_error(exc.DecodeError, "Invalid base64url encoding.") from None
+    # Stray bits in the last character make a second spelling of the same bytes: refuse it.
+    if base64.urlsafe_b64encode(data).rstrip(b"=") != segment:
+        raise token_error(exc.DecodeError, "Non-canonical base64url encoding.")
+    return data
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate member name")
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json_object(data: bytes, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(
+            data, object_pairs_hook=_no_duplicates, parse_constant=_no_constants
+        )
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        raise token_error(exc.DecodeError, f"Invalid {what} JSON.") from None
+    if not isinstance(value, dict):
+        raise token_error(exc.DecodeError, f"The {what} must be a JSON object.")
+    return value
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A token split into its parts; nothing verified yet."""
+
+    header: dict[str, Any]
+    payload: dict[str, Any]
+    signing_input: bytes
+    signature: bytes
+
+
+def parse(token: Any, max_size: int) -> Parsed:
+    """Split and decode ``token`` without verifying it; refuse anything malformed."""
+    if isinstance(token, str):
+        try:
+            raw = token.encode("ascii")
+        except UnicodeEncodeError:
+            raise token_error(exc.DecodeError, "Invalid token encoding.") from None
+    elif isinstance(token, (bytes, bytearray)):
+        raw = bytes(token)
+    else:
+        raise token_error(exc.DecodeError, "Invalid token type.")
+    if max_size and len(raw) > max_size:
+        raise token_error(exc.TokenTooLarge, "Token is too large.")
+    parts = raw.split(b".")
+    if len(parts) != 3:
+        raise token_error(exc.DecodeError, "Not enough segments.")
+    header = _json_object(_b64decode(parts[0]), "header")
+    payload = _json_object(_b64decode(parts[1]), "payload")
+    signature = _b64decode(parts[2])
+    return Parsed(header, payload, parts[0] + b"." + parts[1], signature)
+
+
+def check_header(header: Mapping[str, Any], allowed: frozenset[str]) -> str:
+    """Return the header's ``alg`` after checking the header; raise on anything we refuse."""
+    algorithm = header.get("alg")
+    if not isinstance(algorithm, str) or algorithm not in allowed:
+        raise token_error(exc.InvalidAlgorithm, "The specified alg value is not allowed.")
+    if FORBIDDEN_HEADERS.intersection(header):
+        raise token_error(exc.DecodeError, "Unsupported header parameter.")
+    kid = header.get("kid")
+    if kid is not None and not isinstance(kid, str):
+        raise token_error(exc.DecodeError, "The kid header must be a string.")
+    typ = header.get("typ")
+    if typ is not None and (
+        not isinstance(typ, str)
+        or typ.lower() not in ("jwt", "application/jwt") and not typ.lower().endswith("+jwt")
+    ):
+        raise token_error(exc.DecodeError, "Unsupported token type.")
+    return algorithm
+
+
+def candidate_keys(
+    ring: KeyRing, algorithm: str, kid: str | None, insist_on_kid: bool
+) -> list[Any]:
+    """The parsed keys that may verify a token with this ``alg`` and ``kid``."""
+    if kid is not None and ring.has_kids:
+        keys = ring.by_kid.get(kid)
+        if not keys:
+            raise token_error(exc.UnknownKey, "Unknown kid.")
+    elif kid is None and insist_on_kid and ring.has_kids:
+        raise token_error(exc.UnknownKey, "The token has no kid.")
+    else:
+        keys = ring.verification
+    found = [key.key for key in keys if algorithm in key.algorithms]
+    if not found:
+        raise token_error(exc.InvalidAlgorithm, "The specified alg value is not allowed.")
+    return found
+
+
+def verify_signature(parsed: Parsed, algorithm: str, keys: Sequence[Any]) -> None:
+    """Raise InvalidSignature unless one of ``keys`` verifies the token with ``algorithm``."""
+    implementation = ALGORITHMS[algorithm]
+    for key in keys:
+        try:
+            if implementation.verify(parsed.signing_input, key, parsed.signature):
+                return
+        except (ValueError, TypeError, jwt_exceptions.PyJWTError):
+            continue
+    raise token_error(exc.InvalidSignature, "Signature verification failed.")

@@ -1,0 +1,174 @@
+"""System checks for the ``JWT_AUTH`` settings (ids ``rest_framework_jwt.E001``...).
+
+Registered when ``rest_framework_jwt`` is in INSTALLED_APPS; ``manage.py check`` runs them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+from . import backend, keys
+from .settings import COMPAT_MODES, DEFAULTS, IMPORT_STRINGS, TOKEN_ID_MODES, api_settings
+
+MIN_HMAC_SECRET_BYTES = 32
+
+E001 = "rest_framework_jwt.E001"  # unknown algorithm
+E002 = "rest_framework_jwt.E002"  # the "none" algorithm
+E003 = "rest_framework_jwt.E003"  # HS secret too short
+E004 = "rest_framework_jwt.E004"  # asymmetric algorithm without keys
+E005 = "rest_framework_jwt.E005"  # asymmetric algorithm without the crypto extra
+E006 = "rest_framework_jwt.E006"  # a setting with an invalid value
+E007 = "rest_framework_jwt.E007"  # a key that cannot be used
+W001 = "rest_framework_jwt.W001"  # JWT_VERIFY off
+W002 = "rest_framework_jwt.W002"  # JWT_VERIFY_EXPIRATION off
+W003 = "rest_framework_jwt.W003"  # unknown JWT_AUTH key
+
+
+def _invalid(name: str, problem: str, hint: str) -> Error:
+    return Error(f"JWT_AUTH['{name}'] {problem}", hint=hint, id=E006)
+
+
+def _duration_ok(value: Any, *, allow_zero: bool) -> bool:
+    if isinstance(value, datetime.timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        return False
+    return seconds > 0 or (allow_zero and seconds == 0)
+
+
+def check_values() -> list[CheckMessage]:
+    """E006: values of the wrong type or outside their choices; W003: unknown keys."""
+    messages: list[CheckMessage] = []
+    user = api_settings.user_settings
+    for name in sorted(set(user) - set(DEFAULTS)):
+        messages.append(
+            Warning(
+                f"JWT_AUTH['{name}'] is not a setting of rest_framework_jwt; it is ignored.",
+                hint="Check the spelling against the settings reference (docs/settings.md).",
+                id=W003,
+            )
+        )
+    if api_settings.JWT_COMPAT not in COMPAT_MODES:
+        messages.append(_invalid("JWT_COMPAT", f"is {api_settings.JWT_COMPAT!r}.",
+                                 f"Use one of {', '.join(map(repr, COMPAT_MODES))}."))
+    if api_settings.JWT_TOKEN_ID not in TOKEN_ID_MODES:
+        messages.append(_invalid("JWT_TOKEN_ID", f"is {api_settings.JWT_TOKEN_ID!r}.",
+                                 f"Use one of {', '.join(map(repr, TOKEN_ID_MODES))}."))
+    for name, allow_zero in (
+        ("JWT_EXPIRATION_DELTA", False),
+        ("JWT_REFRESH_EXPIRATION_DELTA", False),
+        ("JWT_IMPERSONATION_EXPIRATION_DELTA", False),
+        ("JWT_LEEWAY", True),
+    ):
+        if not _duration_ok(getattr(api_settings, name), allow_zero=allow_zero):
+            messages.append(_invalid(
+                name, "must be a datetime.timedelta or a number of seconds"
+                + (" (zero or more)." if allow_zero else " greater than zero."),
+                "For example datetime.timedelta(minutes=5).",
+            ))
+    prefix = api_settings.JWT_AUTH_HEADER_PREFIX
+    if not isinstance(prefix, str) or not prefix or prefix.split() != [prefix]:
+        messages.append(_invalid("JWT_AUTH_HEADER_PREFIX", "must be one word.",
+                                 'For example "JWT" or "Bearer".'))
+    size = api_settings.JWT_MAX_TOKEN_SIZE
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        messages.append(_invalid("JWT_MAX_TOKEN_SIZE", "must be a whole number of bytes.",
+                                 "The default is 8192; 0 turns the bound off."))
+    algorithm = api_settings.JWT_ALGORITHM
+    if not algorithm or not isinstance(algorithm, (str, list, tuple)):
+        messages.append(_invalid("JWT_ALGORITHM", "must be a name or a list of names.",
+                                 'For example "HS256" or ["RS256", "HS256"].'))
+    for name in IMPORT_STRINGS:
+        try:
+            value = getattr(api_settings, name)
+        except ImportError as error:
+            messages.append(_invalid(name, f"cannot be imported: {error}",
+                                     "Give a dotted path to a callable, or the callable."))
+            continue
+        if value is not None and not callable(value):
+            messages.append(_invalid(name, "is not callable.",
+                                     "Give a dotted path to a callable, or the callable."))
+    return messages
+
+
+def check_keys() -> list[CheckMessage]:
+    """E001-E005 and E007: algorithms and the keys they need."""
+    messages: list[CheckMessage] = []
+    algorithms = keys.algorithm_list(api_settings.JWT_ALGORITHM)
+    for name in algorithms:
+        if name.lower() == "none":
+            messages.append(Error(
+                "JWT_AUTH['JWT_ALGORITHM'] includes 'none': unsigned tokens would be accepted.",
+                hint="Remove 'none'; use HS256 or an asymmetric algorithm.", id=E002))
+        elif name not in keys.SUPPORTED_ALGORITHMS:
+            messages.append(Error(
+                f"JWT_AUTH['JWT_ALGORITHM'] includes the unknown algorithm {name!r}.",
+                hint=f"Use one of {', '.join(sorted(keys.SUPPORTED_ALGORITHMS))}.", id=E001))
+        elif name in keys.ASYMMETRIC_ALGORITHMS and not backend.HAS_CRYPTO:
+            messages.append(Error(
+                f"The algorithm {name!r} needs the 'cryptography' package.",
+                hint="Install djangorestframework-jwt[crypto].", id=E005))
+    usable = [name for name in algorithms if name in backend.ALGORITHMS]
+    if not usable:
+        return messages
+
+    ring = backend.build_keyring(
+        usable,
+        api_settings.JWT_SECRET_KEY,
+        api_settings.JWT_PRIVATE_KEY,
+        api_settings.JWT_PUBLIC_KEY,
+    )
+    for problem in ring.errors:
+        messages.append(Error(f"A configured key cannot be used: {problem}",
+                              hint="Check the key's type against JWT_ALGORITHM.", id=E007))
+
+    asymmetric = [name for name in usable if name in keys.ASYMMETRIC_ALGORITHMS]
+    if asymmetric and not (api_settings.JWT_PUBLIC_KEY or api_settings.JWT_PRIVATE_KEY):
+        messages.append(Error(
+            f"JWT_AUTH['JWT_ALGORITHM'] uses {asymmetric[0]} but no key is configured.",
+            hint="Set JWT_PRIVATE_KEY (to sign) and JWT_PUBLIC_KEY (to verify).", id=E004))
+    elif usable[0] in keys.ASYMMETRIC_ALGORITHMS and not api_settings.JWT_PRIVATE_KEY:
+        messages.append(Error(
+            f"Tokens are signed with {usable[0]} but JWT_PRIVATE_KEY is not set.",
+            hint="Set JWT_PRIVATE_KEY, or put a HS algorithm first in JWT_ALGORITHM.", id=E004))
+
+    if any(keys.is_hmac(name) for name in usable):
+        for item in keys.key_list(api_settings.JWT_SECRET_KEY):
+            material = item.material
+            size = len(material if isinstance(material, bytes) else str(material).encode())
+            if size < MIN_HMAC_SECRET_BYTES:
+                label = f"[{item.kid!r}]" if item.kid is not None else ""
+                messages.append(Error(
+                    f"JWT_AUTH['JWT_SECRET_KEY']{label} is {size} bytes long; HS tokens signed "
+                    f"with it can be brute-forced.",
+                    hint=f"Use a random secret of at least {MIN_HMAC_SECRET_BYTES} bytes "
+                    "(python -c 'import secrets; print(secrets.token_urlsafe(48))').", id=E003))
+    return messages
+
+
+def check_verification() -> list[CheckMessage]:
+    """W001, W002: verification switched off."""
+    messages: list[CheckMessage] = []
+    if not api_settings.JWT_VERIFY:
+        messages.append(Warning(
+            "JWT_AUTH['JWT_VERIFY'] is False: token signatures are not checked, so anyone can "
+            "forge a token.", hint="Remove JWT_VERIFY or set it to True.", id=W001))
+    if not api_settings.JWT_VERIFY_EXPIRATION:
+        messages.append(Warning(
+            "JWT_AUTH['JWT_VERIFY_EXPIRATION'] is False: tokens never expire.",
+            hint="Remove JWT_VERIFY_EXPIRATION or set it to True.", id=W002))
+    return messages
+
+
+@register(Tags.security, "rest_framework_jwt")
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Run every rest_framework_jwt check."""
+    messages = check_values()
+    if any(message.id == E006 for message in messages):
+        return messages
+    return messages + check_keys() + check_verification()

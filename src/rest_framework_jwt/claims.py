@@ -1,0 +1,133 @@
+"""Registered claims: the clock, and validation of ``exp``, ``nbf``, ``iat``, ``aud``, ``iss``.
+
+Pure Python; the backend calls :func:`validate` after the signature has been checked.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import time
+from calendar import timegm
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict
+
+from .exceptions import (
+    ExpiredToken,
+    ImmatureToken,
+    InvalidAudience,
+    InvalidClaim,
+    InvalidIssuer,
+    MissingClaim,
+    token_error,
+)
+
+#: Largest NumericDate accepted (year 9999); bigger values are refused as out of range.
+MAX_NUMERIC_DATE = 253402300799
+
+
+class Claims(TypedDict, total=False):
+    """The claims the package writes; a payload may hold others too."""
+
+    user_id: Any
+    username: str
+    email: str
+    exp: int
+    iat: int
+    nbf: int
+    jti: str
+    orig_iat: int
+    aud: str | list[str]
+    iss: str
+    act: dict[str, Any]
+
+
+def now() -> float:
+    """The current time as a POSIX timestamp (tests move it with time_machine)."""
+    return time.time()
+
+
+def unix_epoch(value: datetime.datetime | None = None) -> int:
+    """Return ``value`` (default: now) as an int POSIX timestamp; naive datetimes count as UTC."""
+    if value is None:
+        return int(now())
+    return timegm(value.utctimetuple())
+
+
+def seconds(value: datetime.timedelta | float | int) -> float:
+    """Return a timedelta or a number of seconds as float seconds."""
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+def is_numeric_date(value: Any) -> bool:
+    """True for an int or float (not bool) that is finite and within the NumericDate range."""
+    if type(value) is int:
+        return -MAX_NUMERIC_DATE <= value <= MAX_NUMERIC_DATE
+    if type(value) is float:
+        return math.isfinite(value) and -MAX_NUMERIC_DATE <= value <= MAX_NUMERIC_DATE
+    return False
+
+
+def numeric_claim(payload: Mapping[str, Any], name: str) -> float | None:
+    """Return claim ``name`` if present, refusing anything that is not a NumericDate."""
+    if name not in payload:
+        return None
+    value = payload[name]
+    if not is_numeric_date(value):
+        raise token_error(InvalidClaim, f"The {name} claim must be a number.")
+    return float(value)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        return list(value)
+    return [value]
+
+
+def validate(
+    payload: Mapping[str, Any],
+    *,
+    current: float,
+    leeway: float,
+    verify_exp: bool,
+    required: Iterable[str] = (),
+    audience: Any = None,
+    issuer: Any = None,
+) -> None:
+    """Check the registered claims of ``payload``; raise a TokenError subclass if one fails."""
+    for name in required:
+        if name not in payload:
+            raise token_error(MissingClaim, name)
+
+    exp = numeric_claim(payload, "exp")
+    if verify_exp and exp is not None and exp <= current - leeway:
+        raise token_error(ExpiredToken, "Signature has expired.")
+    nbf = numeric_claim(payload, "nbf")
+    if nbf is not None and nbf > current + leeway:
+        raise token_error(ImmatureToken, "The token is not yet valid (nbf).")
+    iat = numeric_claim(payload, "iat")
+    if iat is not None and iat > current + leeway:
+        raise token_error(ImmatureToken, "The token is not yet valid (iat).")
+
+    if audience is None:
+        if "aud" in payload:
+            raise token_error(InvalidAudience, "Invalid audience.")
+    else:
+        if "aud" not in payload:
+            raise token_error(MissingClaim, "aud")
+        offered = _as_list(payload["aud"])
+        if not offered or not all(isinstance(item, str) for item in offered):
+            raise token_error(InvalidAudience, "Invalid claim format in token.")
+        if not set(_as_list(audience)).intersection(offered):
+            raise token_error(InvalidAudience, "Audience doesn't match.")
+
+    if issuer is not None:
+        if "iss" not in payload:
+            raise token_error(MissingClaim, "iss")
+        value = payload["iss"]
+        if not isinstance(value, str) or value not in _as_list(issuer):
+            raise token_error(InvalidIssuer, "Invalid issuer.")

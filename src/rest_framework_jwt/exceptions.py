@@ -1,0 +1,155 @@
+"""Exceptions.
+
+Two families:
+
+* :class:`TokenError` and its subclasses describe why a token was refused. They are raised by the
+  decoding layer (``utils.jwt_decode_handler`` and friends) and carry a stable ``code``. The
+  instances that the backend raises are *also* instances of the matching PyJWT exception, so code
+  written for 1.x that catches ``jwt.ExpiredSignatureError`` keeps working.
+* :class:`JWTAuthenticationFailed` and :class:`JWTValidationError` are what reaches DRF: a 401
+  from the authentication class, a 400 from a serializer. Their ``detail`` carries the code.
+"""
+
+from __future__ import annotations
+
+from rest_framework import exceptions as drf_exceptions
+
+
+class TokenError(Exception):
+    """Raised when a token is refused; the base of every token failure."""
+
+    code = "token_invalid"
+
+
+class DecodeError(TokenError):
+    """Raised when a token is not a well-formed, correctly signed JWT."""
+
+    code = "token_decode_error"
+
+
+class InvalidSignature(DecodeError):
+    """Raised when a token's signature does not verify with any acceptable key."""
+
+
+class TokenTooLarge(DecodeError):
+    """Raised when a token is longer than ``JWT_MAX_TOKEN_SIZE`` bytes."""
+
+    code = "token_too_large"
+
+
+class InvalidAlgorithm(TokenError):
+    """Raised when a token's ``alg`` is not allowed for the key that would verify it."""
+
+    code = "token_invalid_algorithm"
+
+
+class UnknownKey(TokenError):
+    """Raised when a token's ``kid`` names no configured key, or a required ``kid`` is missing."""
+
+    code = "token_unknown_key"
+
+
+class ExpiredToken(TokenError):
+    """Raised when a token's ``exp`` lies in the past, beyond the leeway."""
+
+    code = "token_expired"
+
+
+class ImmatureToken(TokenError):
+    """Raised when a token's ``nbf`` or ``iat`` lies in the future, beyond the leeway."""
+
+    code = "token_not_yet_valid"
+
+
+class InvalidClaim(TokenError):
+    """Raised when a registered claim has the wrong type or value."""
+
+    code = "token_invalid_claim"
+
+
+class MissingClaim(InvalidClaim):
+    """Raised when a required claim is absent."""
+
+    code = "token_missing_claim"
+
+    def __init__(self, claim: str) -> None:
+        # Not super(): the PyJWT twin of this class takes the claim name as its only argument.
+        Exception.__init__(self, f'Token is missing the "{claim}" claim.')
+        self.claim = claim
+
+
+class InvalidAudience(InvalidClaim):
+    """Raised when ``aud`` does not match ``JWT_AUDIENCE``."""
+
+    code = "token_invalid_audience"
+
+
+class InvalidIssuer(InvalidClaim):
+    """Raised when ``iss`` does not match ``JWT_ISSUER``."""
+
+    code = "token_invalid_issuer"
+
+
+class UserLookupError(Exception):
+    """Raised when a valid token does not lead to an active user."""
+
+    code = "user_invalid"
+
+
+class InvalidPayload(UserLookupError):
+    """Raised when a token's payload names no user."""
+
+    code = "payload_invalid"
+
+
+class UserNotFound(UserLookupError):
+    """Raised when the user a token names does not exist (any more)."""
+
+    code = "user_not_found"
+
+
+class UserInactive(UserLookupError):
+    """Raised when the user a token names is not active."""
+
+    code = "user_inactive"
+
+
+#: Filled by the backend, the only module that imports PyJWT: each TokenError class mapped to a
+#: subclass that also inherits the matching PyJWT exception.
+_TWINS: dict[type[TokenError], type[TokenError]] = {}
+
+
+def token_error(cls: type[TokenError], *args: object) -> TokenError:
+    """Return an instance of ``cls`` that is also an instance of its PyJWT counterpart."""
+    return _TWINS.get(cls, cls)(*args)
+
+
+class JWTAuthenticationFailed(drf_exceptions.AuthenticationFailed):
+    """Raised by the authentication class: a 401 with a stable code."""
+
+
+class JWTValidationError(drf_exceptions.ValidationError):
+    """Raised by the serializers: a 400 with a stable code."""
+
+
+__all__ = [
+    "DecodeError",
+    "ExpiredToken",
+    "ImmatureToken",
+    "InvalidAlgorithm",
+    "InvalidAudience",
+    "InvalidClaim",
+    "InvalidIssuer",
+    "InvalidPayload",
+    "InvalidSignature",
+    "JWTAuthenticationFailed",
+    "JWTValidationError",
+    "MissingClaim",
+    "TokenError",
+    "TokenTooLarge",
+    "UnknownKey",
+    "UserInactive",
+    "UserLookupError",
+    "UserNotFound",
+    "token_error",
+]

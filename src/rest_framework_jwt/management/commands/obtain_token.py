@@ -1,0 +1,31 @@
+"""``manage.py obtain_token <pk>``: print a token for a user (DEBUG only), as drf-jwt did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from rest_framework_jwt import _state
+from rest_framework_jwt.settings import api_settings
+
+
+class Command(BaseCommand):
+    help = "Print a JSON Web Token for the user with the given primary key (needs DEBUG=True)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("pk", help="Primary key of the user.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Unable to obtain token because DEBUG is False.")
+        model = _state.user_model()
+        try:
+            user = model._default_manager.get(pk=options["pk"])
+        except (model.DoesNotExist, ValueError, TypeError):
+            raise CommandError(
+                f"Unable to obtain token because no user has primary key {options['pk']!r}."
+            ) from None
+        payload = api_settings.JWT_PAYLOAD_HANDLER(user)
+        self.stdout.write(api_settings.JWT_ENCODE_HANDLER(payload))

@@ -1,0 +1,163 @@
+"""Serializers for obtaining, verifying, refreshing and impersonating tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from . import _state, claims, tokens
+from .compat import PasswordField, Serializer
+from .exceptions import UserLookupError
+from .settings import api_settings
+
+
+# Module-level names kept from 1.x, where tests patch them; each reads the setting per call.
+def jwt_payload_handler(user: Any) -> dict[str, Any]:
+    return api_settings.JWT_PAYLOAD_HANDLER(user)  # type: ignore[no-any-return]
+
+
+def jwt_encode_handler(payload: dict[str, Any]) -> str:
+    return api_settings.JWT_ENCODE_HANDLER(payload)  # type: ignore[no-any-return]
+
+
+def jwt_decode_handler(token: str) -> dict[str, Any]:
+    return api_settings.JWT_DECODE_HANDLER(token)  # type: ignore[no-any-return]
+
+
+def jwt_get_username_from_payload(payload: dict[str, Any]) -> Any:
+    return api_settings.JWT_PAYLOAD_GET_USERNAME_HANDLER(payload)
+
+
+def _fail(code: str) -> serializers.ValidationError:
+    return serializers.ValidationError(tokens.message(code, serializer=True), code=code)
+
+
+class JSONWebTokenSerializer(Serializer):
+    """Obtain a token with the user model's ``USERNAME_FIELD`` and a password."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[self.username_field] = serializers.CharField()
+        # Bounded so a megabyte "password" cannot make the hasher burn CPU.
+        self.fields["password"] = PasswordField(write_only=True, max_length=4096)
+
+    @property
+    def username_field(self) -> str:
+        return tokens.get_username_field()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        credentials = {
+            self.username_field: attrs.get(self.username_field),
+            "password": attrs.get("password"),
+        }
+        if not all(credentials.values()):
+            raise serializers.ValidationError(
+                _('Must include "{username_field}" and "password".').format(
+                    username_field=self.username_field
+                ),
+                code="credentials_missing",
+            )
+        user = authenticate(self.context.get("request"), **credentials)
+        if user is None:
+            raise _fail("invalid_credentials")
+        if not getattr(user, "is_active", True):
+            raise _fail("user_inactive")
+        payload = jwt_payload_handler(user)
+        return {"token": jwt_encode_handler(payload), "user": user, "payload": payload}
+
+
+class VerificationBaseSerializer(Serializer):
+    """Base for serializers that take a token: ``_check_payload`` and ``_check_user``."""
+
+    token = serializers.CharField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError("Please define a validate method.")
+
+    def _check_payload(self, token: str) -> dict[str, Any]:
+        try:
+            return jwt_decode_handler(token)
+        except Exception as error:
+            code = tokens.message_code(error)
+            if code not in ("token_expired", "token_decode_error", "token_invalid",
+                            "token_too_large"):
+                raise
+            raise serializers.ValidationError(
+                tokens.message(code, serializer=True), code=tokens.error_code_of(error)
+            ) from None
+
+    def _check_user(self, payload: dict[str, Any]) -> Any:
+        username = jwt_get_username_from_payload(payload)
+        try:
+            return tokens.user_for_username(username)
+        except UserLookupError as error:
+            raise _fail(error.code) from None
+
+
+class VerifyJSONWebTokenSerializer(VerificationBaseSerializer):
+    """Check a token: valid signature and claims, and an active user."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        token = attrs["token"]
+        payload = self._check_payload(token=token)
+        user = self._check_user(payload=payload)
+        return {"token": token, "user": user, "payload": payload}
+
+
+class RefreshJSONWebTokenSerializer(VerificationBaseSerializer):
+    """Exchange a valid token for a new one, within ``JWT_REFRESH_EXPIRATION_DELTA`` of login."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        token = attrs["token"]
+        payload = self._check_payload(token=token)
+        user = self._check_user(payload=payload)
+        try:
+            tokens.check_refresh_window(payload)
+        except tokens.RefreshError as error:
+            raise _fail(error.code) from None
+        new_payload = tokens.refresh_payload(payload, user)
+        return {"token": jwt_encode_handler(new_payload), "user": user, "payload": new_payload}
+
+
+class ImpersonateAuthTokenSerializer(Serializer):
+    """A short-lived token for another user, naming the impersonator in ``act`` (RFC 8693)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per instance (not at import), so a swapped AUTH_USER_MODEL is honoured.
+        self.fields["user"] = serializers.PrimaryKeyRelatedField(
+            queryset=_state.user_model()._default_manager.all()
+        )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        user = attrs["user"]
+        if not getattr(user, "is_active", True):
+            raise _fail("user_inactive")
+        request = self.context.get("request")
+        actor = getattr(request, "user", None)
+        payload = dict(jwt_payload_handler(user))
+        issued = int(claims.now())
+        lifetime = int(claims.seconds(api_settings.JWT_IMPERSONATION_EXPIRATION_DELTA))
+        payload["exp"] = min(int(payload.get("exp", issued + lifetime)), issued + lifetime)
+        payload.pop("orig_iat", None)
+        payload.pop("orig_jti", None)
+        payload["act"] = {"sub": tokens.get_username(actor) if actor is not None else None}
+        return {"token": jwt_encode_handler(payload), "user": user, "payload": payload}
+
+
+# drf-jwt's names for the same serializers.
+VerifyAuthTokenSerializer = VerifyJSONWebTokenSerializer
+RefreshAuthTokenSerializer = RefreshJSONWebTokenSerializer
+
+__all__ = [
+    "ImpersonateAuthTokenSerializer",
+    "JSONWebTokenSerializer",
+    "RefreshAuthTokenSerializer",
+    "RefreshJSONWebTokenSerializer",
+    "VerificationBaseSerializer",
+    "VerifyAuthTokenSerializer",
+    "VerifyJSONWebTokenSerializer",
+]

@@ -1,0 +1,209 @@
+"""The ``JWT_AUTH`` settings, read at call time.
+
+``api_settings.JWT_X`` returns the project's value from ``settings.JWT_AUTH`` or the default, with
+dotted paths in the handler settings imported. Values are cached on the object after the first
+read and dropped again when Django sends ``setting_changed`` for ``JWT_AUTH``, ``SECRET_KEY`` or
+``REST_FRAMEWORK`` (``override_settings`` does), so every module sees a change at once.
+
+Code written for 1.x may assign ``api_settings.JWT_X = value``; that keeps working until the next
+settings change, as it did in 1.x.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
+
+COMPAT_ORIGINAL = "djangorestframework-jwt"
+COMPAT_DRF_JWT = "drf-jwt"
+COMPAT_MODES = (COMPAT_ORIGINAL, COMPAT_DRF_JWT)
+
+TOKEN_ID_MODES = ("off", "include", "require")
+
+#: Defaults of the original 1.x line (djangorestframework-jwt 1.11.0), plus the 2.x keys.
+DEFAULTS: dict[str, Any] = {
+    "JWT_COMPAT": COMPAT_ORIGINAL,
+    "JWT_ENCODE_HANDLER": "rest_framework_jwt.utils.jwt_encode_handler",
+    "JWT_DECODE_HANDLER": "rest_framework_jwt.utils.jwt_decode_handler",
+    "JWT_PAYLOAD_HANDLER": "rest_framework_jwt.utils.jwt_payload_handler",
+    "JWT_PAYLOAD_GET_USER_ID_HANDLER": "rest_framework_jwt.utils.jwt_get_user_id_from_payload_handler",
+    "JWT_PAYLOAD_GET_USERNAME_HANDLER": (
+        "rest_framework_jwt.utils.jwt_get_username_from_payload_handler"
+    ),
+    "JWT_RESPONSE_PAYLOAD_HANDLER": "rest_framework_jwt.utils.jwt_response_payload_handler",
+    # None means "settings.SECRET_KEY, read at call time".
+    "JWT_SECRET_KEY": None,
+    "JWT_GET_USER_SECRET_KEY": None,
+    "JWT_PUBLIC_KEY": None,
+    "JWT_PRIVATE_KEY": None,
+    "JWT_ALGORITHM": "HS256",
+    "JWT_VERIFY": True,
+    "JWT_VERIFY_EXPIRATION": True,
+    "JWT_LEEWAY": 0,
+    "JWT_EXPIRATION_DELTA": datetime.timedelta(seconds=300),
+    "JWT_AUDIENCE": None,
+    "JWT_ISSUER": None,
+    "JWT_ALLOW_REFRESH": False,
+    "JWT_REFRESH_EXPIRATION_DELTA": datetime.timedelta(days=7),
+    "JWT_AUTH_HEADER_PREFIX": "JWT",
+    "JWT_AUTH_COOKIE": None,
+    # Keys that drf-jwt added, with the same meaning.
+    "JWT_AUTH_COOKIE_DOMAIN": None,
+    "JWT_AUTH_COOKIE_PATH": "/",
+    "JWT_AUTH_COOKIE_SECURE": False,
+    "JWT_AUTH_COOKIE_SAMESITE": None,
+    "JWT_IMPERSONATION_COOKIE": None,
+    "JWT_INSIST_ON_KID": False,
+    "JWT_TOKEN_ID": "include",
+    "JWT_PAYLOAD_INCLUDE_USER_ID": True,
+    # New in 2.x.
+    "JWT_PAYLOAD_INCLUDE_IAT": True,
+    "JWT_IMPERSONATION_EXPIRATION_DELTA": datetime.timedelta(minutes=5),
+    "JWT_MAX_TOKEN_SIZE": 8192,
+}
+
+#: The defaults that ``JWT_COMPAT = "drf-jwt"`` changes (drf-jwt 1.19.2's values).
+DRF_JWT_DEFAULTS: dict[str, Any] = {
+    "JWT_ENCODE_HANDLER": "rest_framework_jwt.utils.jwt_encode_payload",
+    "JWT_DECODE_HANDLER": "rest_framework_jwt.utils.jwt_decode_token",
+    "JWT_PAYLOAD_HANDLER": "rest_framework_jwt.utils.jwt_create_payload",
+    "JWT_RESPONSE_PAYLOAD_HANDLER": "rest_framework_jwt.utils.jwt_create_response_payload",
+    "JWT_ALLOW_REFRESH": True,
+    "JWT_AUTH_HEADER_PREFIX": "Bearer",
+    "JWT_AUTH_COOKIE_SECURE": True,
+    "JWT_AUTH_COOKIE_SAMESITE": "Lax",
+}
+
+#: Settings whose value may be a dotted path to a callable.
+IMPORT_STRINGS: tuple[str, ...] = (
+    "JWT_ENCODE_HANDLER",
+    "JWT_DECODE_HANDLER",
+    "JWT_PAYLOAD_HANDLER",
+    "JWT_PAYLOAD_GET_USER_ID_HANDLER",
+    "JWT_PAYLOAD_GET_USERNAME_HANDLER",
+    "JWT_RESPONSE_PAYLOAD_HANDLER",
+    "JWT_GET_USER_SECRET_KEY",
+)
+
+#: The Django settings whose change reloads ``api_settings``.
+WATCHED_SETTINGS = frozenset({"JWT_AUTH", "SECRET_KEY", "REST_FRAMEWORK"})
+
+
+def _import(value: Any, name: str) -> Any:
+    if isinstance(value, str):
+        try:
+            return import_string(value)
+        except ImportError as exc:
+            raise ImportError(f"Could not import '{value}' for setting '{name}': {exc}") from exc
+    return value
+
+
+def _project_dict() -> dict[str, Any]:
+    user = getattr(settings, "JWT_AUTH", None)
+    if user:
+        return dict(user)
+    # As in 1.x, which built on DRF's APISettings: without JWT_AUTH, the JWT_* keys are looked
+    # up in REST_FRAMEWORK.
+    rest = getattr(settings, "REST_FRAMEWORK", None) or {}
+    return {key: value for key, value in rest.items() if key.startswith("JWT_")}
+
+
+class JWTSettings:
+    """The settings object: attribute access reads the project's value or the default."""
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_hooks", [])
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        """The project's ``JWT_AUTH`` dict (a copy)."""
+        return _project_dict()
+
+    @property
+    def compat(self) -> str:
+        """The value of ``JWT_COMPAT``: which 1.x line the defaults follow."""
+        return str(self.JWT_COMPAT)
+
+    @property
+    def is_drf_jwt(self) -> bool:
+        """True when ``JWT_COMPAT`` is ``"drf-jwt"``."""
+        return bool(self.JWT_COMPAT == COMPAT_DRF_JWT)
+
+    def default(self, name: str) -> Any:
+        """Return the default of ``name`` under the current ``JWT_COMPAT``."""
+        if name != "JWT_COMPAT" and self.is_drf_jwt and name in DRF_JWT_DEFAULTS:
+            return DRF_JWT_DEFAULTS[name]
+        if name == "JWT_SECRET_KEY":
+            return settings.SECRET_KEY
+        return DEFAULTS[name]
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when the attribute is not cached in the instance dict yet.
+        if name not in DEFAULTS:
+            raise AttributeError(f"Invalid API setting: '{name}'")
+        user = _project_dict()
+        value = user[name] if name in user else self.default(name)
+        if name == "JWT_SECRET_KEY" and value is None:
+            value = settings.SECRET_KEY
+        if name in IMPORT_STRINGS:
+            value = _import(value, name)
+        object.__setattr__(self, name, value)
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        self._run_hooks()
+
+    def __delattr__(self, name: str) -> None:
+        object.__delattr__(self, name)
+        self._run_hooks()
+
+    def reload(self) -> None:
+        """Forget every cached value; the next read sees the current Django settings."""
+        for name in [key for key in self.__dict__ if key in DEFAULTS]:
+            object.__delattr__(self, name)
+        self._run_hooks()
+
+    def on_reload(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` whenever a value changes (used to drop derived state)."""
+        self._hooks.append(hook)
+
+    def _run_hooks(self) -> None:
+        for hook in self._hooks:
+            hook()
+
+
+api_settings = JWTSettings()
+
+
+def _setting_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting in WATCHED_SETTINGS:
+        api_settings.reload()
+
+
+setting_changed.connect(_setting_changed, dispatch_uid="rest_framework_jwt.settings.reload")
+
+
+def __getattr__(name: str) -> Any:
+    # 1.x exposed the project's dict as a module constant read at import.
+    if name == "USER_SETTINGS":
+        return _project_dict() or None
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "COMPAT_DRF_JWT",
+    "COMPAT_MODES",
+    "COMPAT_ORIGINAL",
+    "DEFAULTS",
+    "DRF_JWT_DEFAULTS",
+    "IMPORT_STRINGS",
+    "TOKEN_ID_MODES",
+    "JWTSettings",
+    "api_settings",
+]

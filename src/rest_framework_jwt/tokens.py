@@ -1,0 +1,255 @@
+"""Tokens: building payloads, encoding, decoding, and finding the user a token names.
+
+Everything here reads the settings at call time and the parsed keys from ``_state``. The 1.x
+handler functions in ``utils`` are thin wrappers around these.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from . import _state, backend, claims
+from .exceptions import (
+    DecodeError,
+    InvalidClaim,
+    InvalidPayload,
+    InvalidSignature,
+    TokenError,
+    TokenTooLarge,
+    UserInactive,
+    UserLookupError,
+    UserNotFound,
+    token_error,
+)
+from .keys import is_hmac
+from .settings import api_settings
+
+
+def get_username_field() -> str:
+    """The user model's ``USERNAME_FIELD`` (``"username"`` if it has none)."""
+    return getattr(_state.user_model(), "USERNAME_FIELD", "username")
+
+
+def get_username(user: Any) -> str:
+    """``user.get_username()``, falling back to ``user.username``."""
+    try:
+        return user.get_username()  # type: ignore[no-any-return]
+    except AttributeError:
+        return user.username  # type: ignore[no-any-return]
+
+
+def base_claims(now: int | None = None) -> dict[str, Any]:
+    """The time, id, audience and issuer claims every token gets."""
+    issued = int(claims.now()) if now is None else now
+    payload: dict[str, Any] = {
+        "exp": issued + int(claims.seconds(api_settings.JWT_EXPIRATION_DELTA))
+    }
+    if api_settings.JWT_PAYLOAD_INCLUDE_IAT:
+        payload["iat"] = issued
+    if api_settings.JWT_TOKEN_ID != "off":
+        payload["jti"] = str(uuid.uuid4())
+    if api_settings.JWT_ALLOW_REFRESH:
+        payload["orig_iat"] = issued
+    if api_settings.JWT_AUDIENCE is not None:
+        payload["aud"] = api_settings.JWT_AUDIENCE
+    if api_settings.JWT_ISSUER is not None:
+        payload["iss"] = api_settings.JWT_ISSUER
+    return payload
+
+
+def build_payload(user: Any, *, drf_jwt: bool = False) -> dict[str, Any]:
+    """The default payload for ``user``: 1.x claims, or drf-jwt's set when ``drf_jwt``."""
+    username = get_username(user)
+    payload: dict[str, Any] = {}
+    if api_settings.JWT_PAYLOAD_INCLUDE_USER_ID:
+        pk = user.pk
+        payload["user_id"] = str(pk) if isinstance(pk, uuid.UUID) else pk
+    payload["username"] = username
+    if not drf_jwt:
+        payload[get_username_field()] = username
+        if hasattr(user, "email"):
+            payload["email"] = user.email
+    payload.update(base_claims())
+    return payload
+
+
+def _user_secret(payload: Mapping[str, Any]) -> Any:
+    """The per-user HMAC secret from ``JWT_GET_USER_SECRET_KEY`` for the user ``payload`` names."""
+    try:
+        user = find_user(payload, check_active=False)
+    except UserLookupError:
+        raise token_error(InvalidSignature, "Signature verification failed.") from None
+    try:
+        return backend.prepare_hmac_secret(api_settings.JWT_GET_USER_SECRET_KEY(user))
+    except backend.ConfigurationError:
+        raise token_error(InvalidSignature, "Signature verification failed.") from None
+
+
+def encode(payload: Mapping[str, Any], headers: Mapping[str, Any] | None = None) -> str:
+    """Sign ``payload`` with the configured algorithm and signing key."""
+    ring = _state.config().ring
+    key = None
+    if api_settings.JWT_GET_USER_SECRET_KEY is not None and is_hmac(ring.algorithm or ""):
+        try:
+            user = find_user(payload, check_active=False)
+        except UserLookupError:
+            user = None
+        if user is not None:
+            key = backend.prepare_hmac_secret(api_settings.JWT_GET_USER_SECRET_KEY(user))
+    return backend.encode(payload, ring, headers, key=key)
+
+
+def decode(token: Any) -> dict[str, Any]:
+    """Verify ``token`` and its claims and return the payload; raise a TokenError if refused."""
+    config = _state.config()
+    parsed = backend.parse(token, config.max_size)
+    algorithm = backend.check_header(parsed.header, config.allowed)
+    if config.verify:
+        if config.user_secret and is_hmac(algorithm):
+            keys = [_user_secret(parsed.payload)]
+        else:
+            keys = backend.candidate_keys(
+                config.ring, algorithm, parsed.header.get("kid"), config.insist_on_kid
+            )
+        backend.verify_signature(parsed, algorithm, keys)
+    claims.validate(
+        parsed.payload,
+        current=claims.now(),
+        leeway=config.leeway,
+        verify_exp=config.verify_exp,
+        required=config.required,
+        audience=config.audience,
+        issuer=config.issuer,
+    )
+    return parsed.payload
+
+
+def username_from_payload(payload: Mapping[str, Any]) -> Any:
+    """The configured ``JWT_PAYLOAD_GET_USERNAME_HANDLER`` applied to ``payload``."""
+    return api_settings.JWT_PAYLOAD_GET_USERNAME_HANDLER(payload)
+
+
+def find_user(payload: Mapping[str, Any], *, check_active: bool = True) -> Any:
+    """The active user ``payload`` names; raise a UserLookupError subclass otherwise."""
+    return user_for_username(username_from_payload(payload), check_active=check_active)
+
+
+def user_for_username(username: Any, *, check_active: bool = True) -> Any:
+    """The user with this natural key; raise a UserLookupError subclass if there is none."""
+    if not username or not isinstance(username, (str, int)) or isinstance(username, bool):
+        raise InvalidPayload("Invalid payload.")
+    model = _state.user_model()
+    try:
+        user = model._default_manager.get_by_natural_key(username)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise UserNotFound("User not found.") from None
+    if check_active and not getattr(user, "is_active", True):
+        raise UserInactive("User account is disabled.")
+    return user
+
+
+def refresh_payload(payload: Mapping[str, Any], user: Any) -> dict[str, Any]:
+    """The payload of the token that replaces ``payload`` (checked by the caller's serializer)."""
+    new_payload = dict(api_settings.JWT_PAYLOAD_HANDLER(user))
+    new_payload["orig_iat"] = payload["orig_iat"]
+    if api_settings.JWT_TOKEN_ID != "off":
+        original = payload.get("orig_jti") or payload.get("jti")
+        if isinstance(original, str):
+            new_payload["orig_jti"] = original
+    return new_payload
+
+
+def check_refresh_window(payload: Mapping[str, Any]) -> None:
+    """Raise RefreshError unless ``payload`` may still be refreshed."""
+    if "act" in payload:
+        raise RefreshError("impersonation_refresh")
+    if "orig_iat" not in payload:
+        raise RefreshError("orig_iat_missing")
+    try:
+        orig_iat = claims.numeric_claim(payload, "orig_iat")
+    except InvalidClaim:
+        raise RefreshError("orig_iat_invalid") from None
+    assert orig_iat is not None
+    limit = orig_iat + claims.seconds(api_settings.JWT_REFRESH_EXPIRATION_DELTA)
+    if claims.now() > limit:
+        raise RefreshError("refresh_expired")
+
+
+class RefreshError(Exception):
+    """Raised when a token may not be refreshed; ``code`` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+# Messages: (1.x, drf-jwt) for authentication (401) and for the serializers (400).
+# The 1.x texts are kept exactly: users' tests compare them.
+_INVALID_TOKEN = _("Invalid token.")
+_AUTH_MESSAGES: dict[str, tuple[Any, Any]] = {
+    "token_expired": (_("Signature has expired."), _("Token has expired.")),
+    "token_decode_error": (_("Error decoding signature."), _("Error decoding token.")),
+    "token_invalid": (_("Incorrect authentication credentials."), _INVALID_TOKEN),
+    "token_too_large": (_("Token is too large."), _("Token is too large.")),
+    "payload_invalid": (_("Invalid payload."), _("Invalid payload.")),
+    "user_not_found": (_("Invalid signature."), _INVALID_TOKEN),
+    "user_inactive": (_("User account is disabled."), _("User account is disabled.")),
+}
+_SERIALIZER_MESSAGES: dict[str, tuple[Any, Any]] = {
+    **_AUTH_MESSAGES,
+    "token_invalid": (_INVALID_TOKEN, _INVALID_TOKEN),
+    "payload_invalid": (_("Invalid payload."), _INVALID_TOKEN),
+    "user_not_found": (_("User doesn't exist."), _("User doesn't exist.")),
+    "orig_iat_missing": (
+        _("orig_iat field is required."),
+        _("orig_iat field not found in token."),
+    ),
+    "orig_iat_invalid": (_INVALID_TOKEN, _INVALID_TOKEN),
+    "refresh_expired": (_("Refresh has expired."), _("Refresh has expired.")),
+    "impersonation_refresh": (
+        _("Impersonation tokens cannot be refreshed."),
+        _("Impersonation tokens cannot be refreshed."),
+    ),
+    "invalid_credentials": (
+        _("Unable to log in with provided credentials."),
+        _("Unable to log in with provided credentials."),
+    ),
+}
+
+
+def error_code(error: Exception) -> str:
+    """The stable code of a token or user error."""
+    return str(getattr(error, "code", "token_invalid"))
+
+
+def message(code: str, *, serializer: bool) -> Any:
+    """The message for ``code``, in the wording of the configured ``JWT_COMPAT`` line."""
+    table = _SERIALIZER_MESSAGES if serializer else _AUTH_MESSAGES
+    pair = table.get(code)
+    if pair is None:
+        pair = table["token_decode_error" if code.startswith("token_decode") else "token_invalid"]
+    return pair[1] if api_settings.is_drf_jwt else pair[0]
+
+
+def message_code(error: Exception) -> str:
+    """The message key for ``error`` (ours, or a PyJWT error from a custom decode handler)."""
+    if isinstance(error, TokenTooLarge):
+        return "token_too_large"
+    if isinstance(error, backend.ExpiredSignature):
+        return "token_expired"
+    if isinstance(error, (DecodeError, backend.PyJWTDecodeError)):
+        return "token_decode_error"
+    if isinstance(error, (TokenError, backend.InvalidTokenError)):
+        return "token_invalid"
+    return error_code(error)
+
+
+def error_code_of(error: Exception) -> str:
+    """The stable code of ``error``; PyJWT errors from custom handlers map to our codes."""
+    if isinstance(error, TokenError):
+        return error.code
+    return message_code(error)

@@ -1,0 +1,138 @@
+"""The 1.x handler functions, under their 1.x names and under drf-jwt's.
+
+Each is the default of a ``JWT_*_HANDLER`` setting; code that calls them directly (common in
+tests written for 1.x) gets the same behaviour as the views.
+"""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+from functools import lru_cache
+from typing import Any
+
+from rest_framework import serializers
+
+from . import tokens
+from .claims import unix_epoch as _unix_epoch
+from .exceptions import TokenError, UserLookupError
+from .settings import api_settings
+
+
+def jwt_payload_handler(user: Any) -> dict[str, Any]:
+    """The payload of a new token for ``user`` (1.x claims plus ``iat`` and ``jti``)."""
+    return tokens.build_payload(user, drf_jwt=api_settings.is_drf_jwt)
+
+
+def jwt_create_payload(user: Any) -> dict[str, Any]:
+    """drf-jwt's payload for ``user``: no ``email`` and no ``USERNAME_FIELD`` claim."""
+    return tokens.build_payload(user, drf_jwt=True)
+
+
+def jwt_get_user_id_from_payload_handler(payload: dict[str, Any]) -> Any:
+    """The ``user_id`` claim (deprecated since 1.7: users are found by username)."""
+    return payload.get("user_id")
+
+
+def jwt_get_username_from_payload_handler(payload: dict[str, Any]) -> Any:
+    """The ``username`` claim."""
+    return payload.get("username")
+
+
+def jwt_encode_handler(payload: dict[str, Any]) -> str:
+    """Sign ``payload`` and return the token as a str."""
+    return tokens.encode(payload)
+
+
+jwt_encode_payload = jwt_encode_handler
+
+
+def jwt_decode_handler(token: str | bytes) -> dict[str, Any]:
+    """Verify ``token`` and return its payload.
+
+    Raises :class:`rest_framework_jwt.exceptions.TokenError` subclasses, which are also the
+    matching PyJWT exceptions (``jwt.ExpiredSignatureError``, ``jwt.DecodeError``...).
+    """
+    return tokens.decode(token)
+
+
+jwt_decode_token = jwt_decode_handler
+
+
+def jwt_response_payload_handler(
+    token: str, user: Any = None, request: Any = None
+) -> dict[str, Any]:
+    """The body of a successful obtain, refresh or verify response: ``{"token": token}``."""
+    return {"token": token}
+
+
+def jwt_create_response_payload(
+    token: str, user: Any = None, request: Any = None, issued_at: Any = None
+) -> dict[str, Any]:
+    """drf-jwt's response body: ``{"pk": issued_at, "token": token}``."""
+    return {"pk": issued_at, "token": token}
+
+
+def jwt_get_secret_key(payload: dict[str, Any] | None = None) -> Any:
+    """The HMAC secret for ``payload``: the user's own with ``JWT_GET_USER_SECRET_KEY``."""
+    if api_settings.JWT_GET_USER_SECRET_KEY is not None and payload is not None:
+        user = tokens.find_user(payload, check_active=False)
+        return api_settings.JWT_GET_USER_SECRET_KEY(user)
+    return api_settings.JWT_SECRET_KEY
+
+
+def unix_epoch(datetime_object: datetime.datetime | None = None) -> int:
+    """``datetime_object`` (default: now) as an int POSIX timestamp."""
+    return _unix_epoch(datetime_object)
+
+
+def get_username_field() -> str:
+    """The user model's ``USERNAME_FIELD``."""
+    return tokens.get_username_field()
+
+
+def get_username(user: Any) -> str:
+    """The user's username value."""
+    return tokens.get_username(user)
+
+
+def check_payload(token: str) -> dict[str, Any]:
+    """drf-jwt's helper: decode ``token`` or raise a DRF ValidationError."""
+    try:
+        return api_settings.JWT_DECODE_HANDLER(token)  # type: ignore[no-any-return]
+    except TokenError as error:
+        raise serializers.ValidationError(
+            tokens.message(tokens.message_code(error), serializer=True),
+            code=tokens.error_code(error),
+        ) from None
+
+
+def check_user(payload: dict[str, Any]) -> Any:
+    """drf-jwt's helper: the active user ``payload`` names, or a DRF ValidationError."""
+    try:
+        return tokens.find_user(payload)
+    except UserLookupError as error:
+        raise serializers.ValidationError(
+            tokens.message(error.code, serializer=True), code=error.code
+        ) from None
+
+
+@lru_cache(maxsize=32)
+def _accepts_issued_at(handler: Any) -> bool:
+    try:
+        parameters = inspect.signature(handler).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    positional = [
+        p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    return len(positional) >= 4 or any(p.kind is p.VAR_POSITIONAL for p in parameters)
+
+
+def call_response_handler(
+    handler: Any, token: str, user: Any, request: Any, issued_at: Any
+) -> Any:
+    """Call a response handler with 3 arguments (1.x) or 4 (drf-jwt), as it accepts."""
+    if _accepts_issued_at(handler):
+        return handler(token, user, request, issued_at)
+    return handler(token, user, request)

@@ -1,0 +1,350 @@
+"""Settings drf-jwt added, accepted in both modes: key lists and kid dicts, algorithm lists,
+JWT_TOKEN_ID, JWT_INSIST_ON_KID, JWT_PAYLOAD_INCLUDE_USER_ID."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import jwt
+import pytest
+from rest_framework.test import APIRequestFactory
+
+from tests.conftest import read_key
+from tests.urls import ProtectedView
+
+K1 = "first-key-0123456789-0123456789-0123456789"
+K2 = "second-key-0123456789-0123456789-0123456789"
+K3 = "third-key-0123456789-0123456789-0123456789"
+
+MODES = [
+    pytest.param({}, id="orig"),
+    pytest.param({"JWT_COMPAT": "drf-jwt"}, id="fork"),
+]
+
+
+class Mode:
+    """The mode under test and what it implies for prefixes and status codes."""
+
+    def __init__(self, settings, base: dict):
+        self.settings = settings
+        self.base = base
+        self.fork = bool(base)
+        self.prefix = "Bearer" if self.fork else "JWT"
+        self.ok = 201 if self.fork else 200
+
+    def configure(self, **keys) -> None:
+        self.settings.JWT_AUTH = {**self.base, **keys}
+
+    def header(self, token: str) -> str:
+        return f"{self.prefix} {token}"
+
+
+@pytest.fixture(params=MODES)
+def mode(request, settings):
+    m = Mode(settings, request.param)
+    m.configure()
+    return m
+
+
+@pytest.fixture
+def obtain(client, user, password, mode):
+    def _obtain() -> str:
+        response = client.post(
+            "/api-token-auth/", {"username": "admin", "password": password}, format="json"
+        )
+        assert response.status_code == mode.ok, response.content
+        return response.data["token"]
+
+    return _obtain
+
+
+def protected(header: str | None):
+    from rest_framework_jwt.authentication import JSONWebTokenAuthentication
+
+    extra = {} if header is None else {"HTTP_AUTHORIZATION": header}
+    request = APIRequestFactory().get("/protected/", **extra)
+    view = ProtectedView.as_view(authentication_classes=(JSONWebTokenAuthentication,))
+    response = view(request)
+    response.render()
+    return response
+
+
+def unverified(token: str) -> dict:
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def old_style_payload(user, **extra) -> dict:
+    """A 1.x token's claims: no iat and no jti."""
+    now = int(time.time())
+    payload = {
+        "user_id": user.pk,
+        "username": user.get_username(),
+        "email": user.email,
+        "exp": now + 300,
+        "orig_iat": now,
+    }
+    payload.update(extra)
+    return payload
+
+
+def new_payload(user, **extra) -> dict:
+    now = int(time.time())
+    payload = {
+        "user_id": user.pk,
+        "username": user.get_username(),
+        "exp": now + 300,
+        "iat": now,
+        "orig_iat": now,
+        "jti": uuid.uuid4().hex,
+    }
+    payload.update(extra)
+    return payload
+
+
+def assert_accepted(mode, client, token: str) -> None:
+    response = protected(mode.header(token))
+    assert response.status_code == 200, response.data
+    assert response.data == {"username": "admin"}
+    response = client.post("/api-token-verify/", {"token": token}, format="json")
+    assert response.status_code == mode.ok, response.data
+
+
+def assert_refused(mode, client, token: str) -> None:
+    response = protected(mode.header(token))
+    assert response.status_code == 401, response.data
+    assert "detail" in response.data
+    response = client.post("/api-token-verify/", {"token": token}, format="json")
+    assert response.status_code == 400, response.data
+    assert response.data["non_field_errors"]
+
+
+# ----------------------------------------------------------------------------------------------
+# JWT_SECRET_KEY as a list
+
+
+def test_secret_list_first_key_signs(mode, obtain):
+    mode.configure(JWT_SECRET_KEY=[K1, K2])
+    token = obtain()
+    assert jwt.decode(token, K1, algorithms=["HS256"])["username"] == "admin"
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(token, K2, algorithms=["HS256"])
+
+
+def test_secret_list_every_key_verifies(mode, obtain, client, user):
+    mode.configure(JWT_SECRET_KEY=[K1, K2])
+    assert_accepted(mode, client, obtain())
+    assert_accepted(mode, client, jwt.encode(new_payload(user), K2, algorithm="HS256"))
+
+
+def test_secret_list_refuses_other_keys(mode, client, user):
+    mode.configure(JWT_SECRET_KEY=[K1, K2])
+    assert_refused(mode, client, jwt.encode(new_payload(user), K3, algorithm="HS256"))
+
+
+def test_secret_list_refresh_of_second_key_token_is_signed_by_first(mode, client, user):
+    mode.configure(JWT_SECRET_KEY=[K1, K2], JWT_ALLOW_REFRESH=True)
+    old = jwt.encode(new_payload(user), K2, algorithm="HS256")
+    response = client.post("/api-token-refresh/", {"token": old}, format="json")
+    assert response.status_code == mode.ok, response.data
+    assert jwt.decode(response.data["token"], K1, algorithms=["HS256"])["username"] == "admin"
+
+
+# ----------------------------------------------------------------------------------------------
+# JWT_SECRET_KEY as a dict kid -> key
+
+
+def test_secret_dict_first_item_signs_with_kid(mode, obtain):
+    mode.configure(JWT_SECRET_KEY={"one": K1, "two": K2})
+    token = obtain()
+    assert jwt.get_unverified_header(token)["kid"] == "one"
+    assert jwt.decode(token, K1, algorithms=["HS256"])["username"] == "admin"
+
+
+def test_secret_dict_accepts_second_kid(mode, client, user):
+    mode.configure(JWT_SECRET_KEY={"one": K1, "two": K2})
+    token = jwt.encode(new_payload(user), K2, algorithm="HS256", headers={"kid": "two"})
+    assert_accepted(mode, client, token)
+
+
+def test_secret_dict_refuses_unknown_kid(mode, client, user):
+    mode.configure(JWT_SECRET_KEY={"one": K1, "two": K2})
+    token = jwt.encode(new_payload(user), K1, algorithm="HS256", headers={"kid": "three"})
+    assert_refused(mode, client, token)
+
+
+def test_secret_dict_kid_selects_exactly_one_key(mode, client, user):
+    mode.configure(JWT_SECRET_KEY={"one": K1, "two": K2})
+    token = jwt.encode(new_payload(user), K1, algorithm="HS256", headers={"kid": "two"})
+    assert_refused(mode, client, token)
+
+
+@pytest.mark.parametrize("kid", [123, None, ["one"], {"one": 1}, ""])
+def test_secret_dict_refuses_odd_kid_values(mode, client, user, kid):
+    mode.configure(JWT_SECRET_KEY={"one": K1, "two": K2})
+    token = jwt.encode(new_payload(user), K3, algorithm="HS256", headers={"kid": kid})
+    assert_refused(mode, client, token)
+
+
+def test_secret_dict_without_kid_tries_every_key(mode, client, user):
+    mode.configure(JWT_SECRET_KEY={"one": K1, "two": K2})
+    assert_accepted(mode, client, jwt.encode(new_payload(user), K2, algorithm="HS256"))
+    assert_refused(mode, client, jwt.encode(new_payload(user), K3, algorithm="HS256"))
+
+
+def test_insist_on_kid_refuses_token_without_kid(mode, client, user):
+    mode.configure(JWT_SECRET_KEY={"one": K1, "two": K2}, JWT_INSIST_ON_KID=True)
+    assert_refused(mode, client, jwt.encode(new_payload(user), K1, algorithm="HS256"))
+    token = jwt.encode(new_payload(user), K1, algorithm="HS256", headers={"kid": "one"})
+    assert_accepted(mode, client, token)
+
+
+def test_insist_on_kid_tokens_it_issues_pass(mode, obtain, client):
+    mode.configure(JWT_SECRET_KEY={"one": K1, "two": K2}, JWT_INSIST_ON_KID=True)
+    assert_accepted(mode, client, obtain())
+
+
+# ----------------------------------------------------------------------------------------------
+# asymmetric key lists and dicts
+
+
+def test_private_key_list_first_signs_public_list_all_verify(mode, obtain, client, user):
+    mode.configure(
+        JWT_ALGORITHM="RS256",
+        JWT_PRIVATE_KEY=[read_key("rsa_private.pem"), read_key("rsa2_private.pem")],
+        JWT_PUBLIC_KEY=[read_key("rsa_public.pem"), read_key("rsa2_public.pem")],
+    )
+    token = obtain()
+    assert jwt.decode(token, read_key("rsa_public.pem"), algorithms=["RS256"])
+    second = jwt.encode(new_payload(user), read_key("rsa2_private.pem"), algorithm="RS256")
+    assert_accepted(mode, client, second)
+
+
+def test_public_key_dict_by_kid(mode, client, user):
+    mode.configure(
+        JWT_ALGORITHM="RS256",
+        JWT_PRIVATE_KEY={"a": read_key("rsa_private.pem")},
+        JWT_PUBLIC_KEY={"a": read_key("rsa_public.pem"), "b": read_key("rsa2_public.pem")},
+    )
+    good = jwt.encode(
+        new_payload(user), read_key("rsa2_private.pem"), algorithm="RS256", headers={"kid": "b"}
+    )
+    assert_accepted(mode, client, good)
+    wrong = jwt.encode(
+        new_payload(user), read_key("rsa2_private.pem"), algorithm="RS256", headers={"kid": "a"}
+    )
+    assert_refused(mode, client, wrong)
+
+
+@pytest.mark.parametrize("algorithm", ["RS256", ["RS256", "HS256"]], ids=["rs256", "rs256+hs256"])
+def test_rs256_setting_refuses_hs256_signed_with_the_public_key(mode, client, user, algorithm):
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    mode.configure(
+        JWT_ALGORITHM=algorithm,
+        JWT_PRIVATE_KEY=read_key("rsa_private.pem"),
+        JWT_PUBLIC_KEY=read_key("rsa_public.pem"),
+    )
+
+    def seg(obj) -> bytes:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=")
+
+    signing_input = seg({"alg": "HS256", "typ": "JWT"}) + b"." + seg(new_payload(user))
+    mac = hmac.new(read_key("rsa_public.pem").encode(), signing_input, hashlib.sha256).digest()
+    token = (signing_input + b"." + base64.urlsafe_b64encode(mac).rstrip(b"=")).decode()
+    assert_refused(mode, client, token)
+
+
+# ----------------------------------------------------------------------------------------------
+# JWT_ALGORITHM as a list
+
+
+def test_algorithm_list_first_signs(mode, obtain):
+    mode.configure(JWT_ALGORITHM=["HS512", "HS256"])
+    assert jwt.get_unverified_header(obtain())["alg"] == "HS512"
+
+
+def test_algorithm_list_accepts_the_others(mode, client, user, settings):
+    mode.configure(JWT_ALGORITHM=["HS512", "HS256"])
+    token = jwt.encode(new_payload(user), settings.SECRET_KEY, algorithm="HS256")
+    assert_accepted(mode, client, token)
+
+
+def test_algorithm_list_refuses_algorithms_not_listed(mode, client, user, settings):
+    mode.configure(JWT_ALGORITHM=["HS512", "HS256"])
+    token = jwt.encode(new_payload(user), settings.SECRET_KEY, algorithm="HS384")
+    assert_refused(mode, client, token)
+
+
+def test_single_algorithm_refuses_others(mode, client, user, settings):
+    mode.configure(JWT_ALGORITHM="HS256")
+    token = jwt.encode(new_payload(user), settings.SECRET_KEY, algorithm="HS512")
+    assert_refused(mode, client, token)
+
+
+# ----------------------------------------------------------------------------------------------
+# JWT_TOKEN_ID
+
+
+def test_token_id_off_adds_no_jti(mode, obtain):
+    mode.configure(JWT_TOKEN_ID="off")
+    assert "jti" not in unverified(obtain())
+
+
+def test_token_id_include_is_the_default(mode, obtain):
+    jti = unverified(obtain())["jti"]
+    assert isinstance(jti, str) and len(jti) >= 32
+
+
+def test_token_ids_are_unique(mode, obtain):
+    assert unverified(obtain())["jti"] != unverified(obtain())["jti"]
+
+
+def test_token_id_include_accepts_1x_tokens(mode, client, user, settings):
+    mode.configure(JWT_TOKEN_ID="include")
+    token = jwt.encode(old_style_payload(user), settings.SECRET_KEY, algorithm="HS256")
+    assert_accepted(mode, client, token)
+
+
+def test_token_id_include_refreshes_1x_tokens(mode, client, user, settings):
+    mode.configure(JWT_TOKEN_ID="include")
+    token = jwt.encode(old_style_payload(user), settings.SECRET_KEY, algorithm="HS256")
+    response = client.post("/api-token-refresh/", {"token": token}, format="json")
+    assert response.status_code == mode.ok, response.data
+
+
+def test_token_id_require_refuses_token_without_jti(mode, client, user, settings):
+    mode.configure(JWT_TOKEN_ID="require", JWT_ALLOW_REFRESH=True)
+    token = jwt.encode(old_style_payload(user), settings.SECRET_KEY, algorithm="HS256")
+    assert_refused(mode, client, token)
+    response = client.post("/api-token-refresh/", {"token": token}, format="json")
+    assert response.status_code == 400, response.data
+
+
+def test_token_id_require_accepts_its_own_tokens(mode, obtain, client):
+    mode.configure(JWT_TOKEN_ID="require", JWT_ALLOW_REFRESH=True)
+    token = obtain()
+    assert "jti" in unverified(token)
+    assert_accepted(mode, client, token)
+    response = client.post("/api-token-refresh/", {"token": token}, format="json")
+    assert response.status_code == mode.ok, response.data
+
+
+# ----------------------------------------------------------------------------------------------
+# JWT_PAYLOAD_INCLUDE_USER_ID
+
+
+def test_payload_include_user_id_false(mode, obtain, client):
+    mode.configure(JWT_PAYLOAD_INCLUDE_USER_ID=False)
+    token = obtain()
+    payload = unverified(token)
+    assert "user_id" not in payload
+    assert payload["username"] == "admin"
+    assert_accepted(mode, client, token)
+
+
+def test_payload_include_user_id_default(mode, obtain, user):
+    assert unverified(obtain())["user_id"] == user.pk
