@@ -47,8 +47,12 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
             payload = jwt_decode_handler(jwt_value)
         except Exception as error:
             code = tokens.message_code(error)
-            if code not in ("token_expired", "token_decode_error", "token_invalid",
-                            "token_too_large"):
+            if code not in (
+                "token_expired",
+                "token_decode_error",
+                "token_invalid",
+                "token_too_large",
+            ):
                 raise
             raise JWTAuthenticationFailed(
                 tokens.message(code, serializer=False), code=tokens.error_code_of(error)
@@ -90,13 +94,16 @@ class JSONWebTokenAuthentication(BaseJSONWebTokenAuthentication):
     """
 
     def get_jwt_value(self, request: Request) -> str | None:
-        parts = _header_bytes(request).split()
+        header = _header_bytes(request)
+        lenient = api_settings.is_drf_jwt
+        # 1.x splits on any whitespace; drf-jwt on single spaces, so a double space there
+        # makes an empty part and the request falls back to the cookie.
+        parts = header.split(b" ") if lenient and header.strip() else header.split()
         if not parts:
             return self._cookie_value(request)
         prefix = str(api_settings.JWT_AUTH_HEADER_PREFIX).lower().encode("utf-8")
         if parts[0].lower() != prefix:
             return None
-        lenient = api_settings.is_drf_jwt
         if len(parts) == 1:
             if lenient:
                 return self._cookie_value(request)
@@ -104,14 +111,11 @@ class JSONWebTokenAuthentication(BaseJSONWebTokenAuthentication):
                 _("Invalid Authorization header. No credentials provided."),
                 code="authorization_header_no_credentials",
             )
-        if len(parts) > 2:
+        if len(parts) > 2 or not parts[1]:
             if lenient:
                 return self._cookie_value(request)
             raise JWTAuthenticationFailed(
-                _(
-                    "Invalid Authorization header. "
-                    "Credentials string should not contain spaces."
-                ),
+                _("Invalid Authorization header. Credentials string should not contain spaces."),
                 code="authorization_header_spaces",
             )
         try:

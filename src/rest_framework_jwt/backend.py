@@ -27,6 +27,12 @@ from .keys import HMAC_ALGORITHMS, KeyMaterial, key_list
 
 HAS_CRYPTO: bool = bool(has_crypto)
 
+
+def crypto_available() -> bool:
+    """True when PyJWT can use ``cryptography`` (the ``crypto`` extra) right now."""
+    return bool(getattr(jwt.algorithms, "has_crypto", False))
+
+
 #: The PyJWT exception each of our token errors also inherits (1.x code catches these).
 _PYJWT_COUNTERPARTS: dict[type[exc.TokenError], type[Exception]] = {
     exc.TokenError: jwt_exceptions.InvalidTokenError,
@@ -196,8 +202,12 @@ def _b64encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def encode(payload: Mapping[str, Any], ring: KeyRing, headers: Mapping[str, Any] | None = None,
-           key: Any = None) -> str:
+def encode(
+    payload: Mapping[str, Any],
+    ring: KeyRing,
+    headers: Mapping[str, Any] | None = None,
+    key: Any = None,
+) -> str:
     """Sign ``payload`` with the ring's signing key (or ``key``) and return the compact JWT."""
     if not isinstance(payload, Mapping):
         raise TypeError("The payload must be a mapping.")
@@ -252,9 +262,7 @@ def _no_constants(name: str) -> Any:
 
 def _json_object(data: bytes, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(
-            data, object_pairs_hook=_no_duplicates, parse_constant=_no_constants
-        )
+        value = json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
     except (ValueError, RecursionError, UnicodeDecodeError):
         raise token_error(exc.DecodeError, f"Invalid {what} JSON.") from None
     if not isinstance(value, dict):
@@ -307,7 +315,7 @@ def check_header(header: Mapping[str, Any], allowed: frozenset[str]) -> str:
     typ = header.get("typ")
     if typ is not None and (
         not isinstance(typ, str)
-        or typ.lower() not in ("jwt", "application/jwt") and not typ.lower().endswith("+jwt")
+        or (typ.lower() not in ("jwt", "application/jwt") and not typ.lower().endswith("+jwt"))
     ):
         raise token_error(exc.DecodeError, "Unsupported token type.")
     return algorithm

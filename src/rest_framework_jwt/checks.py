@@ -25,6 +25,7 @@ E007 = "rest_framework_jwt.E007"  # a key that cannot be used
 W001 = "rest_framework_jwt.W001"  # JWT_VERIFY off
 W002 = "rest_framework_jwt.W002"  # JWT_VERIFY_EXPIRATION off
 W003 = "rest_framework_jwt.W003"  # unknown JWT_AUTH key
+W004 = "rest_framework_jwt.W004"  # asymmetric signing algorithm without a private key
 
 
 def _invalid(name: str, problem: str, hint: str) -> Error:
@@ -54,11 +55,21 @@ def check_values() -> list[CheckMessage]:
             )
         )
     if api_settings.JWT_COMPAT not in COMPAT_MODES:
-        messages.append(_invalid("JWT_COMPAT", f"is {api_settings.JWT_COMPAT!r}.",
-                                 f"Use one of {', '.join(map(repr, COMPAT_MODES))}."))
+        messages.append(
+            _invalid(
+                "JWT_COMPAT",
+                f"is {api_settings.JWT_COMPAT!r}.",
+                f"Use one of {', '.join(map(repr, COMPAT_MODES))}.",
+            )
+        )
     if api_settings.JWT_TOKEN_ID not in TOKEN_ID_MODES:
-        messages.append(_invalid("JWT_TOKEN_ID", f"is {api_settings.JWT_TOKEN_ID!r}.",
-                                 f"Use one of {', '.join(map(repr, TOKEN_ID_MODES))}."))
+        messages.append(
+            _invalid(
+                "JWT_TOKEN_ID",
+                f"is {api_settings.JWT_TOKEN_ID!r}.",
+                f"Use one of {', '.join(map(repr, TOKEN_ID_MODES))}.",
+            )
+        )
     for name, allow_zero in (
         ("JWT_EXPIRATION_DELTA", False),
         ("JWT_REFRESH_EXPIRATION_DELTA", False),
@@ -66,33 +77,67 @@ def check_values() -> list[CheckMessage]:
         ("JWT_LEEWAY", True),
     ):
         if not _duration_ok(getattr(api_settings, name), allow_zero=allow_zero):
-            messages.append(_invalid(
-                name, "must be a datetime.timedelta or a number of seconds"
-                + (" (zero or more)." if allow_zero else " greater than zero."),
-                "For example datetime.timedelta(minutes=5).",
-            ))
+            messages.append(
+                _invalid(
+                    name,
+                    "must be a datetime.timedelta or a number of seconds"
+                    + (" (zero or more)." if allow_zero else " greater than zero."),
+                    "For example datetime.timedelta(minutes=5).",
+                )
+            )
     prefix = api_settings.JWT_AUTH_HEADER_PREFIX
     if not isinstance(prefix, str) or not prefix or prefix.split() != [prefix]:
-        messages.append(_invalid("JWT_AUTH_HEADER_PREFIX", "must be one word.",
-                                 'For example "JWT" or "Bearer".'))
+        messages.append(
+            _invalid(
+                "JWT_AUTH_HEADER_PREFIX", "must be one word.", 'For example "JWT" or "Bearer".'
+            )
+        )
     size = api_settings.JWT_MAX_TOKEN_SIZE
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        messages.append(_invalid("JWT_MAX_TOKEN_SIZE", "must be a whole number of bytes.",
-                                 "The default is 8192; 0 turns the bound off."))
+        messages.append(
+            _invalid(
+                "JWT_MAX_TOKEN_SIZE",
+                "must be a whole number of bytes.",
+                "The default is 8192; 0 turns the bound off.",
+            )
+        )
+    for item in keys.key_list(api_settings.JWT_SECRET_KEY):
+        if not isinstance(item.material, (str, bytes)):
+            messages.append(
+                _invalid(
+                    "JWT_SECRET_KEY",
+                    "must be a str or bytes, or a list or dict of them.",
+                    "For example a 50-character random str.",
+                )
+            )
+            break
     algorithm = api_settings.JWT_ALGORITHM
-    if not algorithm or not isinstance(algorithm, (str, list, tuple)):
-        messages.append(_invalid("JWT_ALGORITHM", "must be a name or a list of names.",
-                                 'For example "HS256" or ["RS256", "HS256"].'))
+    if not isinstance(algorithm, (str, list, tuple)):
+        messages.append(
+            _invalid(
+                "JWT_ALGORITHM",
+                "must be a name or a list of names.",
+                'For example "HS256" or ["RS256", "HS256"].',
+            )
+        )
     for name in IMPORT_STRINGS:
         try:
             value = getattr(api_settings, name)
         except ImportError as error:
-            messages.append(_invalid(name, f"cannot be imported: {error}",
-                                     "Give a dotted path to a callable, or the callable."))
+            messages.append(
+                _invalid(
+                    name,
+                    f"cannot be imported: {error}",
+                    "Give a dotted path to a callable, or the callable.",
+                )
+            )
             continue
         if value is not None and not callable(value):
-            messages.append(_invalid(name, "is not callable.",
-                                     "Give a dotted path to a callable, or the callable."))
+            messages.append(
+                _invalid(
+                    name, "is not callable.", "Give a dotted path to a callable, or the callable."
+                )
+            )
     return messages
 
 
@@ -102,18 +147,35 @@ def check_keys() -> list[CheckMessage]:
     algorithms = keys.algorithm_list(api_settings.JWT_ALGORITHM)
     for name in algorithms:
         if name.lower() == "none":
-            messages.append(Error(
-                "JWT_AUTH['JWT_ALGORITHM'] includes 'none': unsigned tokens would be accepted.",
-                hint="Remove 'none'; use HS256 or an asymmetric algorithm.", id=E002))
+            messages.append(
+                Error(
+                    "JWT_AUTH['JWT_ALGORITHM'] includes 'none': unsigned tokens would be accepted.",
+                    hint="Remove 'none'; use HS256 or an asymmetric algorithm.",
+                    id=E002,
+                )
+            )
         elif name not in keys.SUPPORTED_ALGORITHMS:
-            messages.append(Error(
-                f"JWT_AUTH['JWT_ALGORITHM'] includes the unknown algorithm {name!r}.",
-                hint=f"Use one of {', '.join(sorted(keys.SUPPORTED_ALGORITHMS))}.", id=E001))
-        elif name in keys.ASYMMETRIC_ALGORITHMS and not backend.HAS_CRYPTO:
-            messages.append(Error(
-                f"The algorithm {name!r} needs the 'cryptography' package.",
-                hint="Install djangorestframework-jwt[crypto].", id=E005))
-    usable = [name for name in algorithms if name in backend.ALGORITHMS]
+            messages.append(
+                Error(
+                    f"JWT_AUTH['JWT_ALGORITHM'] includes the unknown algorithm {name!r}.",
+                    hint=f"Use one of {', '.join(sorted(keys.SUPPORTED_ALGORITHMS))}.",
+                    id=E001,
+                )
+            )
+        elif name in keys.ASYMMETRIC_ALGORITHMS and not backend.crypto_available():
+            messages.append(
+                Error(
+                    f"The algorithm {name!r} needs the 'cryptography' package.",
+                    hint="Install djangorestframework-jwt[crypto].",
+                    id=E005,
+                )
+            )
+    usable = [
+        name
+        for name in algorithms
+        if name in backend.ALGORITHMS
+        and (backend.crypto_available() or name not in keys.ASYMMETRIC_ALGORITHMS)
+    ]
     if not usable:
         return messages
 
@@ -124,18 +186,32 @@ def check_keys() -> list[CheckMessage]:
         api_settings.JWT_PUBLIC_KEY,
     )
     for problem in ring.errors:
-        messages.append(Error(f"A configured key cannot be used: {problem}",
-                              hint="Check the key's type against JWT_ALGORITHM.", id=E007))
+        messages.append(
+            Error(
+                f"A configured key cannot be used: {problem}",
+                hint="Check the key's type against JWT_ALGORITHM.",
+                id=E007,
+            )
+        )
 
     asymmetric = [name for name in usable if name in keys.ASYMMETRIC_ALGORITHMS]
     if asymmetric and not (api_settings.JWT_PUBLIC_KEY or api_settings.JWT_PRIVATE_KEY):
-        messages.append(Error(
-            f"JWT_AUTH['JWT_ALGORITHM'] uses {asymmetric[0]} but no key is configured.",
-            hint="Set JWT_PRIVATE_KEY (to sign) and JWT_PUBLIC_KEY (to verify).", id=E004))
+        messages.append(
+            Error(
+                f"JWT_AUTH['JWT_ALGORITHM'] uses {asymmetric[0]} but no key is configured.",
+                hint="Set JWT_PRIVATE_KEY (to sign) and JWT_PUBLIC_KEY (to verify).",
+                id=E004,
+            )
+        )
     elif usable[0] in keys.ASYMMETRIC_ALGORITHMS and not api_settings.JWT_PRIVATE_KEY:
-        messages.append(Error(
-            f"Tokens are signed with {usable[0]} but JWT_PRIVATE_KEY is not set.",
-            hint="Set JWT_PRIVATE_KEY, or put a HS algorithm first in JWT_ALGORITHM.", id=E004))
+        messages.append(
+            Warning(
+                f"Tokens would be signed with {usable[0]} but JWT_PRIVATE_KEY is not set: this "
+                "service can verify tokens but not issue them (obtain and refresh fail).",
+                hint="Fine for a service that only verifies; otherwise set JWT_PRIVATE_KEY.",
+                id=W004,
+            )
+        )
 
     if any(keys.is_hmac(name) for name in usable):
         for item in keys.key_list(api_settings.JWT_SECRET_KEY):
@@ -143,11 +219,15 @@ def check_keys() -> list[CheckMessage]:
             size = len(material if isinstance(material, bytes) else str(material).encode())
             if size < MIN_HMAC_SECRET_BYTES:
                 label = f"[{item.kid!r}]" if item.kid is not None else ""
-                messages.append(Error(
-                    f"JWT_AUTH['JWT_SECRET_KEY']{label} is {size} bytes long; HS tokens signed "
-                    f"with it can be brute-forced.",
-                    hint=f"Use a random secret of at least {MIN_HMAC_SECRET_BYTES} bytes "
-                    "(python -c 'import secrets; print(secrets.token_urlsafe(48))').", id=E003))
+                messages.append(
+                    Error(
+                        f"JWT_AUTH['JWT_SECRET_KEY']{label} is {size} bytes long; HS tokens signed "
+                        f"with it can be brute-forced.",
+                        hint=f"Use a random secret of at least {MIN_HMAC_SECRET_BYTES} bytes "
+                        "(python -c 'import secrets; print(secrets.token_urlsafe(48))').",
+                        id=E003,
+                    )
+                )
     return messages
 
 
@@ -155,13 +235,22 @@ def check_verification() -> list[CheckMessage]:
     """W001, W002: verification switched off."""
     messages: list[CheckMessage] = []
     if not api_settings.JWT_VERIFY:
-        messages.append(Warning(
-            "JWT_AUTH['JWT_VERIFY'] is False: token signatures are not checked, so anyone can "
-            "forge a token.", hint="Remove JWT_VERIFY or set it to True.", id=W001))
+        messages.append(
+            Warning(
+                "JWT_AUTH['JWT_VERIFY'] is False: token signatures are not checked, so anyone can "
+                "forge a token.",
+                hint="Remove JWT_VERIFY or set it to True.",
+                id=W001,
+            )
+        )
     if not api_settings.JWT_VERIFY_EXPIRATION:
-        messages.append(Warning(
-            "JWT_AUTH['JWT_VERIFY_EXPIRATION'] is False: tokens never expire.",
-            hint="Remove JWT_VERIFY_EXPIRATION or set it to True.", id=W002))
+        messages.append(
+            Warning(
+                "JWT_AUTH['JWT_VERIFY_EXPIRATION'] is False: tokens never expire.",
+                hint="Remove JWT_VERIFY_EXPIRATION or set it to True.",
+                id=W002,
+            )
+        )
     return messages
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from . import backend, tokens
+from .cookies import set_token_cookie
 from .settings import api_settings
 
 
@@ -53,8 +54,6 @@ def has_set_cookie_samesite() -> bool:
 
 def set_cookie_with_token(response: Any, name: str, token: str) -> None:
     """Set cookie ``name`` to ``token`` with the ``JWT_AUTH_COOKIE_*`` attributes."""
-    from .views import set_token_cookie
-
     set_token_cookie(response, name, token)
 
 

@@ -82,8 +82,12 @@ class VerificationBaseSerializer(Serializer):
             return jwt_decode_handler(token)
         except Exception as error:
             code = tokens.message_code(error)
-            if code not in ("token_expired", "token_decode_error", "token_invalid",
-                            "token_too_large"):
+            if code not in (
+                "token_expired",
+                "token_decode_error",
+                "token_invalid",
+                "token_too_large",
+            ):
                 raise
             raise serializers.ValidationError(
                 tokens.message(code, serializer=True), code=tokens.error_code_of(error)

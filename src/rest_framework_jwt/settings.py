@@ -31,7 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "JWT_ENCODE_HANDLER": "rest_framework_jwt.utils.jwt_encode_handler",
     "JWT_DECODE_HANDLER": "rest_framework_jwt.utils.jwt_decode_handler",
     "JWT_PAYLOAD_HANDLER": "rest_framework_jwt.utils.jwt_payload_handler",
-    "JWT_PAYLOAD_GET_USER_ID_HANDLER": "rest_framework_jwt.utils.jwt_get_user_id_from_payload_handler",
+    "JWT_PAYLOAD_GET_USER_ID_HANDLER": (
+        "rest_framework_jwt.utils.jwt_get_user_id_from_payload_handler"
+    ),
     "JWT_PAYLOAD_GET_USERNAME_HANDLER": (
         "rest_framework_jwt.utils.jwt_get_username_from_payload_handler"
     ),

@@ -14,7 +14,7 @@ class APIJWTClient(APIClient):
 
     login_url = "/api-token-auth/"
 
-    def login(self, **credentials: Any) -> bool:  # type: ignore[override]
+    def login(self, **credentials: Any) -> bool:
         """POST ``credentials`` as JSON; on 200 send the token on every later request."""
         response = self.post(self.login_url, credentials, format="json")
         if response.status_code in (200, 201):

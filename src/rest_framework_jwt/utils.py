@@ -123,15 +123,11 @@ def _accepts_issued_at(handler: Any) -> bool:
         parameters = inspect.signature(handler).parameters.values()
     except (TypeError, ValueError):
         return False
-    positional = [
-        p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ]
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     return len(positional) >= 4 or any(p.kind is p.VAR_POSITIONAL for p in parameters)
 
 
-def call_response_handler(
-    handler: Any, token: str, user: Any, request: Any, issued_at: Any
-) -> Any:
+def call_response_handler(handler: Any, token: str, user: Any, request: Any, issued_at: Any) -> Any:
     """Call a response handler with 3 arguments (1.x) or 4 (drf-jwt), as it accepts."""
     if _accepts_issued_at(handler):
         return handler(token, user, request, issued_at)

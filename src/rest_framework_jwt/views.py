@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import claims
 from .authentication import JSONWebTokenAuthentication
+from .cookies import set_token_cookie
 from .permissions import IsSuperUser
 from .serializers import (
     ImpersonateAuthTokenSerializer,
@@ -34,24 +32,6 @@ def jwt_response_payload_handler(
     """
     return call_response_handler(
         api_settings.JWT_RESPONSE_PAYLOAD_HANDLER, token, user, request, issued_at
-    )
-
-
-def set_token_cookie(response: Response, name: str, token: str) -> None:
-    """Set cookie ``name`` to ``token``: HttpOnly, expiring with the token, with the
-    ``JWT_AUTH_COOKIE_*`` attributes."""
-    lifetime = api_settings.JWT_EXPIRATION_DELTA
-    if not isinstance(lifetime, timedelta):
-        lifetime = timedelta(seconds=claims.seconds(lifetime))
-    response.set_cookie(
-        name,
-        token,
-        expires=timezone.now() + lifetime,
-        domain=api_settings.JWT_AUTH_COOKIE_DOMAIN,
-        path=api_settings.JWT_AUTH_COOKIE_PATH or "/",
-        secure=bool(api_settings.JWT_AUTH_COOKIE_SECURE),
-        httponly=True,
-        samesite=api_settings.JWT_AUTH_COOKIE_SAMESITE,
     )
 
 
@@ -88,9 +68,7 @@ class JSONWebTokenAPIView(APIView):
         token = data.get("token")
         payload = data.get("payload") or {}
         issued_at = payload.get("iat")
-        body = call_response_handler(
-            jwt_response_payload_handler, token, user, request, issued_at
-        )
+        body = call_response_handler(jwt_response_payload_handler, token, user, request, issued_at)
         response = Response(body, status=status.HTTP_201_CREATED if drf_jwt else 200)
         response["Cache-Control"] = "no-store"
         cookie = getattr(api_settings, self.cookie_setting)

@@ -1,0 +1,98 @@
+"""The package's layering (design.md, decision 5), checked on the source."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parent.parent / "src" / "rest_framework_jwt"
+
+# Each module may import package modules of a lower rank only.
+RANKS = {
+    "__init__": 0,
+    "exceptions": 0,
+    "settings": 1,
+    "claims": 2,
+    "keys": 3,
+    "backend": 4,
+    "_state": 5,
+    "tokens": 6,
+    "utils": 7,
+    "cookies": 7,
+    "permissions": 7,
+    "compat": 8,
+    "authentication": 9,
+    "serializers": 9,
+    "checks": 10,
+    "apps": 11,
+    "models": 10,
+    "views": 10,
+    "urls": 11,
+    "test": 11,
+    "management.commands.obtain_token": 11,
+}
+
+
+def module_name(path: Path) -> str:
+    relative = path.relative_to(PACKAGE).with_suffix("")
+    return ".".join(relative.parts)
+
+
+def package_imports(path: Path) -> set[str]:
+    """Package modules that ``path`` imports (absolute or relative), at any depth."""
+    name = module_name(path)
+    tree = ast.parse(path.read_text())
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".")[: -node.level] if "." in name else []
+                module = ".".join([*base, node.module] if node.module else base)
+            elif node.module and node.module.startswith("rest_framework_jwt"):
+                module = node.module.removeprefix("rest_framework_jwt").lstrip(".")
+            else:
+                continue
+            if module:
+                found.add(module)
+            else:
+                found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("rest_framework_jwt."):
+                    found.add(alias.name.removeprefix("rest_framework_jwt."))
+    return found
+
+
+MODULES = sorted(
+    p
+    for p in PACKAGE.rglob("*.py")
+    if module_name(p).split(".")[-1] != "__init__" or p.parent == PACKAGE
+)
+
+
+def test_every_module_has_a_rank():
+    names = {module_name(p) for p in MODULES}
+    assert names <= set(RANKS), names - set(RANKS)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
+def test_imports_only_lower_layers(path):
+    name = module_name(path)
+    for imported in package_imports(path):
+        assert RANKS[imported] < RANKS[name], f"{name} imports {imported}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
+def test_only_the_backend_imports_pyjwt(path):
+    tree = ast.parse(path.read_text())
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        (node.module or "").split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and not node.level
+    }
+    assert ("jwt" in imported) == (module_name(path) == "backend")
