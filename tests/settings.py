@@ -91,7 +91,11 @@ def _database_from_url(url: str) -> dict[str, object]:
 
         pymysql.install_as_MySQLdb()
         config["OPTIONS"] = {"charset": "utf8mb4"}
-        config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+        # A binary collation, so that `username = %s` means what it means on SQLite and
+        # PostgreSQL. Under a *_ci collation (MariaDB's default is utf8mb4_general_ci) "ADMIN"
+        # logs in as "admin", and utf8mb4_unicode_ci also ignores a NUL inside a username: the
+        # database's choice, not this package's.
+        config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_bin"}
     return config
 
 
@@ -101,7 +105,12 @@ DATABASES = {
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The default cache keeps nothing, so the obtain/refresh throttles (on by default) never trip
+# across tests; the throttle tests point JWT_THROTTLE_CACHE at "locmem" (or "redis").
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 if os.environ.get("REDIS_URL"):
     CACHES["redis"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -373,3 +373,41 @@ def test_header_wins_over_cookie(client, user, superuser, settings):
 
     response = client.get("/jwt-first/", HTTP_AUTHORIZATION="JWT garbage")
     assert_401(response, "Error decoding signature.")
+
+
+# --- handlers from JWT_AUTH are used at call time -------------------------------------------
+
+
+def username_from_sub(payload):
+    return payload.get("sub")
+
+
+decoded_tokens: list[str] = []
+
+
+def recording_decode_handler(token):
+    decoded_tokens.append(token)
+    return utils.jwt_decode_handler(token)
+
+
+def test_username_handler_setting_used(client, user, settings):
+    settings.JWT_AUTH = {
+        "JWT_PAYLOAD_GET_USERNAME_HANDLER": "tests.test_orig_authentication.username_from_sub"
+    }
+    token = forge({"sub": "admin", "exp": future_exp()})
+    response = client.get("/jwt-first/", HTTP_AUTHORIZATION=f"JWT {token}")
+    assert response.status_code == 200
+    assert response.json()["username"] == "admin"
+    # The default claim is no longer looked at.
+    token = forge({"username": "admin", "exp": future_exp()})
+    response = client.get("/jwt-first/", HTTP_AUTHORIZATION=f"JWT {token}")
+    assert_401(response, "Invalid payload.")
+
+
+def test_decode_handler_setting_used(client, user, settings):
+    decoded_tokens.clear()
+    settings.JWT_AUTH = {"JWT_DECODE_HANDLER": recording_decode_handler}
+    token = make_token(user)
+    response = client.get("/jwt-first/", HTTP_AUTHORIZATION=f"JWT {token}")
+    assert response.status_code == 200
+    assert decoded_tokens == [token]

@@ -10,6 +10,9 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.test import override_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from rest_framework.test import APIRequestFactory
 
 from rest_framework_jwt import utils
@@ -18,6 +21,7 @@ from rest_framework_jwt.exceptions import TokenError
 NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 NOW_TS = int(NOW.timestamp())
 OTHER_SECRET = "another-secret-key-that-is-also-long-enough-0123456789"
+LONG_SECRET = "a-secret-that-is-long-enough-even-for-hs512-signatures-0123456789abcdef"
 
 
 def forge(payload, key=None, algorithm="HS256"):
@@ -235,10 +239,11 @@ def test_decode_missing_issuer_raises_missing_required_claim(user):
 
 
 def test_decode_refuses_other_hmac_algorithm(user, settings):
-    token = forge(utils.jwt_payload_handler(user), algorithm="HS512")
+    settings.JWT_AUTH = {"JWT_SECRET_KEY": LONG_SECRET}
+    token = forge(utils.jwt_payload_handler(user), key=LONG_SECRET, algorithm="HS512")
     with pytest.raises(jwt.InvalidTokenError):
         utils.jwt_decode_handler(token)
-    settings.JWT_AUTH = {"JWT_ALGORITHM": "HS512"}
+    settings.JWT_AUTH = {"JWT_SECRET_KEY": LONG_SECRET, "JWT_ALGORITHM": "HS512"}
     assert utils.jwt_decode_handler(token)["username"] == "admin"
 
 
@@ -368,3 +373,25 @@ def test_user_secret_key_does_not_touch_other_users(user, superuser, settings):
     assert utils.jwt_decode_handler(root_token)["username"] == "root"
     with pytest.raises(jwt.DecodeError):
         utils.jwt_decode_handler(admin_token)
+
+
+# --- property: any JSON claims survive the round trip ---------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=10,
+)
+
+
+@hypothesis_settings(max_examples=50, deadline=None)
+@given(extra=st.dictionaries(st.text(max_size=12).map(lambda k: "x_" + k), json_values))
+def test_round_trip_of_arbitrary_claims(extra):
+    payload = {
+        **extra,
+        "username": "admin",
+        "exp": int(datetime.now(timezone.utc).timestamp()) + 300,
+    }
+    assert utils.jwt_decode_handler(utils.jwt_encode_handler(payload)) == payload

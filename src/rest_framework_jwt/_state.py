@@ -48,8 +48,8 @@ def build_config() -> Config:
         api_settings.JWT_PUBLIC_KEY,
     )
     verify_exp = bool(api_settings.JWT_VERIFY_EXPIRATION)
-    required: list[str] = ["exp"] if verify_exp else []
-    if api_settings.JWT_TOKEN_ID == "require":
+    required = [str(name) for name in api_settings.JWT_REQUIRED_CLAIMS or ()]
+    if api_settings.JWT_TOKEN_ID == "require" and "jti" not in required:
         required.append("jti")
     return Config(
         ring=ring,

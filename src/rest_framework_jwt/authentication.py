@@ -6,7 +6,7 @@ authentication classes get their turn; ``__init__`` does no work.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication
@@ -15,8 +15,21 @@ from rest_framework.request import Request
 from . import tokens
 from .exceptions import JWTAuthenticationFailed, UserLookupError
 from .settings import api_settings
+from .signals import token_refused
 
 HEADER_ENCODING = "iso-8859-1"
+
+_HEADER_MESSAGES = {
+    "authorization_header_no_credentials": _(
+        "Invalid Authorization header. No credentials provided."
+    ),
+    "authorization_header_spaces": _(
+        "Invalid Authorization header. Credentials string should not contain spaces."
+    ),
+    "authorization_header_encoding": _(
+        "Invalid Authorization header. Credentials string should not contain invalid characters."
+    ),
+}
 
 
 def jwt_decode_handler(token: str | bytes) -> dict[str, Any]:
@@ -27,6 +40,14 @@ def jwt_decode_handler(token: str | bytes) -> dict[str, Any]:
 def jwt_get_username_from_payload(payload: dict[str, Any]) -> Any:
     """The configured ``JWT_PAYLOAD_GET_USERNAME_HANDLER`` (module-level name kept from 1.x)."""
     return api_settings.JWT_PAYLOAD_GET_USERNAME_HANDLER(payload)
+
+
+def refuse(request: Any, message: Any, code: str) -> NoReturn:
+    """Send ``token_refused`` and raise the 401."""
+    token_refused.send(sender=JSONWebTokenAuthentication, request=request, code=code)
+    raise JWTAuthenticationFailed(
+        message, code=code, with_code=bool(api_settings.JWT_RESPONSE_ERROR_CODES)
+    )
 
 
 class BaseJSONWebTokenAuthentication(BaseAuthentication):
@@ -47,16 +68,9 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
             payload = jwt_decode_handler(jwt_value)
         except Exception as error:
             code = tokens.message_code(error)
-            if code not in (
-                "token_expired",
-                "token_decode_error",
-                "token_invalid",
-                "token_too_large",
-            ):
+            if code not in tokens.TOKEN_MESSAGE_CODES:
                 raise
-            raise JWTAuthenticationFailed(
-                tokens.message(code, serializer=False), code=tokens.error_code_of(error)
-            ) from None
+            refuse(request, tokens.message(code, serializer=False), tokens.error_code_of(error))
         user = self.authenticate_credentials(payload)
         if isinstance(jwt_value, bytes):
             jwt_value = jwt_value.decode("ascii", "replace")
@@ -68,9 +82,7 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         try:
             return tokens.user_for_username(username)
         except UserLookupError as error:
-            raise JWTAuthenticationFailed(
-                tokens.message(error.code, serializer=False), code=error.code
-            ) from None
+            refuse(None, tokens.message(error.code, serializer=False), error.code)
 
     def authenticate_header(self, request: Request) -> str:
         """The ``WWW-Authenticate`` value of a 401: ``JWT realm="api"`` by default."""
@@ -83,7 +95,7 @@ def _header_bytes(request: Request) -> bytes:
         try:
             return value.encode(HEADER_ENCODING)
         except UnicodeEncodeError:
-            return value.encode("utf-8", "surrogateescape")
+            return value.encode("utf-8", "replace")
     return bytes(value)
 
 
@@ -104,32 +116,20 @@ class JSONWebTokenAuthentication(BaseJSONWebTokenAuthentication):
         prefix = str(api_settings.JWT_AUTH_HEADER_PREFIX).lower().encode("utf-8")
         if parts[0].lower() != prefix:
             return None
+        problem = None
         if len(parts) == 1:
-            if lenient:
-                return self._cookie_value(request)
-            raise JWTAuthenticationFailed(
-                _("Invalid Authorization header. No credentials provided."),
-                code="authorization_header_no_credentials",
-            )
-        if len(parts) > 2 or not parts[1]:
-            if lenient:
-                return self._cookie_value(request)
-            raise JWTAuthenticationFailed(
-                _("Invalid Authorization header. Credentials string should not contain spaces."),
-                code="authorization_header_spaces",
-            )
-        try:
-            return parts[1].decode("ascii")
-        except UnicodeDecodeError:
-            if lenient:
-                return self._cookie_value(request)
-            raise JWTAuthenticationFailed(
-                _(
-                    "Invalid Authorization header. "
-                    "Credentials string should not contain invalid characters."
-                ),
-                code="authorization_header_encoding",
-            ) from None
+            problem = "authorization_header_no_credentials"
+        elif len(parts) > 2 or not parts[1]:
+            problem = "authorization_header_spaces"
+        else:
+            try:
+                return parts[1].decode("ascii")
+            except UnicodeDecodeError:
+                problem = "authorization_header_encoding"
+        # drf-jwt treats a malformed header as no header; 1.x refuses it.
+        if lenient:
+            return self._cookie_value(request)
+        refuse(request, _HEADER_MESSAGES[problem], problem)
 
     @staticmethod
     def _cookie_value(request: Request) -> str | None:

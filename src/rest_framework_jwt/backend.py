@@ -187,6 +187,13 @@ def _add_asymmetric(ring: KeyRing, item: KeyMaterial, algorithms: list[str], nam
     ring.add(VerificationKey(item.kid, _public_half(parsed), frozenset(fitting)))
 
 
+def prepare_key(algorithm: str, material: Any) -> Any:
+    """Parse ``material`` as a key for ``algorithm`` (ConfigurationError if it does not fit)."""
+    if algorithm in HMAC_ALGORITHMS and not isinstance(material, bytes):
+        material = str(material)
+    return _public_half(_prepare(algorithm, material))
+
+
 def prepare_hmac_secret(secret: Any) -> Any:
     """Parse a per-user HMAC secret (``JWT_GET_USER_SECRET_KEY``)."""
     if not isinstance(secret, bytes):
@@ -260,6 +267,23 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+#: Deepest nesting of arrays and objects accepted in a header or payload.
+MAX_JSON_DEPTH = 16
+
+
+def _too_deep(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return False
+
+
 def _json_object(data: bytes, what: str) -> dict[str, Any]:
     try:
         value = json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
@@ -267,21 +291,34 @@ def _json_object(data: bytes, what: str) -> dict[str, Any]:
         raise token_error(exc.DecodeError, f"Invalid {what} JSON.") from None
     if not isinstance(value, dict):
         raise token_error(exc.DecodeError, f"The {what} must be a JSON object.")
+    if _too_deep(value):
+        raise token_error(exc.DecodeError, f"The {what} is nested too deeply.")
     return value
 
 
-@dataclass(frozen=True)
+@dataclass
 class Parsed:
-    """A token split into its parts; nothing verified yet."""
+    """A token split into its parts; nothing verified yet.
+
+    The payload is decoded on first use, so a token whose signature fails is never
+    JSON-parsed beyond its header.
+    """
 
     header: dict[str, Any]
-    payload: dict[str, Any]
+    payload_segment: bytes
     signing_input: bytes
     signature: bytes
+    _payload: dict[str, Any] | None = None
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        if self._payload is None:
+            self._payload = _json_object(_b64decode(self.payload_segment), "payload")
+        return self._payload
 
 
 def parse(token: Any, max_size: int) -> Parsed:
-    """Split and decode ``token`` without verifying it; refuse anything malformed."""
+    """Split ``token`` and decode its header; refuse anything malformed."""
     if isinstance(token, str):
         try:
             raw = token.encode("ascii")
@@ -297,9 +334,8 @@ def parse(token: Any, max_size: int) -> Parsed:
     if len(parts) != 3:
         raise token_error(exc.DecodeError, "Not enough segments.")
     header = _json_object(_b64decode(parts[0]), "header")
-    payload = _json_object(_b64decode(parts[1]), "payload")
     signature = _b64decode(parts[2])
-    return Parsed(header, payload, parts[0] + b"." + parts[1], signature)
+    return Parsed(header, parts[1], parts[0] + b"." + parts[1], signature)
 
 
 def check_header(header: Mapping[str, Any], allowed: frozenset[str]) -> str:

@@ -22,6 +22,9 @@ from .exceptions import (
     token_error,
 )
 
+#: Registered claims whose value must be a string when present (RFC 7519 section 4.1).
+STRING_CLAIMS = ("iss", "sub", "jti", "orig_jti")
+
 #: Largest NumericDate accepted (year 9999); bigger values are refused as out of range.
 MAX_NUMERIC_DATE = 253402300799
 
@@ -102,6 +105,9 @@ def validate(
     for name in required:
         if name not in payload:
             raise token_error(MissingClaim, name)
+    for name in STRING_CLAIMS:
+        if name in payload and not isinstance(payload[name], str):
+            raise token_error(InvalidClaim, f"The {name} claim must be a string.")
 
     exp = numeric_claim(payload, "exp")
     if verify_exp and exp is not None and exp <= current - leeway:

@@ -13,7 +13,6 @@ from rest_framework import serializers
 
 from . import backend, tokens
 from .cookies import set_token_cookie
-from .settings import api_settings
 
 
 class Serializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -62,8 +61,12 @@ ExpiredSignature = backend.ExpiredSignature
 
 
 def jwt_decode(token: str | bytes, key: Any, verify: Any = None, **kwargs: Any) -> Any:
-    """drf-jwt's shim over ``jwt.decode``; here it decodes with the configured keys."""
-    return api_settings.JWT_DECODE_HANDLER(token)
+    """drf-jwt's shim over ``jwt.decode``: decode ``token`` with ``key``.
+
+    ``verify=False`` skips the signature (and expiry) check. Unlike ``jwt.decode``, only the
+    algorithms of ``JWT_ALGORITHM`` are accepted, and the key must fit the token's algorithm.
+    """
+    return tokens.decode_with_key(token, key, verify=verify is not False)
 
 
 __all__ = [

@@ -11,10 +11,13 @@ from . import claims
 from .settings import api_settings
 
 
-def set_token_cookie(response: Any, name: str, token: str) -> None:
+def set_token_cookie(response: Any, name: str, token: str, lifetime: Any = None) -> None:
     """Set cookie ``name`` to ``token``: HttpOnly, expiring with the token, with the
-    ``JWT_AUTH_COOKIE_DOMAIN``, ``_PATH``, ``_SECURE`` and ``_SAMESITE`` attributes."""
-    lifetime = api_settings.JWT_EXPIRATION_DELTA
+    ``JWT_AUTH_COOKIE_DOMAIN``, ``_PATH``, ``_SECURE`` and ``_SAMESITE`` attributes.
+
+    ``lifetime`` defaults to ``JWT_EXPIRATION_DELTA``."""
+    if lifetime is None:
+        lifetime = api_settings.JWT_EXPIRATION_DELTA
     if not isinstance(lifetime, timedelta):
         lifetime = timedelta(seconds=claims.seconds(lifetime))
     response.set_cookie(

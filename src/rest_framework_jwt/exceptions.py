@@ -12,6 +12,8 @@ Two families:
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import exceptions as drf_exceptions
 
 
@@ -125,7 +127,16 @@ def token_error(cls: type[TokenError], *args: object) -> TokenError:
 
 
 class JWTAuthenticationFailed(drf_exceptions.AuthenticationFailed):
-    """Raised by the authentication class: a 401 with a stable code."""
+    """Raised by the authentication class: a 401 with a stable code.
+
+    With ``with_code`` the response body is ``{"detail": message, "code": code}`` instead of
+    1.x's ``{"detail": message}``.
+    """
+
+    def __init__(self, detail: Any = None, code: str | None = None, *, with_code: bool = False):
+        super().__init__(detail, code)
+        if with_code:
+            self.detail = {"detail": self.detail, "code": code}  # type: ignore[dict-item]
 
 
 class JWTValidationError(drf_exceptions.ValidationError):

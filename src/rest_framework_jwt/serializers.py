@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -60,11 +61,19 @@ class JSONWebTokenSerializer(Serializer):
                 ),
                 code="credentials_missing",
             )
-        user = authenticate(self.context.get("request"), **credentials)
+        request = self.context.get("request")
+        user = authenticate(request, **credentials)
+        if user is not None and not getattr(user, "is_active", True):
+            # Only reachable with a backend that lets inactive users authenticate. The answer
+            # is the same as for a wrong password, so it tells nothing about the account.
+            user_login_failed.send(
+                sender=__name__,
+                credentials={self.username_field: credentials[self.username_field]},
+                request=request,
+            )
+            user = None
         if user is None:
             raise _fail("invalid_credentials")
-        if not getattr(user, "is_active", True):
-            raise _fail("user_inactive")
         payload = jwt_payload_handler(user)
         return {"token": jwt_encode_handler(payload), "user": user, "payload": payload}
 
@@ -123,7 +132,12 @@ class RefreshJSONWebTokenSerializer(VerificationBaseSerializer):
         except tokens.RefreshError as error:
             raise _fail(error.code) from None
         new_payload = tokens.refresh_payload(payload, user)
-        return {"token": jwt_encode_handler(new_payload), "user": user, "payload": new_payload}
+        return {
+            "token": jwt_encode_handler(new_payload),
+            "user": user,
+            "payload": new_payload,
+            "previous": payload,
+        }
 
 
 class ImpersonateAuthTokenSerializer(Serializer):

@@ -67,6 +67,15 @@ DEFAULTS: dict[str, Any] = {
     "JWT_PAYLOAD_INCLUDE_IAT": True,
     "JWT_IMPERSONATION_EXPIRATION_DELTA": datetime.timedelta(minutes=5),
     "JWT_MAX_TOKEN_SIZE": 8192,
+    "JWT_REQUIRED_CLAIMS": ("exp",),
+    "JWT_RESPONSE_ERROR_CODES": False,
+    "JWT_UPDATE_LAST_LOGIN": False,
+    "JWT_THROTTLE_CACHE": "default",
+    "JWT_THROTTLE_RATES": {
+        "obtain_ip": "30/min",
+        "obtain_username": "10/min",
+        "refresh_ip": "60/min",
+    },
 }
 
 #: The defaults that ``JWT_COMPAT = "drf-jwt"`` changes (drf-jwt 1.19.2's values).

@@ -108,6 +108,8 @@ def decode(token: Any) -> dict[str, Any]:
     config = _state.config()
     parsed = backend.parse(token, config.max_size)
     algorithm = backend.check_header(parsed.header, config.allowed)
+    # The signature is checked before the payload is parsed (except for per-user secrets,
+    # where the payload names the user whose secret verifies it).
     if config.verify:
         if config.user_secret and is_hmac(algorithm):
             keys = [_user_secret(parsed.payload)]
@@ -122,6 +124,32 @@ def decode(token: Any) -> dict[str, Any]:
         leeway=config.leeway,
         verify_exp=config.verify_exp,
         required=config.required,
+        audience=config.audience,
+        issuer=config.issuer,
+    )
+    return parsed.payload
+
+
+def decode_with_key(token: Any, key: Any, *, verify: bool = True) -> dict[str, Any]:
+    """Decode ``token`` with an explicit ``key`` (drf-jwt's ``compat.jwt_decode``).
+
+    The algorithm must still be allowed by ``JWT_ALGORITHM`` and fit the key's type.
+    """
+    config = _state.config()
+    parsed = backend.parse(token, config.max_size)
+    algorithm = backend.check_header(parsed.header, config.allowed)
+    if verify:
+        try:
+            prepared = backend.prepare_key(algorithm, key)
+        except backend.ConfigurationError:
+            raise token_error(InvalidSignature, "Signature verification failed.") from None
+        backend.verify_signature(parsed, algorithm, [prepared])
+    claims.validate(
+        parsed.payload,
+        current=claims.now(),
+        leeway=config.leeway,
+        verify_exp=config.verify_exp and verify,
+        required=config.required if verify else (),
         audience=config.audience,
         issuer=config.issuer,
     )
@@ -174,8 +202,11 @@ def check_refresh_window(payload: Mapping[str, Any]) -> None:
     except InvalidClaim:
         raise RefreshError("orig_iat_invalid") from None
     assert orig_iat is not None
+    current = claims.now()
+    if orig_iat > current + claims.seconds(api_settings.JWT_LEEWAY):
+        raise RefreshError("orig_iat_invalid")
     limit = orig_iat + claims.seconds(api_settings.JWT_REFRESH_EXPIRATION_DELTA)
-    if claims.now() > limit:
+    if current > limit:
         raise RefreshError("refresh_expired")
 
 
@@ -219,6 +250,12 @@ _SERIALIZER_MESSAGES: dict[str, tuple[Any, Any]] = {
         _("Unable to log in with provided credentials."),
     ),
 }
+
+
+#: The message keys of token failures (as opposed to user or refresh failures).
+TOKEN_MESSAGE_CODES = frozenset(
+    {"token_expired", "token_decode_error", "token_invalid", "token_too_large"}
+)
 
 
 def error_code(error: Exception) -> str:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
 from rest_framework import status
-from rest_framework.permissions import BasePermission
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
+from . import claims
 from .authentication import JSONWebTokenAuthentication
 from .cookies import set_token_cookie
 from .permissions import IsSuperUser
@@ -20,6 +24,8 @@ from .serializers import (
     VerifyJSONWebTokenSerializer,
 )
 from .settings import api_settings
+from .signals import token_issued, token_refreshed, token_refused
+from .throttling import ObtainIPThrottle, ObtainUsernameThrottle, RefreshIPThrottle
 from .utils import call_response_handler
 
 
@@ -60,27 +66,77 @@ class JSONWebTokenAPIView(APIView):
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
-        drf_jwt = api_settings.is_drf_jwt
-        if not serializer.is_valid(raise_exception=drf_jwt):
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        if not serializer.is_valid():
+            return self.invalid(request, serializer)
         data = serializer.validated_data
-        user = data.get("user") or request.user
-        token = data.get("token")
-        payload = data.get("payload") or {}
-        issued_at = payload.get("iat")
-        body = call_response_handler(jwt_response_payload_handler, token, user, request, issued_at)
-        response = Response(body, status=status.HTTP_201_CREATED if drf_jwt else 200)
+        self.succeeded(request, data)
+        response = Response(
+            self.response_body(request, data),
+            status=status.HTTP_201_CREATED if api_settings.is_drf_jwt else status.HTTP_200_OK,
+        )
         response["Cache-Control"] = "no-store"
         cookie = getattr(api_settings, self.cookie_setting)
         if cookie:
-            set_token_cookie(response, cookie, token)
+            exp = (data.get("payload") or {}).get("exp")
+            lifetime = timedelta(seconds=max(0, exp - claims.now())) if exp else None
+            set_token_cookie(response, cookie, data["token"], lifetime)
         return response
+
+    def response_body(self, request: Request, data: dict[str, Any]) -> Any:
+        """The body of a success: the configured response payload handler's result."""
+        payload = data.get("payload") or {}
+        return call_response_handler(
+            jwt_response_payload_handler,
+            data["token"],
+            data.get("user") or request.user,
+            request,
+            payload.get("iat"),
+        )
+
+    def succeeded(self, request: Request, data: dict[str, Any]) -> None:
+        """Hook called after a successful validation (signals)."""
+
+    def invalid(self, request: Request, serializer: Any) -> Response:
+        """Answer a failed validation: 1.x returns the errors, drf-jwt raises them."""
+        errors = serializer.errors
+        code = _first_code(errors)
+        if code is not None:
+            self.refused(request, code)
+        if api_settings.is_drf_jwt:
+            raise ValidationError(errors)
+        body = dict(errors)
+        if code is not None and api_settings.JWT_RESPONSE_ERROR_CODES:
+            body["code"] = code
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+    def refused(self, request: Request, code: str) -> None:
+        """Hook called when validation failed with a token or credentials error."""
+        token_refused.send(sender=type(self), request=request, code=code)
+
+
+def _first_code(errors: Any) -> str | None:
+    """The code of the first non-field error (ours are stable; DRF's generic one is not)."""
+    for detail in errors.get(drf_settings.NON_FIELD_ERRORS_KEY, []):
+        code = getattr(detail, "code", None)
+        if code and code != "invalid":
+            return str(code)
+    return None
 
 
 class ObtainJSONWebToken(JSONWebTokenAPIView):
     """POST a username and password; answer a new token."""
 
     serializer_class = JSONWebTokenSerializer
+    throttle_classes = (ObtainIPThrottle, ObtainUsernameThrottle)
+
+    def succeeded(self, request: Request, data: dict[str, Any]) -> None:
+        user = data["user"]
+        token_issued.send(sender=type(self), user=user, request=request, payload=data["payload"])
+        user_logged_in.send(sender=type(user), request=request, user=user)
+
+    def refused(self, request: Request, code: str) -> None:
+        # Failed credentials already sent Django's user_login_failed from authenticate().
+        pass
 
 
 class VerifyJSONWebToken(JSONWebTokenAPIView):
@@ -93,6 +149,16 @@ class RefreshJSONWebToken(JSONWebTokenAPIView):
     """POST a token; answer a new one with a renewed expiry."""
 
     serializer_class = RefreshJSONWebTokenSerializer
+    throttle_classes = (RefreshIPThrottle,)
+
+    def succeeded(self, request: Request, data: dict[str, Any]) -> None:
+        token_refreshed.send(
+            sender=type(self),
+            user=data["user"],
+            request=request,
+            payload=data["payload"],
+            previous=data.get("previous"),
+        )
 
 
 class ImpersonateJSONWebToken(JSONWebTokenAPIView):
@@ -106,9 +172,6 @@ class ImpersonateJSONWebToken(JSONWebTokenAPIView):
         # The project's default authentication classes, as in drf-jwt.
         return [auth() for auth in APIView.authentication_classes]
 
-    def get_permissions(self) -> list[BasePermission]:
-        return [permission() for permission in self.permission_classes]
-
     def get_authenticate_header(self, request: Request) -> str:
         # An anonymous caller gets a 401 with our challenge even when the project lists an
         # authentication class without one (SessionAuthentication) first.
@@ -116,16 +179,19 @@ class ImpersonateJSONWebToken(JSONWebTokenAPIView):
         return header or JSONWebTokenAuthentication().authenticate_header(request)
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        if not serializer.is_valid(raise_exception=api_settings.is_drf_jwt):
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        token = serializer.validated_data["token"]
-        response = Response({"token": token}, status=status.HTTP_201_CREATED)
-        response["Cache-Control"] = "no-store"
-        cookie = api_settings.JWT_IMPERSONATION_COOKIE
-        if cookie:
-            set_token_cookie(response, cookie, token)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == status.HTTP_200_OK:
+            response.status_code = status.HTTP_201_CREATED  # as in drf-jwt, in both modes
         return response
+
+    def response_body(self, request: Request, data: dict[str, Any]) -> Any:
+        # As in drf-jwt, this view does not use the response payload handler.
+        return {"token": data["token"]}
+
+    def succeeded(self, request: Request, data: dict[str, Any]) -> None:
+        token_issued.send(
+            sender=type(self), user=data["user"], request=request, payload=data["payload"]
+        )
 
 
 # drf-jwt's names.
