@@ -4,6 +4,7 @@ A local playground for rest_framework_jwt: SQLite, DEBUG on, a secret that is pu
 file. Never deploy it.
 """
 
+import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,7 +55,8 @@ TEMPLATES = [
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
+        # DEMO_DATABASE lets the test suite run the demo on a throwaway file.
+        "NAME": os.environ.get("DEMO_DATABASE", BASE_DIR / "db.sqlite3"),
     }
 }
 
@@ -68,6 +70,12 @@ STATIC_URL = "static/"
 # As on the 1.0.0 package page: JWT next to DRF's session and basic authentication.
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ("rest_framework.permissions.IsAuthenticated",),
+    # The seed page's refresh example has a typo (an unclosed string); see demo_api/parsers.py.
+    "DEFAULT_PARSER_CLASSES": (
+        "demo_api.parsers.SeedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ),
     "DEFAULT_AUTHENTICATION_CLASSES": (
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
