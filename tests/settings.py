@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "rest_framework",
     "rest_framework_jwt",
+    "rest_framework_jwt.blacklist",
     "tests.testapp",
 ]
 

@@ -225,8 +225,10 @@ def test_fork_response_handler_as_dotted_path(configure, obtain):
 # payload in fork mode
 
 
-def test_fork_payload_claims(token, user):
-    payload = decode(token)
+def test_fork_payload_claims(fork, obtain, user, time_machine):
+    time_machine.move_to(START, tick=False)
+    payload = decode(obtain().data["token"])
+    assert payload["iat"] == int(START.timestamp())
     assert payload["username"] == "admin"
     assert payload["user_id"] == user.pk
     assert "email" not in payload
@@ -538,7 +540,7 @@ def test_fork_module_attributes():
     import rest_framework_jwt
     from rest_framework_jwt import compat, settings
 
-    assert rest_framework_jwt.VERSION == rest_framework_jwt.__version__
+    assert rest_framework_jwt.__version__ == rest_framework_jwt.VERSION
     assert str(compat.jwt_version) == "2"
     assert issubclass(compat.ExpiredSignature, jwt.ExpiredSignatureError) or (
         compat.ExpiredSignature is jwt.ExpiredSignatureError
@@ -567,9 +569,7 @@ def test_fork_view_classes_serve_requests(fork, user, password):
     from rest_framework_jwt import views
 
     factory = APIRequestFactory()
-    request = factory.post(
-        "/x/", {"username": "admin", "password": password}, format="json"
-    )
+    request = factory.post("/x/", {"username": "admin", "password": password}, format="json")
     response = views.ObtainJSONWebTokenView.as_view()(request)
     assert response.status_code == 201
     token = response.data["token"]
@@ -690,7 +690,9 @@ def test_fork_impersonate_serializer(fork, user, superuser, inactive_user):
 
     request = APIRequestFactory().post("/")
     request.user = superuser
-    serializer = ImpersonateAuthTokenSerializer(data={"user": user.pk}, context={"request": request})
+    serializer = ImpersonateAuthTokenSerializer(
+        data={"user": user.pk}, context={"request": request}
+    )
     assert serializer.is_valid(), serializer.errors
     disabled = ImpersonateAuthTokenSerializer(
         data={"user": inactive_user.pk}, context={"request": request}

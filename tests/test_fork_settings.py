@@ -16,6 +16,8 @@ from tests.urls import ProtectedView
 K1 = "first-key-0123456789-0123456789-0123456789"
 K2 = "second-key-0123456789-0123456789-0123456789"
 K3 = "third-key-0123456789-0123456789-0123456789"
+# HS512 wants a key of 64 bytes or more (PyJWT warns otherwise).
+K512 = "a-key-long-enough-for-hs512-" + "0123456789" * 5
 
 MODES = [
     pytest.param({}, id="orig"),
@@ -102,6 +104,20 @@ def new_payload(user, **extra) -> dict:
     return payload
 
 
+def hand_signed(payload: dict, key: str, header: dict) -> str:
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    def seg(obj) -> bytes:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=")
+
+    signing_input = seg(header) + b"." + seg(payload)
+    mac = hmac.new(key.encode(), signing_input, hashlib.sha256).digest()
+    return (signing_input + b"." + base64.urlsafe_b64encode(mac).rstrip(b"=")).decode()
+
+
 def assert_accepted(mode, client, token: str) -> None:
     response = protected(mode.header(token))
     assert response.status_code == 200, response.data
@@ -179,10 +195,16 @@ def test_secret_dict_kid_selects_exactly_one_key(mode, client, user):
     assert_refused(mode, client, token)
 
 
-@pytest.mark.parametrize("kid", [123, None, ["one"], {"one": 1}, ""])
+@pytest.mark.parametrize("kid", [123, 1.5, True, ["one"], {"one": 1}, ""])
 def test_secret_dict_refuses_odd_kid_values(mode, client, user, kid):
     mode.configure(JWT_SECRET_KEY={"one": K1, "two": K2})
-    token = jwt.encode(new_payload(user), K3, algorithm="HS256", headers={"kid": kid})
+    # PyJWT will not encode a non-string kid, so sign by hand (with a key that is configured).
+    assert_refused(mode, client, hand_signed(new_payload(user), K1, {"alg": "HS256", "kid": kid}))
+
+
+def test_insist_on_kid_refuses_null_kid(mode, client, user):
+    mode.configure(JWT_SECRET_KEY={"one": K1, "two": K2}, JWT_INSIST_ON_KID=True)
+    token = hand_signed(new_payload(user), K1, {"alg": "HS256", "kid": None})
     assert_refused(mode, client, token)
 
 
@@ -263,25 +285,25 @@ def test_rs256_setting_refuses_hs256_signed_with_the_public_key(mode, client, us
 
 
 def test_algorithm_list_first_signs(mode, obtain):
-    mode.configure(JWT_ALGORITHM=["HS512", "HS256"])
+    mode.configure(JWT_ALGORITHM=["HS512", "HS256"], JWT_SECRET_KEY=K512)
     assert jwt.get_unverified_header(obtain())["alg"] == "HS512"
 
 
-def test_algorithm_list_accepts_the_others(mode, client, user, settings):
-    mode.configure(JWT_ALGORITHM=["HS512", "HS256"])
-    token = jwt.encode(new_payload(user), settings.SECRET_KEY, algorithm="HS256")
+def test_algorithm_list_accepts_the_others(mode, client, user):
+    mode.configure(JWT_ALGORITHM=["HS512", "HS256"], JWT_SECRET_KEY=K512)
+    token = jwt.encode(new_payload(user), K512, algorithm="HS256")
     assert_accepted(mode, client, token)
 
 
-def test_algorithm_list_refuses_algorithms_not_listed(mode, client, user, settings):
-    mode.configure(JWT_ALGORITHM=["HS512", "HS256"])
-    token = jwt.encode(new_payload(user), settings.SECRET_KEY, algorithm="HS384")
+def test_algorithm_list_refuses_algorithms_not_listed(mode, client, user):
+    mode.configure(JWT_ALGORITHM=["HS512", "HS256"], JWT_SECRET_KEY=K512)
+    token = jwt.encode(new_payload(user), K512, algorithm="HS384")
     assert_refused(mode, client, token)
 
 
-def test_single_algorithm_refuses_others(mode, client, user, settings):
-    mode.configure(JWT_ALGORITHM="HS256")
-    token = jwt.encode(new_payload(user), settings.SECRET_KEY, algorithm="HS512")
+def test_single_algorithm_refuses_others(mode, client, user):
+    mode.configure(JWT_ALGORITHM="HS256", JWT_SECRET_KEY=K512)
+    token = jwt.encode(new_payload(user), K512, algorithm="HS512")
     assert_refused(mode, client, token)
 
 

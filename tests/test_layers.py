@@ -22,16 +22,28 @@ RANKS = {
     "cookies": 7,
     "permissions": 7,
     "throttling": 7,
+    "revocation": 7,
+    "rotation": 8,
     "compat": 8,
     "authentication": 9,
     "serializers": 9,
     "checks": 10,
-    "apps": 11,
     "models": 10,
     "views": 10,
+    "session_views": 10,
+    "apps": 11,
     "urls": 11,
     "test": 11,
     "management.commands.obtain_token": 11,
+    # The optional revocation app sits on top; the core never imports it.
+    "blacklist.models": 12,
+    "blacklist.exceptions": 12,
+    "blacklist.signals": 12,
+    "blacklist.permissions": 12,
+    "blacklist.views": 12,
+    "blacklist.management.commands.delete_stale_tokens": 12,
+    "blacklist.admin": 13,
+    "blacklist.apps": 14,
 }
 
 
@@ -54,10 +66,10 @@ def package_imports(path: Path) -> set[str]:
                 module = node.module.removeprefix("rest_framework_jwt").lstrip(".")
             else:
                 continue
-            if module:
+            if module and node.module:
                 found.add(module)
-            else:
-                found.update(alias.name for alias in node.names)
+            else:  # "from . import x", "from rest_framework_jwt import x": x is a module
+                found.update(".".join(filter(None, [module, a.name])) for a in node.names)
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith("rest_framework_jwt."):
@@ -68,7 +80,7 @@ def package_imports(path: Path) -> set[str]:
 MODULES = sorted(
     p
     for p in PACKAGE.rglob("*.py")
-    if module_name(p).split(".")[-1] != "__init__" or p.parent == PACKAGE
+    if (p.name != "__init__.py" or p.parent == PACKAGE) and "migrations" not in p.parts
 )
 
 

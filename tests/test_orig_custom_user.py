@@ -38,7 +38,7 @@ def test_email_user_payload(email_user):
     with time_machine.travel(NOW, tick=False):
         payload = utils.jwt_payload_handler(email_user)
         assert utils.jwt_decode_handler(utils.jwt_encode_handler(payload)) == payload
-    assert set(payload) == {"user_id", "username", "email", "exp", "iat", "jti"}
+    assert set(payload) == {"user_id", "username", "email", "exp", "iat", "jti", "pwv"}
     assert payload["user_id"] == email_user.pk
     assert payload["username"] == EMAIL
     assert payload["email"] == EMAIL
@@ -108,7 +108,7 @@ def test_uuid_user_payload(uuid_user):
     assert payload["user_id"] == str(uuid_user.pk)
     assert payload["username"] == "uuid-person"
     assert "email" not in payload
-    assert set(payload) == {"user_id", "username", "exp", "iat", "jti"}
+    assert set(payload) == {"user_id", "username", "exp", "iat", "jti", "pwv"}
     assert utils.jwt_decode_handler(utils.jwt_encode_handler(payload)) == payload
 
 

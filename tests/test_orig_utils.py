@@ -45,7 +45,7 @@ def test_payload_default_claims(user):
     with time_machine.travel(NOW, tick=False):
         payload = utils.jwt_payload_handler(user)
 
-    assert set(payload) == {"user_id", "username", "email", "exp", "iat", "jti"}
+    assert set(payload) == {"user_id", "username", "email", "exp", "iat", "jti", "pwv"}
     assert payload["user_id"] == user.pk
     assert payload["username"] == "admin"
     assert payload["email"] == "admin@example.com"
@@ -87,7 +87,11 @@ def test_payload_aud_and_iss_when_configured(user, settings):
 
 
 def test_payload_1x_byte_compatible_when_iat_and_jti_off(user, settings):
-    settings.JWT_AUTH = {"JWT_PAYLOAD_INCLUDE_IAT": False, "JWT_TOKEN_ID": "off"}
+    settings.JWT_AUTH = {
+        "JWT_PAYLOAD_INCLUDE_IAT": False,
+        "JWT_TOKEN_ID": "off",
+        "JWT_REVOKE_ON_PASSWORD_CHANGE": False,
+    }
     with time_machine.travel(NOW, tick=False):
         payload = utils.jwt_payload_handler(user)
     assert payload == {

@@ -92,7 +92,7 @@ def test_obtain_payload_is_the_payload_handlers(client, user, password):
     with time_machine.travel(NOW, tick=False):
         token = client.post(OBTAIN, {"username": "admin", "password": password}).json()["token"]
     payload = claims(token)
-    assert set(payload) == {"user_id", "username", "email", "exp", "iat", "jti"}
+    assert set(payload) == {"user_id", "username", "email", "exp", "iat", "jti", "pwv"}
     assert payload["exp"] == NOW_TS + 300
     assert payload["email"] == "admin@example.com"
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.signals import setting_changed
 
 from . import backend, claims, keys
-from .settings import api_settings
+from .settings import REVOCATION_APP, api_settings
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Config:
     insist_on_kid: bool
     required: tuple[str, ...]
     user_secret: bool
+    revocation: bool
 
 
 _config: Config | None = None
@@ -63,6 +65,7 @@ def build_config() -> Config:
         insist_on_kid=bool(api_settings.JWT_INSIST_ON_KID),
         required=tuple(required),
         user_secret=api_settings.JWT_GET_USER_SECRET_KEY is not None,
+        revocation=apps.is_installed(REVOCATION_APP),
     )
 
 

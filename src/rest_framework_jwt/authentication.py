@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
-from . import tokens
-from .exceptions import JWTAuthenticationFailed, UserLookupError
+from . import revocation, rotation, tokens
+from .exceptions import JWTAuthenticationFailed, TokenError, UserLookupError
 from .settings import api_settings
 from .signals import token_refused
 
@@ -74,6 +74,13 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         user = self.authenticate_credentials(payload)
         if isinstance(jwt_value, bytes):
             jwt_value = jwt_value.decode("ascii", "replace")
+        try:
+            rotation.require_type(payload, rotation.ACCESS)
+            revocation.check(jwt_value, payload, user)
+        except TokenError as error:
+            refuse(
+                request, tokens.message(tokens.message_code(error), serializer=False), error.code
+            )
         return user, jwt_value
 
     def authenticate_credentials(self, payload: dict[str, Any]) -> Any:

@@ -349,7 +349,7 @@ def check_header(header: Mapping[str, Any], allowed: frozenset[str]) -> str:
     if kid is not None and not isinstance(kid, str):
         raise token_error(exc.DecodeError, "The kid header must be a string.")
     typ = header.get("typ")
-    if typ is not None and (
+    if "typ" in header and (
         not isinstance(typ, str)
         or (typ.lower() not in ("jwt", "application/jwt") and not typ.lower().endswith("+jwt"))
     ):

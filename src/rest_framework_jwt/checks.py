@@ -8,10 +8,19 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.apps import apps
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from . import backend, keys
-from .settings import COMPAT_MODES, DEFAULTS, IMPORT_STRINGS, TOKEN_ID_MODES, api_settings
+from .settings import (
+    COMPAT_MODES,
+    DEFAULTS,
+    DENYLIST_BACKENDS,
+    IMPORT_STRINGS,
+    REVOCATION_APP,
+    TOKEN_ID_MODES,
+    api_settings,
+)
 
 MIN_HMAC_SECRET_BYTES = 32
 
@@ -22,6 +31,7 @@ E004 = "rest_framework_jwt.E004"  # asymmetric algorithm without keys
 E005 = "rest_framework_jwt.E005"  # asymmetric algorithm without the crypto extra
 E006 = "rest_framework_jwt.E006"  # a setting with an invalid value
 E007 = "rest_framework_jwt.E007"  # a key that cannot be used
+E008 = "rest_framework_jwt.E008"  # revocation features without their app
 W001 = "rest_framework_jwt.W001"  # JWT_VERIFY off
 W002 = "rest_framework_jwt.W002"  # JWT_VERIFY_EXPIRATION off
 W003 = "rest_framework_jwt.W003"  # unknown JWT_AUTH key
@@ -62,6 +72,14 @@ def check_values() -> list[CheckMessage]:
                 f"Use one of {', '.join(map(repr, COMPAT_MODES))}.",
             )
         )
+    if api_settings.JWT_DENYLIST_BACKEND not in DENYLIST_BACKENDS:
+        messages.append(
+            _invalid(
+                "JWT_DENYLIST_BACKEND",
+                f"is {api_settings.JWT_DENYLIST_BACKEND!r}.",
+                f"Use one of {', '.join(map(repr, DENYLIST_BACKENDS))}.",
+            )
+        )
     if api_settings.JWT_TOKEN_ID not in TOKEN_ID_MODES:
         messages.append(
             _invalid(
@@ -75,6 +93,7 @@ def check_values() -> list[CheckMessage]:
         ("JWT_REFRESH_EXPIRATION_DELTA", False),
         ("JWT_IMPERSONATION_EXPIRATION_DELTA", False),
         ("JWT_LEEWAY", True),
+        ("JWT_REFRESH_GRACE_PERIOD", True),
     ):
         if not _duration_ok(getattr(api_settings, name), allow_zero=allow_zero):
             messages.append(
@@ -254,10 +273,34 @@ def check_verification() -> list[CheckMessage]:
     return messages
 
 
+def check_revocation() -> list[CheckMessage]:
+    """E008: features that need the revocation app, without it."""
+    if apps.is_installed(REVOCATION_APP):
+        return []
+    wanted = [
+        name
+        for name, on in (
+            ("JWT_REFRESH_TOKENS", bool(api_settings.JWT_REFRESH_TOKENS)),
+            ("JWT_DENYLIST_BACKEND", "JWT_DENYLIST_BACKEND" in api_settings.user_settings),
+            ("JWT_REFRESH_GRACE_PERIOD", "JWT_REFRESH_GRACE_PERIOD" in api_settings.user_settings),
+        )
+        if on
+    ]
+    if not wanted:
+        return []
+    return [
+        Error(
+            f"JWT_AUTH sets {', '.join(wanted)}, which needs the revocation app.",
+            hint=f"Add '{REVOCATION_APP}' to INSTALLED_APPS and run migrate.",
+            id=E008,
+        )
+    ]
+
+
 @register(Tags.security, "rest_framework_jwt")
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Run every rest_framework_jwt check."""
     messages = check_values()
     if any(message.id == E006 for message in messages):
         return messages
-    return messages + check_keys() + check_verification()
+    return messages + check_keys() + check_verification() + check_revocation()

@@ -63,6 +63,18 @@ class ImmatureToken(TokenError):
     code = "token_not_yet_valid"
 
 
+class TokenRevoked(TokenError):
+    """Raised when a token was revoked (logout, a password change, a reused refresh token...)."""
+
+    code = "token_revoked"
+
+
+class RefreshTokenReused(TokenRevoked):
+    """Raised when an already consumed refresh token is presented again; its family is revoked."""
+
+    code = "refresh_token_reused"
+
+
 class InvalidClaim(TokenError):
     """Raised when a registered claim has the wrong type or value."""
 
@@ -156,7 +168,9 @@ __all__ = [
     "JWTAuthenticationFailed",
     "JWTValidationError",
     "MissingClaim",
+    "RefreshTokenReused",
     "TokenError",
+    "TokenRevoked",
     "TokenTooLarge",
     "UnknownKey",
     "UserInactive",

@@ -9,9 +9,9 @@ from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from . import _state, claims, tokens
+from . import _state, claims, revocation, rotation, tokens
 from .compat import PasswordField, Serializer
-from .exceptions import UserLookupError
+from .exceptions import TokenError, UserLookupError
 from .settings import api_settings
 
 
@@ -74,6 +74,8 @@ class JSONWebTokenSerializer(Serializer):
             user = None
         if user is None:
             raise _fail("invalid_credentials")
+        if rotation.enabled():
+            return {**rotation.start(user, request), "user": user}
         payload = jwt_payload_handler(user)
         return {"token": jwt_encode_handler(payload), "user": user, "payload": payload}
 
@@ -109,6 +111,17 @@ class VerificationBaseSerializer(Serializer):
         except UserLookupError as error:
             raise _fail(error.code) from None
 
+    def _check_state(
+        self, token: str, payload: dict[str, Any], user: Any, token_type: str | None = None
+    ) -> None:
+        """Refuse a revoked token, or one of the wrong type (the checks authentication does)."""
+        try:
+            if token_type is not None:
+                rotation.require_type(payload, token_type)
+            revocation.check(token, payload, user)
+        except TokenError as error:
+            raise _fail(tokens.message_code(error)) from None
+
 
 class VerifyJSONWebTokenSerializer(VerificationBaseSerializer):
     """Check a token: valid signature and claims, and an active user."""
@@ -117,6 +130,7 @@ class VerifyJSONWebTokenSerializer(VerificationBaseSerializer):
         token = attrs["token"]
         payload = self._check_payload(token=token)
         user = self._check_user(payload=payload)
+        self._check_state(token, payload, user)
         return {"token": token, "user": user, "payload": payload}
 
 
@@ -127,6 +141,7 @@ class RefreshJSONWebTokenSerializer(VerificationBaseSerializer):
         token = attrs["token"]
         payload = self._check_payload(token=token)
         user = self._check_user(payload=payload)
+        self._check_state(token, payload, user, rotation.ACCESS)
         try:
             tokens.check_refresh_window(payload)
         except tokens.RefreshError as error:
@@ -138,6 +153,29 @@ class RefreshJSONWebTokenSerializer(VerificationBaseSerializer):
             "payload": new_payload,
             "previous": payload,
         }
+
+
+class RotateRefreshTokenSerializer(VerificationBaseSerializer):
+    """Refresh-token mode: exchange a refresh token for a new access/refresh pair."""
+
+    token = serializers.CharField(required=False)
+    refresh_token = serializers.CharField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        token = attrs.get("refresh_token") or attrs.get("token")
+        if not token:
+            raise serializers.ValidationError(
+                {"refresh_token": [_("This field is required.")]}, code="required"
+            )
+        payload = self._check_payload(token=token)
+        user = self._check_user(payload=payload)
+        self._check_state(token, payload, user, rotation.REFRESH)
+        request = self.context.get("request")
+        try:
+            pair = rotation.rotate(payload, user, request)
+        except TokenError as error:
+            raise _fail(tokens.message_code(error)) from None
+        return {**pair, "user": user, "previous": payload}
 
 
 class ImpersonateAuthTokenSerializer(Serializer):
@@ -175,6 +213,7 @@ __all__ = [
     "JSONWebTokenSerializer",
     "RefreshAuthTokenSerializer",
     "RefreshJSONWebTokenSerializer",
+    "RotateRefreshTokenSerializer",
     "VerificationBaseSerializer",
     "VerifyAuthTokenSerializer",
     "VerifyJSONWebTokenSerializer",

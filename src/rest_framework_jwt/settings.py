@@ -24,6 +24,8 @@ COMPAT_DRF_JWT = "drf-jwt"
 COMPAT_MODES = (COMPAT_ORIGINAL, COMPAT_DRF_JWT)
 
 TOKEN_ID_MODES = ("off", "include", "require")
+DENYLIST_BACKENDS = ("database", "cache")
+REVOCATION_APP = "rest_framework_jwt.blacklist"
 
 #: Defaults of the original 1.x line (djangorestframework-jwt 1.11.0), plus the 2.x keys.
 DEFAULTS: dict[str, Any] = {
@@ -70,6 +72,12 @@ DEFAULTS: dict[str, Any] = {
     "JWT_REQUIRED_CLAIMS": ("exp",),
     "JWT_RESPONSE_ERROR_CODES": False,
     "JWT_UPDATE_LAST_LOGIN": False,
+    # Revocation (the optional app rest_framework_jwt.blacklist) and refresh tokens.
+    "JWT_REVOKE_ON_PASSWORD_CHANGE": True,
+    "JWT_DENYLIST_BACKEND": "database",
+    "JWT_DENYLIST_CACHE": "default",
+    "JWT_REFRESH_TOKENS": False,
+    "JWT_REFRESH_GRACE_PERIOD": datetime.timedelta(seconds=0),
     "JWT_THROTTLE_CACHE": "default",
     "JWT_THROTTLE_RATES": {
         "obtain_ip": "30/min",
@@ -102,7 +110,9 @@ IMPORT_STRINGS: tuple[str, ...] = (
 )
 
 #: The Django settings whose change reloads ``api_settings``.
-WATCHED_SETTINGS = frozenset({"JWT_AUTH", "SECRET_KEY", "REST_FRAMEWORK"})
+WATCHED_SETTINGS = frozenset(
+    {"JWT_AUTH", "SECRET_KEY", "SECRET_KEY_FALLBACKS", "REST_FRAMEWORK", "INSTALLED_APPS"}
+)
 
 
 def _import(value: Any, name: str) -> Any:
@@ -212,8 +222,10 @@ __all__ = [
     "COMPAT_MODES",
     "COMPAT_ORIGINAL",
     "DEFAULTS",
+    "DENYLIST_BACKENDS",
     "DRF_JWT_DEFAULTS",
     "IMPORT_STRINGS",
+    "REVOCATION_APP",
     "TOKEN_ID_MODES",
     "JWTSettings",
     "api_settings",

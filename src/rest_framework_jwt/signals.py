@@ -6,6 +6,11 @@
 * ``token_refused(sender, request, code)``: authentication, verify or refresh refused a token;
   ``code`` is the stable error code (``token_expired``, ``user_inactive``...).
 
+* ``tokens_revoked(sender, user, kind, reason)``: tokens were revoked; ``kind`` is ``"token"``,
+  ``"user"`` (every token of the user) or ``"family"`` (a refresh-token session).
+* ``refresh_token_reused(sender, user, family_id, request)``: a consumed refresh token was
+  presented again (a sign of theft); its whole family has been revoked.
+
 Obtain also sends Django's ``user_login_failed`` on failure and ``user_logged_in`` on success.
 """
 
@@ -14,5 +19,13 @@ from django.dispatch import Signal
 token_issued = Signal()
 token_refreshed = Signal()
 token_refused = Signal()
+tokens_revoked = Signal()
+refresh_token_reused = Signal()
 
-__all__ = ["token_issued", "token_refreshed", "token_refused"]
+__all__ = [
+    "refresh_token_reused",
+    "token_issued",
+    "token_refreshed",
+    "token_refused",
+    "tokens_revoked",
+]

@@ -10,6 +10,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from . import _state, backend, claims
@@ -19,6 +21,7 @@ from .exceptions import (
     InvalidPayload,
     InvalidSignature,
     TokenError,
+    TokenRevoked,
     TokenTooLarge,
     UserInactive,
     UserLookupError,
@@ -74,7 +77,47 @@ def build_payload(user: Any, *, drf_jwt: bool = False) -> dict[str, Any]:
         if hasattr(user, "email"):
             payload["email"] = user.email
     payload.update(base_claims())
+    version = password_version(user)
+    if version is not None:
+        payload[PASSWORD_CLAIM] = version
     return payload
+
+
+#: The claim that ties a token to the user's current password (JWT_REVOKE_ON_PASSWORD_CHANGE).
+PASSWORD_CLAIM = "pwv"
+_PASSWORD_SALT = "rest_framework_jwt.tokens.password_version"
+
+
+def password_version(user: Any, secret: Any = None) -> str | None:
+    """A short HMAC of the user's password hash, keyed by the server's secret.
+
+    It changes when the password changes, and tells nothing about the password: without
+    SECRET_KEY it cannot be computed or tested against guesses. None when the setting is off or
+    the user has no password field.
+    """
+    if not api_settings.JWT_REVOKE_ON_PASSWORD_CHANGE:
+        return None
+    password = getattr(user, "password", None)
+    if not isinstance(password, str):
+        return None
+    digest = salted_hmac(_PASSWORD_SALT, f"{user.pk}:{password}", secret=secret, algorithm="sha256")
+    return digest.hexdigest()[:16]
+
+
+def check_password_version(user: Any, payload: Mapping[str, Any]) -> None:
+    """Raise TokenRevoked if ``payload`` was issued before the user's last password change."""
+    claimed = payload.get(PASSWORD_CLAIM)
+    if claimed is None or not api_settings.JWT_REVOKE_ON_PASSWORD_CHANGE:
+        return
+    if not isinstance(claimed, str):
+        raise token_error(InvalidClaim, "The pwv claim must be a string.")
+    if constant_time_compare(claimed, password_version(user) or ""):
+        return
+    # Tokens issued before a SECRET_KEY rotation stay valid while the old key is a fallback.
+    for secret in getattr(settings, "SECRET_KEY_FALLBACKS", ()):
+        if constant_time_compare(claimed, password_version(user, secret) or ""):
+            return
+    raise TokenRevoked("The password has changed since the token was issued.")
 
 
 def _user_secret(payload: Mapping[str, Any]) -> Any:
@@ -170,6 +213,9 @@ def user_for_username(username: Any, *, check_active: bool = True) -> Any:
     """The user with this natural key; raise a UserLookupError subclass if there is none."""
     if not username or not isinstance(username, (str, int)) or isinstance(username, bool):
         raise InvalidPayload("Invalid payload.")
+    if isinstance(username, str) and "\x00" in username:
+        # No user has one, and PostgreSQL refuses NUL in text parameters with an error.
+        raise UserNotFound("User not found.")
     model = _state.user_model()
     try:
         user = model._default_manager.get_by_natural_key(username)
@@ -226,6 +272,12 @@ _AUTH_MESSAGES: dict[str, tuple[Any, Any]] = {
     "token_decode_error": (_("Error decoding signature."), _("Error decoding token.")),
     "token_invalid": (_("Incorrect authentication credentials."), _INVALID_TOKEN),
     "token_too_large": (_("Token is too large."), _("Token is too large.")),
+    "token_revoked": (_("Token has been revoked."), _("Token is blacklisted.")),
+    "refresh_token_reused": (
+        _("Refresh token has already been used."),
+        _("Token is blacklisted."),
+    ),
+    "token_type_invalid": (_("Wrong token type."), _INVALID_TOKEN),
     "payload_invalid": (_("Invalid payload."), _("Invalid payload.")),
     "user_not_found": (_("Invalid signature."), _INVALID_TOKEN),
     "user_inactive": (_("User account is disabled."), _("User account is disabled.")),
@@ -256,6 +308,8 @@ _SERIALIZER_MESSAGES: dict[str, tuple[Any, Any]] = {
 TOKEN_MESSAGE_CODES = frozenset(
     {"token_expired", "token_decode_error", "token_invalid", "token_too_large"}
 )
+#: Codes of TokenError subclasses that have a message of their own.
+_OWN_MESSAGE_CODES = frozenset({"token_revoked", "refresh_token_reused", "token_type_invalid"})
 
 
 def error_code(error: Exception) -> str:
@@ -276,6 +330,8 @@ def message_code(error: Exception) -> str:
     """The message key for ``error`` (ours, or a PyJWT error from a custom decode handler)."""
     if isinstance(error, TokenTooLarge):
         return "token_too_large"
+    if isinstance(error, TokenError) and error.code in _OWN_MESSAGE_CODES:
+        return error.code
     if isinstance(error, backend.ExpiredSignature):
         return "token_expired"
     if isinstance(error, (DecodeError, backend.PyJWTDecodeError)):

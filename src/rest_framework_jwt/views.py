@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
-from . import claims
+from . import claims, rotation
 from .authentication import JSONWebTokenAuthentication
 from .cookies import set_token_cookie
 from .permissions import IsSuperUser
@@ -21,6 +21,7 @@ from .serializers import (
     ImpersonateAuthTokenSerializer,
     JSONWebTokenSerializer,
     RefreshJSONWebTokenSerializer,
+    RotateRefreshTokenSerializer,
     VerifyJSONWebTokenSerializer,
 )
 from .settings import api_settings
@@ -83,15 +84,19 @@ class JSONWebTokenAPIView(APIView):
         return response
 
     def response_body(self, request: Request, data: dict[str, Any]) -> Any:
-        """The body of a success: the configured response payload handler's result."""
+        """The body of a success: the configured response payload handler's result, plus
+        ``refresh_token`` in refresh-token mode."""
         payload = data.get("payload") or {}
-        return call_response_handler(
+        body = call_response_handler(
             jwt_response_payload_handler,
             data["token"],
             data.get("user") or request.user,
             request,
             payload.get("iat"),
         )
+        if data.get("refresh_token") and isinstance(body, dict):
+            body = {**body, "refresh_token": data["refresh_token"]}
+        return body
 
     def succeeded(self, request: Request, data: dict[str, Any]) -> None:
         """Hook called after a successful validation (signals)."""
@@ -102,11 +107,11 @@ class JSONWebTokenAPIView(APIView):
         code = _first_code(errors)
         if code is not None:
             self.refused(request, code)
-        if api_settings.is_drf_jwt:
-            raise ValidationError(errors)
         body = dict(errors)
         if code is not None and api_settings.JWT_RESPONSE_ERROR_CODES:
             body["code"] = code
+        if api_settings.is_drf_jwt:
+            raise ValidationError(body)
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
     def refused(self, request: Request, code: str) -> None:
@@ -146,10 +151,18 @@ class VerifyJSONWebToken(JSONWebTokenAPIView):
 
 
 class RefreshJSONWebToken(JSONWebTokenAPIView):
-    """POST a token; answer a new one with a renewed expiry."""
+    """POST a token; answer a new one with a renewed expiry.
+
+    In refresh-token mode (``JWT_REFRESH_TOKENS``), POST a refresh token; answer a new pair.
+    """
 
     serializer_class = RefreshJSONWebTokenSerializer
     throttle_classes = (RefreshIPThrottle,)
+
+    def get_serializer_class(self) -> Any:
+        if rotation.enabled() and self.serializer_class is RefreshJSONWebTokenSerializer:
+            return RotateRefreshTokenSerializer
+        return super().get_serializer_class()
 
     def succeeded(self, request: Request, data: dict[str, Any]) -> None:
         token_refreshed.send(

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class BlacklistConfig(AppConfig):
+    """Revocation store: revoked tokens, per-user cutoffs, refresh-token families."""
+
+    name = "rest_framework_jwt.blacklist"
+    label = "blacklist"  # drf-jwt's label: its migration history and table carry over
+    verbose_name = "JSON Web Token revocation"
+    default_auto_field = "django.db.models.AutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the user receivers)

@@ -1,0 +1,22 @@
+"""Keep the store in step with users: a password change or a deactivation revokes every
+earlier token of that user (also for services that do not load the user per request)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from rest_framework_jwt import revocation
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="rest_framework_jwt.user_saved")
+def user_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    if created or kwargs.get("raw"):
+        return
+    # AbstractBaseUser.set_password() keeps the new raw password in _password until save()
+    # has written it: post_save still sees it.
+    if getattr(instance, "_password", None) is not None:
+        revocation.revoke_user(instance, reason="password_change")
+    elif getattr(instance, "is_active", True) is False:
+        revocation.revoke_user(instance, reason="deactivated")

@@ -1,0 +1,233 @@
+"""Server-side token state: the denylist checked on every request, and revocation.
+
+The store lives in the optional app ``rest_framework_jwt.blacklist``; this module reaches its
+models through the app registry only, so the core imports without it. What is stored:
+
+* ``t:<id>`` for one revoked token (its ``orig_jti``/``jti``: a classic refresh chain shares
+  its first token's id, so revoking one link revokes the chain), ``d:<sha256>`` for a token
+  without an id;
+* ``u:<user pk>`` with a time: every token of that user issued before it is revoked
+  (logout everywhere, password change, deactivation);
+* ``f:<family id>``: a refresh-token family (one login session) and its access tokens.
+
+The check costs one indexed query (database backend) or one ``get_many`` (cache backend).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import caches
+from django.utils import timezone
+
+from . import _state, claims, tokens
+from .exceptions import TokenRevoked, token_error
+from .settings import REVOCATION_APP, api_settings
+from .signals import tokens_revoked
+
+CACHE_PREFIX = "rest_framework_jwt:revoked:"
+
+
+class RevocationUnavailable(Exception):
+    """Raised when a revocation feature is used without ``rest_framework_jwt.blacklist``."""
+
+    code = "revocation_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(f"Token revocation needs '{REVOCATION_APP}' in INSTALLED_APPS.")
+
+
+def available() -> bool:
+    """True when the revocation app is installed."""
+    return _state.config().revocation
+
+
+def model(name: str) -> Any:
+    """A model of the revocation app; RevocationUnavailable if it is not installed."""
+    if not available():
+        raise RevocationUnavailable()
+    return apps.get_model("blacklist", name)
+
+
+def issued_at(payload: Mapping[str, Any]) -> float | None:
+    """When the token (or its classic refresh chain) was issued, if it says."""
+    for name in ("iat", "orig_iat"):
+        value = payload.get(name)
+        if isinstance(value, (int, float)) and claims.is_numeric_date(value):
+            return float(value)
+    return None
+
+
+def token_key(token: Any, payload: Mapping[str, Any]) -> str:
+    """The denylist key of one token."""
+    chain = payload.get("orig_jti") or payload.get("jti")
+    if isinstance(chain, str) and chain:
+        if len(chain) <= 64 and chain.isascii() and chain.isprintable():
+            return f"t:{chain}"
+        return "d:" + hashlib.sha256(chain.encode("utf-8", "replace")).hexdigest()
+    raw = token if isinstance(token, bytes) else str(token).encode("ascii", "replace")
+    return "d:" + hashlib.sha256(raw).hexdigest()
+
+
+def user_key(user_pk: Any) -> str:
+    return f"u:{user_pk}"
+
+
+def family_key(family_id: Any) -> str:
+    return f"f:{family_id}"
+
+
+def max_lifetime() -> timedelta:
+    """How long a token issued now may be used (or refreshed): a revocation lives this long."""
+    return timedelta(
+        seconds=max(
+            claims.seconds(api_settings.JWT_EXPIRATION_DELTA),
+            claims.seconds(api_settings.JWT_REFRESH_EXPIRATION_DELTA),
+            claims.seconds(api_settings.JWT_IMPERSONATION_EXPIRATION_DELTA),
+        )
+    )
+
+
+def _as_datetime(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=dt_timezone.utc)
+
+
+class DatabaseDenylist:
+    """The denylist in the ``blacklist_revocation`` table."""
+
+    def lookup(self, keys: list[str]) -> dict[str, float | None]:
+        rows = model("Revocation").objects.filter(key__in=keys).values_list("key", "not_before")
+        return {key: (None if nb is None else nb.timestamp()) for key, nb in rows}
+
+    def add(
+        self,
+        key: str,
+        kind: str,
+        user: Any,
+        expires_at: datetime,
+        reason: str,
+        not_before: datetime | None = None,
+    ) -> None:
+        model("Revocation").objects.update_or_create(
+            key=key,
+            defaults={
+                "kind": kind,
+                "user_id": getattr(user, "pk", None),
+                "not_before": not_before,
+                "expires_at": expires_at,
+                "reason": reason[:32],
+            },
+        )
+
+
+class CacheDenylist:
+    """The denylist in a Django cache (``JWT_DENYLIST_CACHE``); entries expire with the tokens."""
+
+    @property
+    def cache(self) -> Any:
+        return caches[api_settings.JWT_DENYLIST_CACHE]
+
+    def lookup(self, keys: list[str]) -> dict[str, float | None]:
+        found = self.cache.get_many([CACHE_PREFIX + key for key in keys])
+        return {
+            name[len(CACHE_PREFIX) :]: (None if value == "" else float(value))
+            for name, value in found.items()
+        }
+
+    def add(
+        self,
+        key: str,
+        kind: str,
+        user: Any,
+        expires_at: datetime,
+        reason: str,
+        not_before: datetime | None = None,
+    ) -> None:
+        timeout = max(1, math.ceil((expires_at - timezone.now()).total_seconds()))
+        value = "" if not_before is None else repr(not_before.timestamp())
+        self.cache.set(CACHE_PREFIX + key, value, timeout=timeout)
+
+
+def denylist() -> DatabaseDenylist | CacheDenylist:
+    """The configured backend (``JWT_DENYLIST_BACKEND``)."""
+    if api_settings.JWT_DENYLIST_BACKEND == "cache":
+        return CacheDenylist()
+    return DatabaseDenylist()
+
+
+def check(token: Any, payload: Mapping[str, Any], user: Any = None) -> None:
+    """Raise TokenRevoked if ``token`` was revoked, directly or through its user or family.
+
+    Also checks the password claim. Does nothing else (and no query) without the app.
+    """
+    if user is not None:
+        tokens.check_password_version(user, payload)
+    if not _state.config().revocation:
+        return
+    keys = [token_key(token, payload)]
+    owner = user.pk if user is not None else payload.get("user_id")
+    if owner is not None:
+        keys.append(user_key(owner))
+    family = payload.get("fam")
+    if isinstance(family, str) and family:
+        keys.append(family_key(family))
+    found = denylist().lookup(keys)
+    for key, not_before in found.items():
+        if key.startswith("u:") and not_before is not None:
+            issued = issued_at(payload)
+            # Tokens issued in the second of the cutoff or later survive it (iat is whole
+            # seconds), so a login right after "log out everywhere" works.
+            if issued is not None and issued >= math.floor(not_before):
+                continue
+        raise token_error(TokenRevoked, "Token has been revoked.")
+
+
+def revoke_token(
+    token: Any, payload: Mapping[str, Any], *, user: Any = None, reason: str = "logout"
+) -> None:
+    """Revoke one token (and, for a token of a family, the whole family)."""
+    expires = payload.get("exp")
+    expires_at = (
+        _as_datetime(float(expires))
+        if isinstance(expires, (int, float)) and claims.is_numeric_date(expires)
+        else timezone.now() + max_lifetime()
+    )
+    denylist().add(token_key(token, payload), "token", user, expires_at, reason)
+    family = payload.get("fam")
+    if isinstance(family, str) and family:
+        revoke_families([family], user=user, reason=reason)
+    tokens_revoked.send(sender=__name__, user=user, kind="token", reason=reason)
+
+
+def revoke_user(user: Any, *, reason: str = "logout_all") -> None:
+    """Revoke every token of ``user`` issued until now, and all its refresh-token families."""
+    now = timezone.now()
+    denylist().add(user_key(user.pk), "user", user, now + max_lifetime(), reason, not_before=now)
+    model("TokenFamily").objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=now, revoke_reason=reason[:32]
+    )
+    tokens_revoked.send(sender=__name__, user=user, kind="user", reason=reason)
+
+
+def revoke_families(family_ids: Iterable[Any], *, user: Any = None, reason: str) -> int:
+    """Revoke refresh-token families (sessions) and every token issued in them."""
+    family_ids = [str(family_id) for family_id in family_ids]
+    now = timezone.now()
+    expires_at = now + max_lifetime()
+    backend = denylist()
+    for family_id in family_ids:
+        backend.add(family_key(family_id), "family", user, expires_at, reason)
+    count = int(
+        model("TokenFamily")
+        .objects.filter(pk__in=family_ids, revoked_at__isnull=True)
+        .update(revoked_at=now, revoke_reason=reason[:32])
+    )
+    if family_ids:
+        tokens_revoked.send(sender=__name__, user=user, kind="family", reason=reason)
+    return count

@@ -1,0 +1,200 @@
+"""Logout, logout everywhere, and the user's sessions (refresh-token families).
+
+These need the optional app ``rest_framework_jwt.blacklist``; without it they answer 501 with
+the code ``revocation_unavailable``, and the system check ``rest_framework_jwt.E008`` says why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import revocation, tokens
+from .authentication import JSONWebTokenAuthentication
+from .exceptions import TokenError, UserLookupError
+
+
+class RevocationNotInstalled(APIException):
+    """Raised (501) when a revocation endpoint is used without the revocation app."""
+
+    status_code = status.HTTP_501_NOT_IMPLEMENTED
+    default_detail = _(
+        "Token revocation is not enabled on this server "
+        "('rest_framework_jwt.blacklist' is not installed)."
+    )
+    default_code = "revocation_unavailable"
+
+
+class _RevocationView(APIView):
+    authentication_classes: Any = (JSONWebTokenAuthentication,)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if not revocation.available():
+            raise RevocationNotInstalled()
+        super().initial(request, *args, **kwargs)
+
+    def current_payload(self, request: Request) -> dict[str, Any] | None:
+        """The payload of the token that authenticated this request, if any."""
+        if not isinstance(request.auth, str):
+            return None
+        try:
+            return tokens.decode(request.auth)
+        except TokenError:
+            return None
+
+
+class LogoutSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField(required=False)
+    refresh_token = serializers.CharField(required=False)
+
+
+def revoke_presented(request: Request, current: dict[str, Any] | None) -> list[str]:
+    """Revoke the token that authenticated ``request`` (``current`` is its payload) and any
+    ``token`` / ``refresh_token`` in the body, which must belong to the same user.
+
+    Returns the revoked tokens; raises ValidationError (400) for a body token that is not a
+    valid token of that user, or when there is nothing to revoke.
+    """
+    serializer = LogoutSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    presented: list[tuple[str, dict[str, Any]]] = []
+    if current is not None:
+        presented.append((str(request.auth), current))
+    owner = request.user if request.user and request.user.is_authenticated else None
+    for field in ("token", "refresh_token"):
+        token = serializer.validated_data.get(field)
+        if not token:
+            continue
+        try:
+            payload = tokens.decode(token)
+            user = tokens.find_user(payload, check_active=False)
+        except (TokenError, UserLookupError) as error:
+            code = tokens.message_code(error)
+            raise ValidationError(
+                {field: [tokens.message(code, serializer=True)]}, code=code
+            ) from None
+        if owner is not None and user.pk != owner.pk:
+            raise ValidationError(
+                {field: [tokens.message("token_invalid", serializer=True)]}, code="token_invalid"
+            )
+        owner = user
+        presented.append((token, payload))
+    if not presented:
+        raise ValidationError({"token": [_("No token to revoke.")]}, code="token_missing")
+    for token, payload in presented:
+        revocation.revoke_token(token, payload, user=owner, reason="logout")
+    return [token for token, _payload in presented]
+
+
+class LogoutView(_RevocationView):
+    """POST: revoke the token that authenticates the request, and any ``token`` or
+    ``refresh_token`` in the body (of the same user). A refresh token ends its whole session."""
+
+    permission_classes: Any = (AllowAny,)
+
+    def post(self, request: Request) -> Response:
+        revoke_presented(request, self.current_payload(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(_RevocationView):
+    """POST: revoke every token of the authenticated user, on every device."""
+
+    permission_classes: Any = (IsAuthenticated,)
+
+    def post(self, request: Request) -> Response:
+        revocation.revoke_user(request.user, reason="logout_all")
+        payload = self.current_payload(request)
+        if payload is not None:
+            revocation.revoke_token(str(request.auth), payload, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _session(family: Any, current: str | None) -> dict[str, Any]:
+    return {
+        "id": str(family.pk),
+        "created_at": family.created_at,
+        "last_used_at": family.last_used_at,
+        "expires_at": family.expires_at,
+        "user_agent": family.user_agent,
+        "ip_address": family.ip_address,
+        "current": str(family.pk) == current,
+    }
+
+
+class SessionListView(_RevocationView):
+    """GET: the user's active sessions (refresh-token families)."""
+
+    permission_classes: Any = (IsAuthenticated,)
+
+    def get(self, request: Request) -> Response:
+        current = (self.current_payload(request) or {}).get("fam")
+        families = revocation.model("TokenFamily").objects.filter(
+            user=request.user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        return Response([_session(family, current) for family in families])
+
+
+class SessionDetailView(_RevocationView):
+    """DELETE: end one of the user's sessions."""
+
+    permission_classes: Any = (IsAuthenticated,)
+
+    def delete(self, request: Request, family_id: Any) -> Response:
+        exists = (
+            revocation.model("TokenFamily")
+            .objects.filter(pk=family_id, user=request.user, revoked_at__isnull=True)
+            .exists()
+        )
+        if not exists:
+            raise NotFound()
+        revocation.revoke_families([family_id], user=request.user, reason="session_revoked")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RevokeOtherSessionsView(_RevocationView):
+    """POST: end every session of the user except the one making the request."""
+
+    permission_classes: Any = (IsAuthenticated,)
+
+    def post(self, request: Request) -> Response:
+        current = (self.current_payload(request) or {}).get("fam")
+        others = [
+            pk
+            for pk in revocation.model("TokenFamily")
+            .objects.filter(user=request.user, revoked_at__isnull=True)
+            .values_list("pk", flat=True)
+            if str(pk) != current
+        ]
+        count = revocation.revoke_families(
+            others, user=request.user, reason="other_sessions_revoked"
+        )
+        return Response({"revoked": count})
+
+
+logout = LogoutView.as_view()
+logout_all = LogoutAllView.as_view()
+sessions = SessionListView.as_view()
+session_detail = SessionDetailView.as_view()
+revoke_other_sessions = RevokeOtherSessionsView.as_view()
+
+__all__ = [
+    "LogoutAllView",
+    "LogoutView",
+    "RevokeOtherSessionsView",
+    "SessionDetailView",
+    "SessionListView",
+    "logout",
+    "logout_all",
+    "revoke_other_sessions",
+    "session_detail",
+    "sessions",
+]

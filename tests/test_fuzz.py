@@ -1,0 +1,438 @@
+"""Property tests: whatever arrives in the Authorization header, the cookie, a token or a request
+body, the answer is a client error or success with a JSON body, and no exception escapes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import math
+import time
+import uuid
+
+import pytest
+from django.conf import settings as django_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
+from rest_framework.test import APIRequestFactory
+
+from tests.urls import ProtectedView
+
+FUZZ = hyp_settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+ALLOWED = {200, 201, 400, 401, 403}
+FORK = {"JWT_COMPAT": "drf-jwt"}
+B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+MODES = [
+    pytest.param({}, id="orig"),
+    pytest.param(FORK, id="fork"),
+]
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers
+
+
+class Mode:
+    def __init__(self, base: dict):
+        self.fork = bool(base)
+        self.prefix = "Bearer" if self.fork else "JWT"
+        self.ok = 201 if self.fork else 200
+
+
+@pytest.fixture(params=MODES)
+def mode(request, settings):
+    settings.JWT_AUTH = {**request.param, "JWT_AUTH_COOKIE": "jwt-auth", "JWT_ALLOW_REFRESH": True}
+    return Mode(request.param)
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def sign_raw(header: bytes, payload: bytes, key: str | None = None) -> str:
+    signing_input = f"{b64(header)}.{b64(payload)}".encode()
+    secret = (key or django_settings.SECRET_KEY).encode()
+    return (
+        f"{signing_input.decode()}.{b64(hmac.new(secret, signing_input, hashlib.sha256).digest())}"
+    )
+
+
+def sign(payload, header=None) -> str:
+    header = {"alg": "HS256", "typ": "JWT"} if header is None else header
+    return sign_raw(json.dumps(header).encode(), json.dumps(payload).encode())
+
+
+def good_claims(username: str = "admin") -> dict:
+    now = int(time.time())
+    return {
+        "user_id": 1,
+        "username": username,
+        "exp": now + 3600,
+        "iat": now,
+        "orig_iat": now,
+        "jti": uuid.uuid4().hex,
+    }
+
+
+def check(response, allowed: set[int]) -> None:
+    """The response is one of ``allowed`` and carries a JSON body; errors have a message."""
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    assert response.status_code in allowed, (response.status_code, response.content[:300])
+    body = json.loads(response.content)
+    if response.status_code >= 400:
+        assert body, response.content
+    if response.status_code == 401:
+        assert body.get("detail")
+        assert response.has_header("WWW-Authenticate")
+
+
+def call_protected(header: str | None = None, cookie: str | None = None):
+    from rest_framework_jwt.authentication import JSONWebTokenAuthentication
+
+    extra = {}
+    if header is not None:
+        extra["HTTP_AUTHORIZATION"] = header
+    if cookie is not None:
+        extra["HTTP_COOKIE"] = cookie
+    request = APIRequestFactory().get("/protected/", **extra)
+    view = ProtectedView.as_view(authentication_classes=(JSONWebTokenAuthentication,))
+    return view(request)
+
+
+def call_token_view(name: str, body):
+    from rest_framework_jwt import views
+
+    view = {
+        "obtain": views.obtain_jwt_token,
+        "refresh": views.refresh_jwt_token,
+        "verify": views.verify_jwt_token,
+    }[name]
+    factory = APIRequestFactory()
+    if isinstance(body, bytes):
+        request = factory.post("/", data=body, content_type="application/json")
+    else:
+        request = factory.post("/", data=json.dumps(body), content_type="application/json")
+    return view(request)
+
+
+@pytest.fixture
+def valid_token(mode, user, inactive_user) -> str:
+    from rest_framework_jwt import utils
+
+    token = utils.jwt_encode_handler(utils.jwt_payload_handler(user))
+    check(call_protected(f"{mode.prefix} {token}"), {200})
+    return token
+
+
+# ----------------------------------------------------------------------------------------------
+# strategies
+
+
+# st.text() leaves out lone surrogates; the tests below want them (and other odd characters).
+wild_chars = st.one_of(
+    st.characters(exclude_categories=[]),
+    st.sampled_from(["\udcff", "\ud800", "\udfff", "\u2603", "\xff", "\x00", " ", "\t", ".", "="]),
+)
+wild_text = st.text(wild_chars, max_size=200)
+
+json_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.sampled_from([0, -1, 2**31, 2**63, 2**64, 10**30, 253402300800, int(time.time()) + 300]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.sampled_from(["admin", "sleeper", "root", "", "\x00", "\udcff", "a" * 200]),
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+claim_sets = st.fixed_dictionaries(
+    {},
+    optional={
+        "username": st.one_of(
+            st.sampled_from(["admin", "sleeper", "ghost"]),
+            st.text(wild_chars, max_size=20),
+            json_values,
+        ),
+        "user_id": json_values,
+        "email": json_values,
+        "exp": st.one_of(st.just(int(time.time()) + 3600), json_values),
+        "iat": st.one_of(st.just(int(time.time())), json_values),
+        "nbf": json_values,
+        "orig_iat": st.one_of(st.just(int(time.time())), json_values),
+        "jti": st.one_of(st.just(uuid.uuid4().hex), json_values),
+        "orig_jti": json_values,
+        "aud": json_values,
+        "iss": json_values,
+        "sub": json_values,
+        "act": st.one_of(st.fixed_dictionaries({"sub": json_values}), json_values),
+    },
+)
+
+header_sets = st.one_of(
+    st.just({"alg": "HS256", "typ": "JWT"}),
+    st.fixed_dictionaries(
+        {
+            "alg": st.one_of(
+                st.sampled_from(["HS256", "HS512", "none", "RS256", "ES256"]), json_values
+            )
+        },
+        optional={
+            "typ": json_values,
+            "kid": json_values,
+            "crit": json_values,
+            "b64": json_values,
+            "jku": json_values,
+            "cty": json_values,
+        },
+    ),
+    json_values,
+)
+
+
+HEADER_PIECES = [
+    "JWT", "Bearer", "jwt", "Basic", " ", "  ", "\t", "\n", ".", "..", "=", "eyJ", "e30",
+    "eyJhbGciOiJIUzI1NiJ9", "\x00", "\xff", "\xe9", "\u2603", "\udcff", "\ud800", "%", ",", ";",
+    "a" * 50,
+]  # fmt: skip
+header_pieces = st.sampled_from(HEADER_PIECES)
+
+
+@st.composite
+def mutated(draw, token: str) -> str:
+    """Apply one to three edits to ``token``."""
+    edits = draw(st.integers(min_value=1, max_value=3))
+    for _ in range(edits):
+        kind = draw(
+            st.sampled_from(
+                ["flip", "truncate", "insert", "delete", "segment", "drop", "swap", "dup", "resign"]
+            )
+        )
+        parts = token.split(".")
+        if kind == "flip" and token:
+            i = draw(st.integers(min_value=0, max_value=len(token) - 1))
+            c = draw(st.one_of(st.sampled_from(B64URL + ".=+/ "), wild_chars))
+            token = token[:i] + c + token[i + 1 :]
+        elif kind == "truncate":
+            token = token[: draw(st.integers(min_value=0, max_value=len(token)))]
+        elif kind == "insert":
+            i = draw(st.integers(min_value=0, max_value=len(token)))
+            token = (
+                token[:i]
+                + draw(st.one_of(st.just("."), st.text(wild_chars, max_size=5)))
+                + token[i:]
+            )
+        elif kind == "delete" and token:
+            i = draw(st.integers(min_value=0, max_value=len(token) - 1))
+            j = draw(st.integers(min_value=i, max_value=len(token)))
+            token = token[:i] + token[j:]
+        elif kind == "segment":
+            k = draw(st.integers(min_value=0, max_value=len(parts) - 1))
+            parts[k] = draw(
+                st.one_of(
+                    st.text(alphabet=B64URL, max_size=60),
+                    st.binary(max_size=40).map(b64),
+                    json_values.map(lambda v: b64(json.dumps(v).encode())),
+                    st.text(max_size=20),
+                )
+            )
+            token = ".".join(parts)
+        elif kind == "drop" and len(parts) > 1:
+            k = draw(st.integers(min_value=0, max_value=len(parts) - 1))
+            token = ".".join(parts[:k] + parts[k + 1 :])
+        elif kind == "swap" and len(parts) > 1:
+            i, j = draw(st.permutations(range(len(parts))))[:2]
+            parts[i], parts[j] = parts[j], parts[i]
+            token = ".".join(parts)
+        elif kind == "dup":
+            k = draw(st.integers(min_value=0, max_value=len(parts) - 1))
+            token = ".".join(parts[: k + 1] + parts[k:])
+        elif kind == "resign":
+            # Keep the header, change the claims, sign with the real key.
+            token = sign(draw(claim_sets))
+    return token
+
+
+# ----------------------------------------------------------------------------------------------
+# the Authorization header
+
+
+@FUZZ
+@given(text=wild_text)
+def test_fuzz_header_text(mode, user, text):
+    check(call_protected(text), {200, 401})
+
+
+@FUZZ
+@given(text=wild_text)
+def test_fuzz_header_text_after_prefix(mode, user, text):
+    check(call_protected(f"{mode.prefix} {text}"), {200, 401})
+
+
+@FUZZ
+@given(data=st.binary(max_size=200))
+def test_fuzz_header_bytes(mode, user, data):
+    # What a WSGI server hands over: the raw header bytes decoded as latin-1.
+    check(call_protected(data.decode("latin-1")), {200, 401})
+    raw = (mode.prefix.encode() + b" " + data).decode("latin-1")
+    check(call_protected(raw), {200, 401})
+
+
+@FUZZ
+@given(pieces=st.lists(header_pieces, max_size=12))
+def test_fuzz_header_from_pieces(mode, user, pieces):
+    check(call_protected("".join(pieces)), {200, 401})
+
+
+@FUZZ
+@given(text=wild_text, data=st.data())
+def test_fuzz_header_and_cookie(mode, valid_token, text, data):
+    cookie_value = data.draw(st.one_of(st.just(valid_token), mutated(valid_token), st.text()))
+    # A server hands the Cookie header over as latin-1 text of the bytes the client sent (UTF-8).
+    cookie = f"jwt-auth={cookie_value}".encode("utf-8", "surrogatepass").decode("latin-1")
+    check(call_protected(f"{mode.prefix} {text}", cookie=cookie), {200, 401})
+    check(call_protected(cookie=cookie), {200, 401})
+
+
+# ----------------------------------------------------------------------------------------------
+# tokens: mutations of a valid one, and signed tokens with arbitrary claims
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_mutated_token_in_header(mode, valid_token, data):
+    token = data.draw(mutated(valid_token))
+    check(call_protected(f"{mode.prefix} {token}"), {200, 401})
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_mutated_token_in_verify_and_refresh(mode, valid_token, data):
+    token = data.draw(mutated(valid_token))
+    check(call_token_view("verify", {"token": token}), {mode.ok, 400})
+    check(call_token_view("refresh", {"token": token}), {mode.ok, 400})
+
+
+@FUZZ
+@given(claims=claim_sets)
+def test_fuzz_signed_claims(mode, user, inactive_user, claims):
+    token = sign(claims)
+    check(call_protected(f"{mode.prefix} {token}"), {200, 401})
+    check(call_token_view("verify", {"token": token}), {mode.ok, 400})
+    check(call_token_view("refresh", {"token": token}), {mode.ok, 400})
+
+
+@FUZZ
+@given(header=header_sets, claims=st.one_of(claim_sets, json_values))
+def test_fuzz_signed_headers_and_payloads(mode, user, header, claims):
+    token = sign(claims, header=header)
+    check(call_protected(f"{mode.prefix} {token}"), {200, 401})
+    check(call_token_view("verify", {"token": token}), {mode.ok, 400})
+
+
+@FUZZ
+@given(header=st.binary(max_size=60), payload=st.binary(max_size=120))
+def test_fuzz_signed_raw_bytes(mode, user, header, payload):
+    token = sign_raw(header, payload)
+    check(call_protected(f"{mode.prefix} {token}"), {200, 401})
+    check(call_token_view("verify", {"token": token}), {mode.ok, 400})
+
+
+@FUZZ
+@given(claims=claim_sets)
+def test_fuzz_good_claims_with_one_changed(mode, user, claims):
+    """Start from claims that work and override some: only well-typed values may pass."""
+    payload = {**good_claims(), **claims}
+    token = sign(payload)
+    response = call_protected(f"{mode.prefix} {token}")
+    check(response, {200, 401})
+    if response.status_code != 200:
+        return
+    now = time.time()
+    assert payload["username"] == "admin"
+    for name in ("exp", "iat", "nbf"):
+        if name in payload:
+            value = payload[name]
+            assert type(value) in (int, float) and math.isfinite(value), (name, value)
+    assert payload["exp"] > now - 1
+    assert payload.get("iat", 0) <= now + 1
+    assert payload.get("nbf", 0) <= now + 1
+    assert "aud" not in payload
+    for name in ("jti", "iss", "sub"):
+        assert name not in payload or isinstance(payload[name], str), (name, payload[name])
+
+
+# ----------------------------------------------------------------------------------------------
+# request bodies of the token views
+
+
+@FUZZ
+@given(body=json_values)
+def test_fuzz_obtain_json_body(mode, user, body):
+    check(call_token_view("obtain", body), {mode.ok, 400})
+
+
+@FUZZ
+@given(username=json_values, password=json_values)
+def test_fuzz_obtain_fields(mode, user, username, password):
+    check(call_token_view("obtain", {"username": username, "password": password}), {mode.ok, 400})
+
+
+@FUZZ
+@given(body=st.binary(max_size=200))
+def test_fuzz_obtain_raw_body(mode, user, body):
+    check(call_token_view("obtain", body), {mode.ok, 400})
+
+
+@FUZZ
+@given(body=st.binary(max_size=200))
+def test_fuzz_obtain_form_body(mode, user, body):
+    from rest_framework_jwt import views
+
+    request = APIRequestFactory().post(
+        "/", data=body, content_type="application/x-www-form-urlencoded"
+    )
+    check(views.obtain_jwt_token(request), {mode.ok, 400})
+
+
+@FUZZ
+@given(value=json_values, name=st.sampled_from(["verify", "refresh"]))
+def test_fuzz_token_field(mode, user, value, name):
+    check(call_token_view(name, {"token": value}), {mode.ok, 400})
+
+
+@FUZZ
+@given(
+    body=st.one_of(json_values, st.binary(max_size=200)),
+    name=st.sampled_from(["verify", "refresh"]),
+)
+def test_fuzz_token_view_body(mode, user, body, name):
+    check(call_token_view(name, body), {mode.ok, 400})
+
+
+@FUZZ
+@given(username=st.one_of(st.text(wild_chars, max_size=40), json_values))
+def test_fuzz_username_claim(mode, user, inactive_user, username):
+    """A well-formed, validly signed token naming an odd user: the lookup must not crash."""
+    token = sign({**good_claims(), "username": username})
+    response = call_protected(f"{mode.prefix} {token}")
+    check(response, {200, 401})
+    if response.status_code == 200:
+        assert username == "admin"
+    check(call_token_view("verify", {"token": token}), {mode.ok, 400})
+    check(call_token_view("refresh", {"token": token}), {mode.ok, 400})
