@@ -42,9 +42,8 @@ def jwt_get_username_from_payload(payload: dict[str, Any]) -> Any:
     return api_settings.JWT_PAYLOAD_GET_USERNAME_HANDLER(payload)
 
 
-def refuse(request: Any, message: Any, code: str) -> NoReturn:
-    """Send ``token_refused`` and raise the 401."""
-    token_refused.send(sender=JSONWebTokenAuthentication, request=request, code=code)
+def refuse(message: Any, code: str) -> NoReturn:
+    """Raise the 401 for ``code``."""
     raise JWTAuthenticationFailed(
         message, code=code, with_code=bool(api_settings.JWT_RESPONSE_ERROR_CODES)
     )
@@ -60,7 +59,17 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         raise NotImplementedError(".get_jwt_value() must be overridden.")
 
     def authenticate(self, request: Request) -> tuple[Any, str] | None:
-        """Return ``(user, token)`` for a valid token, None for no token; raise a 401 otherwise."""
+        """Return ``(user, token)`` for a valid token, None for no token; raise a 401 otherwise.
+
+        Every 401 sends the ``token_refused`` signal with its code.
+        """
+        try:
+            return self._authenticate(request)
+        except JWTAuthenticationFailed as error:
+            token_refused.send(sender=type(self), request=request, code=error.code)
+            raise
+
+    def _authenticate(self, request: Request) -> tuple[Any, str] | None:
         jwt_value = self.get_jwt_value(request)
         if jwt_value is None:
             return None
@@ -70,7 +79,7 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
             code = tokens.message_code(error)
             if code not in tokens.TOKEN_MESSAGE_CODES:
                 raise
-            refuse(request, tokens.message(code, serializer=False), tokens.error_code_of(error))
+            refuse(tokens.message(code, serializer=False), tokens.error_code_of(error))
         user = self.authenticate_credentials(payload)
         if isinstance(jwt_value, bytes):
             jwt_value = jwt_value.decode("ascii", "replace")
@@ -78,9 +87,7 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
             rotation.require_type(payload, rotation.ACCESS)
             revocation.check(jwt_value, payload, user)
         except TokenError as error:
-            refuse(
-                request, tokens.message(tokens.message_code(error), serializer=False), error.code
-            )
+            refuse(tokens.message(tokens.message_code(error), serializer=False), error.code)
         return user, jwt_value
 
     def authenticate_credentials(self, payload: dict[str, Any]) -> Any:
@@ -89,7 +96,7 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         try:
             return tokens.user_for_username(username)
         except UserLookupError as error:
-            refuse(None, tokens.message(error.code, serializer=False), error.code)
+            refuse(tokens.message(error.code, serializer=False), error.code)
 
     def authenticate_header(self, request: Request) -> str:
         """The ``WWW-Authenticate`` value of a 401: ``JWT realm="api"`` by default."""
@@ -136,7 +143,7 @@ class JSONWebTokenAuthentication(BaseJSONWebTokenAuthentication):
         # drf-jwt treats a malformed header as no header; 1.x refuses it.
         if lenient:
             return self._cookie_value(request)
-        refuse(request, _HEADER_MESSAGES[problem], problem)
+        refuse(_HEADER_MESSAGES[problem], problem)
 
     @staticmethod
     def _cookie_value(request: Request) -> str | None:

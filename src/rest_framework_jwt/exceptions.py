@@ -147,8 +147,12 @@ class JWTAuthenticationFailed(drf_exceptions.AuthenticationFailed):
 
     def __init__(self, detail: Any = None, code: str | None = None, *, with_code: bool = False):
         super().__init__(detail, code)
+        self.code = code
         if with_code:
-            self.detail = {"detail": self.detail, "code": code}  # type: ignore[dict-item]
+            self.detail = {
+                "detail": self.detail,
+                "code": drf_exceptions.ErrorDetail(str(code), code),
+            }
 
 
 class JWTValidationError(drf_exceptions.ValidationError):
