@@ -17,7 +17,7 @@ def read_key(name: str) -> str:
 
 
 @pytest.fixture
-def client() -> APIClient:  # noqa: PT004 - shadows pytest-django's Client on purpose
+def client() -> APIClient:  # shadows pytest-django's Client on purpose
     return APIClient()
 
 

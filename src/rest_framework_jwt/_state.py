@@ -38,6 +38,7 @@ class Config:
 
 _config: Config | None = None
 _user_model: Any = None
+_generation = 0
 
 
 def build_config() -> Config:
@@ -85,11 +86,17 @@ def user_model() -> Any:
     return _user_model
 
 
+def generation() -> int:
+    """A number that changes whenever the derived state is dropped (for per-thread caches)."""
+    return _generation
+
+
 def reset() -> None:
     """Drop everything derived from the settings."""
-    global _config, _user_model
+    global _config, _user_model, _generation
     _config = None
     _user_model = None
+    _generation += 1
 
 
 api_settings.on_reload(reset)

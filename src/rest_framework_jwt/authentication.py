@@ -12,8 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
-from . import revocation, rotation, tokens
-from .exceptions import JWTAuthenticationFailed, TokenError, UserLookupError
+from . import lookup, revocation, rotation, tokens
+from .exceptions import (
+    JWTAuthenticationFailed,
+    TokenError,
+    TokenRevoked,
+    UserLookupError,
+    UserNotFound,
+)
 from .settings import api_settings
 from .signals import token_refused
 
@@ -80,15 +86,41 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
             if code not in tokens.TOKEN_MESSAGE_CODES:
                 raise
             refuse(tokens.message(code, serializer=False), tokens.error_code_of(error))
-        user = self.authenticate_credentials(payload)
         if isinstance(jwt_value, bytes):
             jwt_value = jwt_value.decode("ascii", "replace")
+        revoked = None
+        if type(self).authenticate_credentials is _DEFAULT_CREDENTIALS:
+            user, revoked = self._load_user(jwt_value, payload)
+        else:  # a subclass finds users its own way
+            user = self.authenticate_credentials(payload)
         try:
             rotation.require_type(payload, rotation.ACCESS)
-            revocation.check(jwt_value, payload, user)
+            if revoked is None:
+                revocation.check(jwt_value, payload, user)
+            else:
+                tokens.check_password_version(user, payload)
+                if revoked:
+                    raise TokenRevoked("Token has been revoked.")
         except TokenError as error:
             refuse(tokens.message(tokens.message_code(error), serializer=False), error.code)
         return user, jwt_value
+
+    def _load_user(self, token: str, payload: dict[str, Any]) -> tuple[Any, bool | None]:
+        """The user (and, where it can be fused into the same query, the revocation state)."""
+        username = jwt_get_username_from_payload(payload)
+        try:
+            tokens.check_username(username)
+            if not isinstance(username, str):
+                return tokens.user_for_username(username), None
+            try:
+                user, revoked = lookup.fetch(username, token, payload)
+            except LookupError:  # no fast path for this user model
+                return tokens.user_for_username(username), None
+            if user is None:
+                raise UserNotFound("User not found.")
+            return tokens.check_active(user), revoked
+        except UserLookupError as error:
+            refuse(tokens.message(error.code, serializer=False), error.code)
 
     def authenticate_credentials(self, payload: dict[str, Any]) -> Any:
         """Return the active user that ``payload`` names; raise a 401 otherwise."""
@@ -101,6 +133,9 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
     def authenticate_header(self, request: Request) -> str:
         """The ``WWW-Authenticate`` value of a 401: ``JWT realm="api"`` by default."""
         return f'{api_settings.JWT_AUTH_HEADER_PREFIX} realm="{self.www_authenticate_realm}"'
+
+
+_DEFAULT_CREDENTIALS = BaseJSONWebTokenAuthentication.authenticate_credentials
 
 
 def _header_bytes(request: Request) -> bytes:

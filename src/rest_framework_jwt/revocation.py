@@ -154,6 +154,11 @@ class CacheDenylist:
         self.cache.set(CACHE_PREFIX + key, value, timeout=timeout)
 
 
+def uses_database() -> bool:
+    """True when the denylist is the database table (``JWT_DENYLIST_BACKEND``)."""
+    return bool(api_settings.JWT_DENYLIST_BACKEND != "cache")
+
+
 def denylist() -> DatabaseDenylist | CacheDenylist:
     """The configured backend (``JWT_DENYLIST_BACKEND``)."""
     if api_settings.JWT_DENYLIST_BACKEND == "cache":

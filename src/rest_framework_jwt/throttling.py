@@ -13,7 +13,7 @@ from typing import Any
 from django.core.cache import caches
 from rest_framework.throttling import SimpleRateThrottle
 
-from .settings import api_settings
+from .settings import DEFAULTS, api_settings
 from .tokens import get_username_field
 
 
@@ -31,8 +31,11 @@ class JWTRateThrottle(SimpleRateThrottle):
         return caches[api_settings.JWT_THROTTLE_CACHE]
 
     def get_rate(self) -> str | None:
-        rates = api_settings.JWT_THROTTLE_RATES or {}
-        rate = rates.get(self.scope_setting)
+        rates = api_settings.JWT_THROTTLE_RATES
+        if not rates:  # None or {}: throttling off
+            return None
+        # A partial dict changes only the scopes it names.
+        rate = {**DEFAULTS["JWT_THROTTLE_RATES"], **rates}.get(self.scope_setting)
         return None if rate is None else str(rate)
 
     def allow_request(self, request: Any, view: Any) -> bool:

@@ -209,21 +209,43 @@ def find_user(payload: Mapping[str, Any], *, check_active: bool = True) -> Any:
     return user_for_username(username_from_payload(payload), check_active=check_active)
 
 
-def user_for_username(username: Any, *, check_active: bool = True) -> Any:
-    """The user with this natural key; raise a UserLookupError subclass if there is none."""
+def check_username(username: Any) -> None:
+    """Raise InvalidPayload or UserNotFound for a username no lookup should be tried with."""
     if not username or not isinstance(username, (str, int)) or isinstance(username, bool):
         raise InvalidPayload("Invalid payload.")
-    if isinstance(username, str) and "\x00" in username:
-        # No user has one, and PostgreSQL refuses NUL in text parameters with an error.
+    # No user has one, and the databases refuse them with errors: NUL (PostgreSQL) and lone
+    # surrogates (every driver encodes UTF-8).
+    if isinstance(username, str) and ("\x00" in username or not _encodable(username)):
         raise UserNotFound("User not found.")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_active(user: Any) -> Any:
+    """Return ``user``; raise UserInactive if it is not active."""
+    if not getattr(user, "is_active", True):
+        raise UserInactive("User account is disabled.")
+    return user
+
+
+def user_for_username(username: Any, *, check_active: bool = True) -> Any:
+    """The user with this natural key; raise a UserLookupError subclass if there is none."""
+    check_username(username)
     model = _state.user_model()
     try:
         user = model._default_manager.get_by_natural_key(username)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise UserNotFound("User not found.") from None
-    if check_active and not getattr(user, "is_active", True):
-        raise UserInactive("User account is disabled.")
-    return user
+    return _check_active(user) if check_active else user
+
+
+_check_active = check_active
 
 
 def refresh_payload(payload: Mapping[str, Any], user: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from rest_framework_jwt import revocation
+from rest_framework_jwt.settings import api_settings
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="rest_framework_jwt.user_saved")
@@ -16,7 +17,10 @@ def user_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any)
         return
     # AbstractBaseUser.set_password() keeps the new raw password in _password until save()
     # has written it: post_save still sees it.
-    if getattr(instance, "_password", None) is not None:
+    if (
+        getattr(instance, "_password", None) is not None
+        and api_settings.JWT_REVOKE_ON_PASSWORD_CHANGE
+    ):
         revocation.revoke_user(instance, reason="password_change")
     elif getattr(instance, "is_active", True) is False:
         revocation.revoke_user(instance, reason="deactivated")

@@ -1,0 +1,178 @@
+"""The per-request user lookup, fused with the revocation check into one precompiled query.
+
+``get_by_natural_key()`` through the ORM builds, compiles and clones a queryset on every
+request; that costs far more than the SQL. Here the same query (the default manager's
+queryset filtered on ``USERNAME_FIELD``, plus, with the database denylist, two ``EXISTS``
+subqueries on the revocation table) is compiled once per database alias and thread, and each
+request only executes it and builds the instance with ``Model.from_db``.
+
+The fast path is used only where it is exactly equivalent: the user manager does not override
+``get_by_natural_key`` and the username is a string. Everything else takes the ORM path.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.base_user import BaseUserManager
+from django.db import connections, router
+from django.db.models import Exists, OuterRef
+
+from . import _state, revocation
+
+_SENTINEL_USERNAME = "\x01rest_framework_jwt:username\x01"
+_SENTINEL_KEYS = ("\x01rest_framework_jwt:key1\x01", "\x01rest_framework_jwt:key2\x01")
+_SENTINEL_TIME = datetime(1987, 6, 5, 4, 3, 2, 10203, tzinfo=dt_timezone.utc)
+#: "Any cutoff revokes": the threshold for tokens that do not say when they were issued.
+_EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
+#: A denylist key no row can have (keys start with "t:", "d:", "u:" or "f:").
+_NO_KEY = "-"
+
+_plans = threading.local()
+
+
+@dataclass
+class Plan:
+    """A compiled query: SQL, its parameter template, and how to turn a row into a user."""
+
+    sql: str
+    params: list[Any]
+    username_at: int
+    keys_at: tuple[int, int] | None
+    time_at: int | None
+    time_field: Any
+    attnames: list[str]
+    converters: dict[int, Any]
+    compiler: Any
+    with_revocation: bool
+
+
+def _position(params: list[Any], value: Any) -> int:
+    matches = [i for i, param in enumerate(params) if param == value]
+    if len(matches) != 1:
+        raise LookupError("sentinel not found exactly once")
+    return matches[0]
+
+
+def usable(model: Any) -> bool:
+    """True when the fast path is equivalent to ``get_by_natural_key`` for this user model."""
+    manager = model._default_manager
+    return (
+        isinstance(manager, BaseUserManager)
+        and type(manager).get_by_natural_key is BaseUserManager.get_by_natural_key
+    )
+
+
+def _build(model: Any, alias: str, with_revocation: bool) -> Plan:
+    field = model.USERNAME_FIELD
+    attnames = [f.attname for f in model._meta.concrete_fields]
+    queryset = model._default_manager.db_manager(alias).filter(**{field: _SENTINEL_USERNAME})
+    time_field: Any = None
+    if with_revocation:
+        store = apps.get_model("blacklist", "Revocation")
+        time_field = store._meta.get_field("not_before")
+        queryset = queryset.annotate(
+            _jwt_revoked=Exists(store.objects.filter(key__in=_SENTINEL_KEYS)),
+            _jwt_cut_off=Exists(
+                store.objects.filter(
+                    kind="user", user=OuterRef("pk"), not_before__gte=_SENTINEL_TIME
+                )
+            ),
+        )
+        queryset = queryset.values_list(*attnames, "_jwt_revoked", "_jwt_cut_off")
+    else:
+        queryset = queryset.values_list(*attnames)
+    queryset = queryset[:2]  # two rows are enough to tell "more than one"
+    compiler = queryset.query.get_compiler(alias)
+    sql, params = compiler.as_sql()
+    params = list(params)
+    connection = connections[alias]
+    keys_at = time_at = None
+    if with_revocation:
+        keys_at = (_position(params, _SENTINEL_KEYS[0]), _position(params, _SENTINEL_KEYS[1]))
+        time_at = _position(
+            params, time_field.get_db_prep_value(_SENTINEL_TIME, connection, prepared=False)
+        )
+    selected = [column[0] for column in compiler.select[: compiler.col_count]]
+    return Plan(
+        sql=sql,
+        params=params,
+        username_at=_position(params, _SENTINEL_USERNAME),
+        keys_at=keys_at,
+        time_at=time_at,
+        time_field=time_field,
+        attnames=attnames,
+        converters=compiler.get_converters(selected),
+        compiler=compiler,
+        with_revocation=with_revocation,
+    )
+
+
+def plan(model: Any, alias: str, with_revocation: bool) -> Plan | None:
+    """The compiled plan for this thread, alias and settings generation (None: use the ORM)."""
+    generation = _state.generation()
+    cache = getattr(_plans, "cache", None)
+    if cache is None or _plans.generation != generation:
+        cache = _plans.cache = {}
+        _plans.generation = generation
+    key = (model, alias, with_revocation)
+    if key not in cache:
+        try:
+            cache[key] = _build(model, alias, with_revocation) if usable(model) else None
+        except (LookupError, TypeError, ValueError):
+            cache[key] = None
+    found: Plan | None = cache[key]
+    return found
+
+
+def fetch(username: str, token: Any, payload: dict[str, Any]) -> tuple[Any, bool | None]:
+    """Find the user and (with the database denylist) whether the token is revoked.
+
+    Returns ``(user or None, revoked)``; ``revoked`` is None when it was not checked here
+    (the caller then runs :func:`revocation.check`). Raises LookupError when the fast path
+    does not apply.
+    """
+    model = _state.user_model()
+    config = _state.config()
+    with_revocation = config.revocation and revocation.uses_database()
+    alias = router.db_for_read(model)
+    compiled = plan(model, alias, with_revocation)
+    if compiled is None:
+        raise LookupError("no fast path for this user model")
+    params = list(compiled.params)
+    params[compiled.username_at] = username
+    connection = connections[alias]
+    if compiled.keys_at is not None and compiled.time_at is not None:
+        family = payload.get("fam")
+        params[compiled.keys_at[0]] = revocation.token_key(token, payload)
+        params[compiled.keys_at[1]] = (
+            revocation.family_key(family) if isinstance(family, str) and family else _NO_KEY
+        )
+        issued = revocation.issued_at(payload)
+        threshold = _EPOCH if issued is None else _as_utc(int(issued) + 1)
+        params[compiled.time_at] = compiled.time_field.get_db_prep_value(
+            threshold, connection, prepared=False
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchmany(2)
+    if len(rows) != 1:
+        if len(rows) > 1:
+            raise model.MultipleObjectsReturned()
+        return None, None
+    row = rows[0]
+    if compiled.converters:
+        row = next(compiled.compiler.apply_converters([row], compiled.converters))
+    count = len(compiled.attnames)
+    user = model.from_db(alias, compiled.attnames, row[:count])
+    revoked = bool(row[count] or row[count + 1]) if compiled.with_revocation else None
+    return user, revoked
+
+
+def _as_utc(timestamp: int) -> datetime:
+    return _EPOCH + timedelta(seconds=timestamp)
