@@ -190,4 +190,70 @@ class JSONWebTokenAuthentication(BaseJSONWebTokenAuthentication):
         return None
 
 
-__all__ = ["BaseJSONWebTokenAuthentication", "JSONWebTokenAuthentication"]
+class TokenUser:
+    """A user built from the token's claims, without a database query.
+
+    ``pk``/``id`` come from ``user_id``, the username from the configured username handler.
+    It is authenticated and active, has no staff or superuser rights and no permissions.
+    """
+
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self.payload = payload
+        self.pk = self.id = payload.get("user_id")
+        self.username = jwt_get_username_from_payload(payload)
+
+    def get_username(self) -> Any:
+        return self.username
+
+    def __str__(self) -> str:
+        return str(self.username)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TokenUser) and (self.pk, self.username) == (
+            other.pk,
+            other.username,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.pk, self.username))
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return False
+
+    def has_perms(self, perm_list: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_module_perms(self, module: str) -> bool:
+        return False
+
+    def get_all_permissions(self, obj: Any = None) -> set[str]:
+        return set()
+
+
+class StatelessJSONWebTokenAuthentication(JSONWebTokenAuthentication):
+    """Authenticates without loading the user: ``request.user`` is a :class:`TokenUser`.
+
+    For services that only verify tokens. A deleted or deactivated user, or a password change,
+    is noticed only through the revocation app (it writes a cutoff for that user); without it,
+    a token stays valid until it expires.
+    """
+
+    def authenticate_credentials(self, payload: dict[str, Any]) -> Any:
+        username = jwt_get_username_from_payload(payload)
+        if not username or not isinstance(username, str):
+            refuse(tokens.message("payload_invalid", serializer=False), "payload_invalid")
+        return TokenUser(payload)
+
+
+__all__ = [
+    "BaseJSONWebTokenAuthentication",
+    "JSONWebTokenAuthentication",
+    "StatelessJSONWebTokenAuthentication",
+    "TokenUser",
+]

@@ -210,10 +210,18 @@ def revoke_token(
     tokens_revoked.send(sender=__name__, user=user, kind="token", reason=reason)
 
 
-def revoke_user(user: Any, *, reason: str = "logout_all") -> None:
-    """Revoke every token of ``user`` issued until now, and all its refresh-token families."""
+def revoke_user(user: Any, *, reason: str = "logout_all", strict: bool = False) -> None:
+    """Revoke every token of ``user`` issued until now, and all its refresh-token families.
+
+    Token ``iat`` values are whole seconds, so the current second is ambiguous: by default
+    tokens issued in it survive (a login right after "log out everywhere" works); with
+    ``strict`` they are revoked too (deactivation, password change).
+    """
     now = timezone.now()
-    denylist().add(user_key(user.pk), "user", user, now + max_lifetime(), reason, not_before=now)
+    cutoff = now
+    if strict:
+        cutoff = now.replace(microsecond=0) + timedelta(seconds=1)
+    denylist().add(user_key(user.pk), "user", user, now + max_lifetime(), reason, not_before=cutoff)
     model("TokenFamily").objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=now, revoke_reason=reason[:32]
     )

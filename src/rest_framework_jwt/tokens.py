@@ -111,8 +111,9 @@ def check_password_version(user: Any, payload: Mapping[str, Any]) -> None:
         return
     if not isinstance(claimed, str):
         raise token_error(InvalidClaim, "The pwv claim must be a string.")
-    if constant_time_compare(claimed, password_version(user) or ""):
-        return
+    current = password_version(user)
+    if current is None or constant_time_compare(claimed, current):
+        return  # a user without a password field (TokenUser) cannot be checked here
     # Tokens issued before a SECRET_KEY rotation stay valid while the old key is a fallback.
     for secret in getattr(settings, "SECRET_KEY_FALLBACKS", ()):
         if constant_time_compare(claimed, password_version(user, secret) or ""):

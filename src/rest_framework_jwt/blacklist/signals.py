@@ -21,6 +21,6 @@ def user_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any)
         getattr(instance, "_password", None) is not None
         and api_settings.JWT_REVOKE_ON_PASSWORD_CHANGE
     ):
-        revocation.revoke_user(instance, reason="password_change")
+        revocation.revoke_user(instance, reason="password_change", strict=True)
     elif getattr(instance, "is_active", True) is False:
-        revocation.revoke_user(instance, reason="deactivated")
+        revocation.revoke_user(instance, reason="deactivated", strict=True)
