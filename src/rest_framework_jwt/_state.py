@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.signals import setting_changed
 
@@ -44,9 +45,16 @@ _generation = 0
 def build_config() -> Config:
     """Read the settings and parse the keys (no caching; see :func:`config`)."""
     algorithms = keys.algorithm_list(api_settings.JWT_ALGORITHM)
+    secrets = api_settings.JWT_SECRET_KEY
+    fallbacks = list(getattr(settings, "SECRET_KEY_FALLBACKS", None) or ())
+    explicit = "JWT_SECRET_KEY" in api_settings.user_settings
+    if fallbacks and not explicit and secrets == settings.SECRET_KEY:
+        # The default secret follows Django's key rotation: SECRET_KEY signs, the
+        # fallbacks still verify.
+        secrets = [settings.SECRET_KEY, *fallbacks]
     ring = backend.build_keyring(
         algorithms,
-        api_settings.JWT_SECRET_KEY,
+        secrets,
         api_settings.JWT_PRIVATE_KEY,
         api_settings.JWT_PUBLIC_KEY,
     )

@@ -103,10 +103,56 @@ class KeyRing:
 
 def _prepare(algorithm: str, material: Any) -> Any:
     """Parse ``material`` for ``algorithm``; raise ConfigurationError if it does not fit."""
+    if algorithm in HMAC_ALGORITHMS:
+        _refuse_key_shaped_secret(material)
     try:
         return ALGORITHMS[algorithm].prepare_key(material)
     except Exception as error:  # PyJWT and cryptography raise several types here.
         raise ConfigurationError(f"{type(error).__name__}: {error}") from None
+
+
+def _contains_kty(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "kty" in item:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _refuse_key_shaped_secret(material: Any) -> None:
+    """Refuse an HMAC secret that is really a public key: a JWK (set), or DER.
+
+    PyJWT refuses PEM and SSH keys itself; it refuses these forms only from 2.14 on, and we
+    support 2.13. A public key is public, so an HMAC secret made from it lets anyone sign.
+    """
+    if not isinstance(material, (str, bytes)):
+        return
+    data = material.encode("utf-8", "replace") if isinstance(material, str) else material
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"{", b"["):
+        try:
+            parsed = json.loads(stripped)
+        except (ValueError, RecursionError):
+            parsed = None
+        if _contains_kty(parsed):
+            raise ConfigurationError("The secret looks like a JWK; it cannot be an HMAC secret.")
+    if crypto_available():
+        from cryptography import x509
+        from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+        for loader in (load_der_public_key, x509.load_der_x509_certificate):
+            try:
+                loader(data)
+            except Exception:  # noqa: S112 - not DER of that kind: try the next loader
+                continue
+            raise ConfigurationError(
+                "The secret is a DER public key or certificate; it cannot be an HMAC secret."
+            )
 
 
 def _public_half(key: Any) -> Any:
