@@ -320,3 +320,16 @@ def test_checks_do_not_raise_on_garbage(jwt_auth):
     )
     ids = our_ids()
     assert "rest_framework_jwt.E006" in ids or "rest_framework_jwt.E001" in ids
+
+
+def test_e009_unknown_cache_alias(jwt_auth):
+    jwt_auth(JWT_THROTTLE_CACHE="nowhere")
+    assert "rest_framework_jwt.E009" in our_ids()
+
+
+def test_w005_denylist_in_a_dummy_cache(jwt_auth):
+    # tests/settings.py makes "default" a DummyCache.
+    jwt_auth(JWT_DENYLIST_BACKEND="cache", JWT_DENYLIST_CACHE="default")
+    assert "rest_framework_jwt.W005" in our_ids()
+    jwt_auth(JWT_DENYLIST_BACKEND="cache", JWT_DENYLIST_CACHE="locmem")
+    assert "rest_framework_jwt.W005" not in our_ids()

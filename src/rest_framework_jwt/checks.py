@@ -9,6 +9,7 @@ import datetime
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from . import backend, keys
@@ -32,10 +33,12 @@ E005 = "rest_framework_jwt.E005"  # asymmetric algorithm without the crypto extr
 E006 = "rest_framework_jwt.E006"  # a setting with an invalid value
 E007 = "rest_framework_jwt.E007"  # a key that cannot be used
 E008 = "rest_framework_jwt.E008"  # revocation features without their app
+E009 = "rest_framework_jwt.E009"  # a cache alias that CACHES does not define
 W001 = "rest_framework_jwt.W001"  # JWT_VERIFY off
 W002 = "rest_framework_jwt.W002"  # JWT_VERIFY_EXPIRATION off
 W003 = "rest_framework_jwt.W003"  # unknown JWT_AUTH key
 W004 = "rest_framework_jwt.W004"  # asymmetric signing algorithm without a private key
+W005 = "rest_framework_jwt.W005"  # the cache denylist on a cache that keeps nothing
 
 
 def _invalid(name: str, problem: str, hint: str) -> Error:
@@ -297,10 +300,41 @@ def check_revocation() -> list[CheckMessage]:
     ]
 
 
+def check_caches() -> list[CheckMessage]:
+    """E009: unknown cache aliases; W005: a denylist in a cache that forgets everything."""
+    messages: list[CheckMessage] = []
+    caches = getattr(settings, "CACHES", {}) or {}
+    uses = [("JWT_THROTTLE_CACHE", api_settings.JWT_THROTTLE_CACHE)]
+    if api_settings.JWT_DENYLIST_BACKEND == "cache":
+        uses.append(("JWT_DENYLIST_CACHE", api_settings.JWT_DENYLIST_CACHE))
+    for name, alias in uses:
+        if alias not in caches:
+            messages.append(
+                Error(
+                    f"JWT_AUTH['{name}'] names the cache {alias!r}, which CACHES does not define.",
+                    hint=f"Use one of {', '.join(map(repr, caches)) or 'the aliases in CACHES'}.",
+                    id=E009,
+                )
+            )
+        elif name == "JWT_DENYLIST_CACHE" and str(caches[alias].get("BACKEND", "")).endswith(
+            "DummyCache"
+        ):
+            messages.append(
+                Warning(
+                    f"The denylist is in the cache {alias!r}, a DummyCache: revoked tokens keep "
+                    "working.",
+                    hint="Point JWT_DENYLIST_CACHE at a real cache (Redis), or use the database "
+                    "backend.",
+                    id=W005,
+                )
+            )
+    return messages
+
+
 @register(Tags.security, "rest_framework_jwt")
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Run every rest_framework_jwt check."""
     messages = check_values()
     if any(message.id == E006 for message in messages):
         return messages
-    return messages + check_keys() + check_verification() + check_revocation()
+    return messages + check_keys() + check_verification() + check_revocation() + check_caches()

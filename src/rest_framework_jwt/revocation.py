@@ -55,13 +55,45 @@ def model(name: str) -> Any:
     return apps.get_model("blacklist", name)
 
 
-def issued_at(payload: Mapping[str, Any]) -> float | None:
-    """When the token (or its classic refresh chain) was issued, if it says."""
-    for name in ("iat", "orig_iat"):
-        value = payload.get(name)
-        if isinstance(value, (int, float)) and claims.is_numeric_date(value):
-            return float(value)
+def _number(payload: Mapping[str, Any], name: str) -> float | None:
+    value = payload.get(name)
+    if isinstance(value, (int, float)) and claims.is_numeric_date(value):
+        return float(value)
     return None
+
+
+def issued_at(payload: Mapping[str, Any]) -> float | None:
+    """When the token was issued: ``iat``, else ``orig_iat``, else (1.x tokens carry neither)
+    ``exp`` minus ``JWT_EXPIRATION_DELTA``."""
+    for name in ("iat", "orig_iat"):
+        value = _number(payload, name)
+        if value is not None:
+            return value
+    expires = _number(payload, "exp")
+    if expires is not None:
+        return expires - claims.seconds(api_settings.JWT_EXPIRATION_DELTA)
+    return None
+
+
+def usable_until(payload: Mapping[str, Any]) -> datetime:
+    """Until when ``payload``'s token, or a token refreshed from it, can still be accepted.
+
+    A classic refresh chain lives until ``orig_iat`` + the refresh window + one token
+    lifetime; the leeway extends every expiry.
+    """
+    leeway = claims.seconds(api_settings.JWT_LEEWAY)
+    ends = [_number(payload, "exp")]
+    orig_iat = _number(payload, "orig_iat")
+    if orig_iat is not None:
+        ends.append(
+            orig_iat
+            + claims.seconds(api_settings.JWT_REFRESH_EXPIRATION_DELTA)
+            + claims.seconds(api_settings.JWT_EXPIRATION_DELTA)
+        )
+    known = [end for end in ends if end is not None]
+    if not known:
+        return timezone.now() + max_lifetime()
+    return _as_datetime(min(max(known) + leeway, MAX_TIMESTAMP))
 
 
 def token_key(token: Any, payload: Mapping[str, Any]) -> str:
@@ -83,15 +115,20 @@ def family_key(family_id: Any) -> str:
     return f"f:{family_id}"
 
 
+#: Latest expiry stored (year 9999), whatever a token claims.
+MAX_TIMESTAMP = float(claims.MAX_NUMERIC_DATE)
+
+
 def max_lifetime() -> timedelta:
-    """How long a token issued now may be used (or refreshed): a revocation lives this long."""
-    return timedelta(
-        seconds=max(
-            claims.seconds(api_settings.JWT_EXPIRATION_DELTA),
-            claims.seconds(api_settings.JWT_REFRESH_EXPIRATION_DELTA),
-            claims.seconds(api_settings.JWT_IMPERSONATION_EXPIRATION_DELTA),
-        )
+    """How long a token issued now may be used (or refreshed, or refreshed again): a
+    revocation of every token of a user or a family lives this long."""
+    longest = max(
+        claims.seconds(api_settings.JWT_EXPIRATION_DELTA),
+        claims.seconds(api_settings.JWT_IMPERSONATION_EXPIRATION_DELTA),
+        claims.seconds(api_settings.JWT_REFRESH_EXPIRATION_DELTA)
+        + claims.seconds(api_settings.JWT_EXPIRATION_DELTA),
     )
+    return timedelta(seconds=longest + claims.seconds(api_settings.JWT_LEEWAY))
 
 
 def _as_datetime(timestamp: float) -> datetime:
@@ -197,13 +234,7 @@ def revoke_token(
     token: Any, payload: Mapping[str, Any], *, user: Any = None, reason: str = "logout"
 ) -> None:
     """Revoke one token (and, for a token of a family, the whole family)."""
-    expires = payload.get("exp")
-    expires_at = (
-        _as_datetime(float(expires))
-        if isinstance(expires, (int, float)) and claims.is_numeric_date(expires)
-        else timezone.now() + max_lifetime()
-    )
-    denylist().add(token_key(token, payload), "token", user, expires_at, reason)
+    denylist().add(token_key(token, payload), "token", user, usable_until(payload), reason)
     family = payload.get("fam")
     if isinstance(family, str) and family:
         revoke_families([family], user=user, reason=reason)

@@ -130,7 +130,8 @@ class VerifyJSONWebTokenSerializer(VerificationBaseSerializer):
         token = attrs["token"]
         payload = self._check_payload(token=token)
         user = self._check_user(payload=payload)
-        self._check_state(token, payload, user)
+        # Verify answers for access tokens: a refresh token is not a credential for an API.
+        self._check_state(token, payload, user, rotation.ACCESS)
         return {"token": token, "user": user, "payload": payload}
 
 

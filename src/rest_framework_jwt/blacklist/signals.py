@@ -13,7 +13,7 @@ from rest_framework_jwt.settings import api_settings
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="rest_framework_jwt.user_saved")
 def user_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
-    if created or kwargs.get("raw"):
+    if created or kwargs.get("raw") or not revocation.available():
         return
     # AbstractBaseUser.set_password() keeps the new raw password in _password until save()
     # has written it: post_save still sees it.
@@ -21,6 +21,8 @@ def user_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any)
         getattr(instance, "_password", None) is not None
         and api_settings.JWT_REVOKE_ON_PASSWORD_CHANGE
     ):
-        revocation.revoke_user(instance, reason="password_change", strict=True)
+        # Not strict: a token issued right after the change (same second) must work; earlier
+        # tokens of a user that is loaded per request already fail on their "pwv" claim.
+        revocation.revoke_user(instance, reason="password_change")
     elif getattr(instance, "is_active", True) is False:
         revocation.revoke_user(instance, reason="deactivated", strict=True)

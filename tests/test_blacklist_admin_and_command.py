@@ -1,0 +1,419 @@
+"""The revocation app's operator side: the Django admin (sessions, the "revoke" action), the
+``delete_stale_tokens`` command, and drf-jwt's ``BlacklistView`` and ``IsNotBlacklisted``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from types import SimpleNamespace
+
+import jwt
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rest_framework_jwt import utils
+from rest_framework_jwt.blacklist.models import RefreshToken, Revocation, TokenFamily
+from rest_framework_jwt.blacklist.permissions import IsNotBlacklisted
+
+OBTAIN = "/api-token-auth/"
+REFRESH = "/api-token-refresh/"
+PROTECTED = "/protected/"
+LOGOUT = "/included/api-token-logout/"
+BLACKLIST = "/blacklist/"
+NOT_BLACKLISTED = "/not-blacklisted/"
+FAMILIES = "/admin/blacklist/tokenfamily/"
+REVOCATIONS = "/admin/blacklist/revocation/"
+START = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
+REVOKED = "Token has been revoked."
+
+BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 Firefox/128.0", "REMOTE_ADDR": "10.0.0.1"}
+PHONE = {"HTTP_USER_AGENT": "ExampleApp/3.2 (Android 14)", "REMOTE_ADDR": "10.0.0.2"}
+
+urls = pytest.mark.urls("tests.urls_blacklist")
+
+
+@pytest.fixture
+def frozen(time_machine):
+    time_machine.move_to(START, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def alice(db, password):
+    # Not "admin": pytest-django's admin_user would pick up a user of that name.
+    return get_user_model().objects.create_user(
+        username="alice", email="alice@example.com", password=password
+    )
+
+
+def decode(token: str) -> dict:
+    return jwt.decode(
+        token, django_settings.SECRET_KEY, algorithms=["HS256"], options={"verify_exp": False}
+    )
+
+
+def login(client, username, headers=None) -> dict:
+    response = client.post(
+        OBTAIN, {"username": username, "password": "abc123"}, format="json", **(headers or {})
+    )
+    assert response.status_code == 200, response.data
+    return response.data
+
+
+def auth(token: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"JWT {token}"}
+
+
+# ----------------------------------------------------------------------------------------------
+# The Django admin
+
+
+@pytest.fixture
+def refresh_mode(settings):
+    settings.JWT_AUTH = {"JWT_REFRESH_TOKENS": True, "JWT_RESPONSE_ERROR_CODES": True}
+    return settings
+
+
+@urls
+def test_the_sessions_changelist_lists_the_users_sessions(
+    client, admin_client, alice, refresh_mode, frozen
+):
+    login(client, "alice", BROWSER)
+    login(client, "alice", PHONE)
+
+    response = admin_client.get(FAMILIES)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Mozilla/5.0 Firefox/128.0" in page
+    assert "ExampleApp/3.2 (Android 14)" in page
+    assert "10.0.0.2" in page
+    assert response.context["cl"].result_count == 2
+
+
+@urls
+def test_a_session_page_shows_its_refresh_tokens_by_id(
+    client, admin_client, alice, refresh_mode, frozen
+):
+    pair = login(client, "alice", BROWSER)
+    family = decode(pair["token"])["fam"]
+    frozen.shift(60)
+    rotated = client.post(REFRESH, {"refresh_token": pair["refresh_token"]}, format="json").data
+
+    response = admin_client.get(f"{FAMILIES}{family}/change/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert decode(pair["refresh_token"])["jti"] in page
+    assert decode(rotated["refresh_token"])["jti"] in page
+    assert pair["refresh_token"] not in page
+    assert pair["refresh_token"].split(".")[2] not in page
+
+
+@urls
+def test_staff_cannot_add_sessions_by_hand(admin_client):
+    assert admin_client.get(f"{FAMILIES}add/").status_code == 403
+
+
+@urls
+def test_the_revoke_action_ends_the_selected_sessions(
+    client, admin_client, alice, refresh_mode, frozen
+):
+    browser = login(client, "alice", BROWSER)
+    phone = login(client, "alice", PHONE)
+    browser_family = decode(browser["token"])["fam"]
+    phone_family = decode(phone["token"])["fam"]
+
+    response = admin_client.post(
+        FAMILIES, {"action": "revoke_sessions", "_selected_action": [phone_family]}
+    )
+
+    assert response.status_code == 302
+    family = TokenFamily.objects.get(pk=phone_family)
+    assert (family.revoked_at, family.revoke_reason) == (START, "admin")
+    assert TokenFamily.objects.get(pk=browser_family).revoked_at is None
+    response = client.get(PROTECTED, **auth(phone["token"]))
+    assert response.status_code == 401
+    assert response.data == {"detail": REVOKED, "code": "token_revoked"}
+    response = client.post(REFRESH, {"refresh_token": phone["refresh_token"]}, format="json")
+    assert response.status_code == 400
+    assert response.data == {"non_field_errors": [REVOKED], "code": "token_revoked"}
+    assert client.get(PROTECTED, **auth(browser["token"])).status_code == 200
+
+
+@urls
+def test_the_revoke_action_leaves_already_ended_sessions_as_they_were(
+    client, admin_client, alice, refresh_mode, frozen
+):
+    pair = login(client, "alice", BROWSER)
+    family_id = decode(pair["token"])["fam"]
+    assert client.post(LOGOUT, {}, format="json", **auth(pair["token"])).status_code == 204
+    frozen.shift(60)
+
+    admin_client.post(FAMILIES, {"action": "revoke_sessions", "_selected_action": [family_id]})
+
+    family = TokenFamily.objects.get(pk=family_id)
+    assert (family.revoked_at, family.revoke_reason) == (START, "logout")
+
+
+@urls
+def test_the_revocations_changelist_shows_keys_not_tokens(client, admin_client, alice, frozen):
+    token = login(client, "alice")["token"]
+    client.post(LOGOUT, {}, format="json", **auth(token))
+
+    response = admin_client.get(REVOCATIONS)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"t:{decode(token)['jti']}" in page
+    assert token not in page
+    assert token.split(".")[2] not in page
+
+
+@urls
+def test_the_admin_is_for_staff_only(client, alice):
+    client.force_login(alice)
+
+    response = client.get(FAMILIES)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+# ----------------------------------------------------------------------------------------------
+# delete_stale_tokens
+
+
+def _revocation(key: str, expires_at: dt.datetime, user=None) -> Revocation:
+    return Revocation.objects.create(key=key, kind="token", user=user, expires_at=expires_at)
+
+
+def _deletes(queries, table: str) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].lstrip().upper().startswith("DELETE") and table in query["sql"]
+    ]
+
+
+def run(*args) -> tuple[str, list[dict]]:
+    out = io.StringIO()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("delete_stale_tokens", *args, stdout=out)
+    return out.getvalue(), queries.captured_queries
+
+
+def test_delete_stale_tokens_removes_only_expired_rows_in_batches(alice, frozen):
+    for n in range(5):
+        _revocation(f"t:expired-{n}", START - dt.timedelta(seconds=n + 1), alice)
+    _revocation("t:live", START + dt.timedelta(seconds=1))
+    _revocation("t:expires-now", START)
+
+    output, queries = run("--batch-size", "2")
+
+    assert output == "5 revocations, 0 refresh tokens, 0 sessions\n"
+    assert sorted(Revocation.objects.values_list("key", flat=True)) == [
+        "t:expires-now",
+        "t:live",
+    ]
+    # 5 rows in batches of 2: three DELETE statements, none larger than a batch.
+    deletes = _deletes(queries, "blacklist_revocation")
+    assert len(deletes) == 3
+
+
+def test_delete_stale_tokens_with_the_default_batch_size(alice, frozen):
+    for n in range(5):
+        _revocation(f"t:expired-{n}", START - dt.timedelta(days=1))
+
+    output, queries = run()
+
+    assert output == "5 revocations, 0 refresh tokens, 0 sessions\n"
+    assert Revocation.objects.count() == 0
+    assert len(_deletes(queries, "blacklist_revocation")) == 1
+
+
+def test_delete_stale_tokens_with_nothing_to_do(db, frozen):
+    _revocation("t:live", START + dt.timedelta(hours=1))
+
+    output, queries = run("--batch-size", "2")
+
+    assert output == "0 revocations, 0 refresh tokens, 0 sessions\n"
+    assert [q for q in queries if q["sql"].lstrip().upper().startswith("DELETE")] == []
+    assert Revocation.objects.count() == 1
+
+
+def test_delete_stale_tokens_removes_expired_sessions_and_refresh_tokens(alice, frozen):
+    old = TokenFamily.objects.create(user=alice, expires_at=START - dt.timedelta(days=1))
+    live = TokenFamily.objects.create(user=alice, expires_at=START + dt.timedelta(days=1))
+    for n in range(3):
+        RefreshToken.objects.create(
+            jti=f"old-{n}",
+            family=old,
+            issued_at=START - dt.timedelta(days=8),
+            expires_at=START - dt.timedelta(days=1),
+        )
+    RefreshToken.objects.create(
+        jti="consumed-in-live-family",
+        family=live,
+        issued_at=START - dt.timedelta(days=8),
+        expires_at=START - dt.timedelta(days=1),
+        consumed_at=START - dt.timedelta(days=7),
+    )
+    RefreshToken.objects.create(
+        jti="live",
+        family=live,
+        issued_at=START,
+        expires_at=START + dt.timedelta(days=1),
+    )
+
+    output, _ = run("--batch-size", "2")
+
+    assert output == "0 revocations, 4 refresh tokens, 1 sessions\n"
+    assert list(TokenFamily.objects.values_list("pk", flat=True)) == [live.pk]
+    assert list(RefreshToken.objects.values_list("jti", flat=True)) == ["live"]
+
+
+def test_delete_stale_tokens_keeps_what_protects_live_tokens(client, alice, settings, frozen):
+    settings.JWT_AUTH = {"JWT_RESPONSE_ERROR_CODES": True}
+    token = login(client, "alice")["token"]
+    client.post(LOGOUT, {}, format="json", **auth(token))
+    frozen.shift(299)
+
+    output, _ = run()
+
+    assert output == "0 revocations, 0 refresh tokens, 0 sessions\n"
+    response = client.get(PROTECTED, **auth(token))
+    assert response.status_code == 401
+    assert response.data["code"] == "token_revoked"
+
+    frozen.shift(2)
+    output, _ = run()
+    assert output == "1 revocations, 0 refresh tokens, 0 sessions\n"
+    response = client.get(PROTECTED, **auth(token))
+    assert response.status_code == 401
+    assert response.data["code"] == "token_expired"
+
+
+def test_delete_stale_tokens_refuses_a_bad_batch_size(db):
+    with pytest.raises(CommandError) as caught:
+        call_command("delete_stale_tokens", "--batch-size", "many")
+    assert str(caught.value) == "Error: argument --batch-size: invalid int value: 'many'"
+
+
+# ----------------------------------------------------------------------------------------------
+# drf-jwt's BlacklistView and IsNotBlacklisted
+
+
+@urls
+def test_blacklist_view_revokes_the_posted_token(client, alice, settings, frozen):
+    settings.JWT_AUTH = {"JWT_RESPONSE_ERROR_CODES": True}
+    token = login(client, "alice")["token"]
+
+    response = client.post(BLACKLIST, {"token": token}, format="json", **auth(token))
+
+    assert response.status_code == 201
+    assert response.data == {"token": token}
+    response = client.get(PROTECTED, **auth(token))
+    assert response.status_code == 401
+    assert response.data == {"detail": REVOKED, "code": "token_revoked"}
+    assert not Revocation.objects.filter(key__contains=token.split(".")[2]).exists()
+
+
+@urls
+def test_blacklist_view_defaults_to_the_token_of_the_request(client, alice, settings, frozen):
+    settings.JWT_AUTH = {"JWT_RESPONSE_ERROR_CODES": True}
+    token = login(client, "alice")["token"]
+
+    response = client.post(BLACKLIST, {}, format="json", **auth(token))
+
+    assert response.status_code == 201
+    assert response.data == {"token": token}
+    assert client.get(PROTECTED, **auth(token)).status_code == 401
+    # Blacklisting it again: the request no longer authenticates.
+    assert client.post(BLACKLIST, {}, format="json", **auth(token)).status_code == 401
+
+
+@urls
+def test_blacklist_view_in_drf_jwt_mode(client, alice, settings, frozen):
+    settings.JWT_AUTH = {"JWT_COMPAT": "drf-jwt"}
+    response = client.post(OBTAIN, {"username": "alice", "password": "abc123"}, format="json")
+    token = response.data["token"]
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    response = client.post(BLACKLIST, {"token": token}, format="json", **bearer)
+
+    assert response.status_code == 201
+    assert response.data == {"token": token}
+    response = client.get(PROTECTED, **bearer)
+    assert response.status_code == 401
+    assert response.data == {"detail": "Token is blacklisted."}
+
+
+@urls
+def test_blacklist_view_refuses_an_undecodable_token_with_a_400(client, alice, frozen):
+    token = login(client, "alice")["token"]
+
+    response = client.post(BLACKLIST, {"token": "not-a-token"}, format="json", **auth(token))
+
+    assert response.status_code == 400
+    assert list(response.data) == ["token"]
+    assert Revocation.objects.count() == 0
+
+
+@urls
+def test_blacklist_view_only_creates(client, alice, frozen):
+    token = login(client, "alice")["token"]
+
+    for method in ("get", "put", "patch", "delete"):
+        assert getattr(client, method)(BLACKLIST, **auth(token)).status_code == 405, method
+
+
+@urls
+def test_is_not_blacklisted_lets_requests_without_a_token_through(client, db):
+    response = client.get(NOT_BLACKLISTED)
+
+    assert response.status_code == 200
+    assert response.data == {"authenticated": False}
+
+
+@urls
+def test_is_not_blacklisted_lets_a_live_token_through(client, alice, frozen):
+    token = login(client, "alice")["token"]
+
+    response = client.get(NOT_BLACKLISTED, **auth(token))
+
+    assert response.status_code == 200
+    assert response.data == {"authenticated": True}
+
+
+def test_is_not_blacklisted_refuses_a_revoked_token(client, alice, settings, frozen):
+    settings.JWT_AUTH = {}
+    token = login(client, "alice")["token"]
+    other = utils.jwt_encode_handler(utils.jwt_payload_handler(alice))
+    client.post(LOGOUT, {}, format="json", **auth(token))
+    permission = IsNotBlacklisted()
+
+    assert permission.has_permission(SimpleNamespace(auth=token), None) is False
+    assert permission.has_permission(SimpleNamespace(auth=other), None) is True
+    assert permission.has_permission(SimpleNamespace(auth=None), None) is True
+    assert str(permission.message) == "You have been blacklisted."
+
+
+def test_is_not_blacklisted_refuses_a_token_of_a_revoked_user(client, alice, settings, frozen):
+    settings.JWT_AUTH = {}
+    token = login(client, "alice")["token"]
+    frozen.shift(60)
+    alice.set_password("a new password")
+    alice.save()
+
+    assert IsNotBlacklisted().has_permission(SimpleNamespace(auth=token), None) is False
+
+
+def test_the_session_ids_are_uuids(client, alice, refresh_mode, frozen):
+    pair = login(client, "alice", BROWSER)
+    assert uuid.UUID(decode(pair["token"])["fam"]).version == 4
