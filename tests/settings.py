@@ -78,6 +78,10 @@ def _database_from_url(url: str) -> dict[str, object]:
     engine = engines[parts.scheme]
     if engine.endswith("sqlite3"):
         return {"ENGINE": engine, "NAME": parts.path.lstrip("/") or ":memory:"}
+    # A test database of this run's own: several runs may share one server on a machine, and a
+    # second run on "test_test" drops it under the first (or fails with "database is being
+    # accessed by other users"). Django drops it when the run ends.
+    test = {"NAME": f"test_{parts.path.lstrip('/') or 'jwt'}_{os.getpid()}"}
     config: dict[str, object] = {
         "ENGINE": engine,
         "NAME": parts.path.lstrip("/"),
@@ -85,6 +89,7 @@ def _database_from_url(url: str) -> dict[str, object]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
+        "TEST": test,
     }
     if engine.endswith("mysql"):
         # PyMySQL stands in for mysqlclient, so no C headers are needed.
@@ -96,7 +101,7 @@ def _database_from_url(url: str) -> dict[str, object]:
         # PostgreSQL. Under a *_ci collation (MariaDB's default is utf8mb4_general_ci) "ADMIN"
         # logs in as "admin", and utf8mb4_unicode_ci also ignores a NUL inside a username: the
         # database's choice, not this package's.
-        config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_bin"}
+        test.update(CHARSET="utf8mb4", COLLATION="utf8mb4_bin")
     return config
 
 

@@ -139,7 +139,13 @@ def fetch(username: str, token: Any, payload: dict[str, Any]) -> tuple[Any, bool
     """
     model = _state.user_model()
     config = _state.config()
-    with_revocation = config.revocation and revocation.uses_database()
+    with_revocation = (
+        config.revocation
+        and revocation.uses_database()
+        # The fused join needs the store's user column to be this model's key (tests swap
+        # AUTH_USER_MODEL after migrating); otherwise revocation is checked separately.
+        and apps.get_model("blacklist", "Revocation")._meta.get_field("user").related_model is model
+    )
     alias = router.db_for_read(model)
     compiled = plan(model, alias, with_revocation)
     if compiled is None:

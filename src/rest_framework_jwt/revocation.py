@@ -24,6 +24,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.cache import caches
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from . import _state, claims, tokens
@@ -151,16 +152,36 @@ class DatabaseDenylist:
         reason: str,
         not_before: datetime | None = None,
     ) -> None:
-        model("Revocation").objects.update_or_create(
-            key=key,
-            defaults={
-                "kind": kind,
-                "user_id": getattr(user, "pk", None),
-                "not_before": not_before,
-                "expires_at": expires_at,
-                "reason": reason[:32],
-            },
-        )
+        store = model("Revocation")
+        values = {
+            "kind": kind,
+            "user_id": _user_id(store, user),
+            "not_before": not_before,
+            "expires_at": expires_at,
+            "reason": reason[:32],
+        }
+        # Idempotent under concurrency: several requests may revoke the same family at once
+        # (a replayed refresh token); the unique key settles who inserts, the rest update.
+        for attempt in range(3):
+            try:
+                with transaction.atomic(using=store.objects.db):
+                    if not store.objects.filter(key=key).update(**values):
+                        store.objects.create(key=key, **values)
+                return
+            except IntegrityError:
+                continue
+            except OperationalError:  # a deadlock victim (MariaDB): try again
+                if attempt == 2:
+                    raise
+        store.objects.filter(key=key).update(**values)
+
+
+def _user_id(store: Any, user: Any) -> Any:
+    """The user's pk for the store's foreign key, or None if it points at another model (the
+    user model was swapped after migrating, as tests do)."""
+    if user is None or store._meta.get_field("user").related_model is not type(user):
+        return None
+    return user.pk
 
 
 class CacheDenylist:

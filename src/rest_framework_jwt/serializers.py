@@ -179,15 +179,24 @@ class RotateRefreshTokenSerializer(VerificationBaseSerializer):
         return {**pair, "user": user, "previous": payload}
 
 
+class _UserField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A primary key field that answers "does not exist" for numbers no column can hold
+    (Django 4.2 raises OverflowError for them)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except OverflowError:
+            self.fail("does_not_exist", pk_value=data)
+
+
 class ImpersonateAuthTokenSerializer(Serializer):
     """A short-lived token for another user, naming the impersonator in ``act`` (RFC 8693)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Built per instance (not at import), so a swapped AUTH_USER_MODEL is honoured.
-        self.fields["user"] = serializers.PrimaryKeyRelatedField(
-            queryset=_state.user_model()._default_manager.all()
-        )
+        self.fields["user"] = _UserField(queryset=_state.user_model()._default_manager.all())
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = attrs["user"]

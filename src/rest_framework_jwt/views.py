@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
+from django.db import connections
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -110,9 +111,17 @@ class JSONWebTokenAPIView(APIView):
         body = dict(errors)
         if code is not None and api_settings.JWT_RESPONSE_ERROR_CODES:
             body["code"] = code
-        if api_settings.is_drf_jwt:
-            raise ValidationError(body)
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        if not api_settings.is_drf_jwt:
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        # drf-jwt sends the errors through DRF's exception handler (a custom EXCEPTION_HANDLER
+        # formats them). That handler also marks ATOMIC_REQUESTS transactions for rollback,
+        # which would undo what a refusal must keep (the revocation of a reused refresh
+        # token's family); nothing else is written on these paths.
+        response = self.handle_exception(ValidationError(body))
+        for connection in connections.all(initialized_only=True):
+            if connection.settings_dict.get("ATOMIC_REQUESTS") and connection.in_atomic_block:
+                connection.set_rollback(False)
+        return response
 
     def refused(self, request: Request, code: str) -> None:
         """Hook called when validation failed with a token or credentials error."""

@@ -52,7 +52,12 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="Revocation",
             fields=[
-                ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.AutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("key", models.CharField(max_length=80, unique=True, verbose_name="key")),
                 (
                     "kind",
