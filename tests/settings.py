@@ -122,3 +122,4 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+STATIC_URL = "/static/"

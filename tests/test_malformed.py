@@ -58,7 +58,8 @@ def sign(payload, header=None, key: str | None = None) -> str:
 
 
 def user_pk(username) -> object:
-    if not isinstance(username, str):
+    # PostgreSQL refuses NUL in text parameters: such a username matches no user anyway.
+    if not isinstance(username, str) or "\x00" in username:
         return 1
     pk = get_user_model().objects.filter(username=username).values_list("pk", flat=True).first()
     return 1 if pk is None else pk

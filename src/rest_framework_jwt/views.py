@@ -115,12 +115,13 @@ class JSONWebTokenAPIView(APIView):
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         # drf-jwt sends the errors through DRF's exception handler (a custom EXCEPTION_HANDLER
         # formats them). That handler also marks ATOMIC_REQUESTS transactions for rollback,
-        # which would undo what a refusal must keep (the revocation of a reused refresh
-        # token's family); nothing else is written on these paths.
+        # which would undo the one write a refusal must keep: the revocation of the family of
+        # a reused refresh token.
         response = self.handle_exception(ValidationError(body))
-        for connection in connections.all(initialized_only=True):
-            if connection.settings_dict.get("ATOMIC_REQUESTS") and connection.in_atomic_block:
-                connection.set_rollback(False)
+        if code == "refresh_token_reused":
+            for connection in connections.all(initialized_only=True):
+                if connection.settings_dict.get("ATOMIC_REQUESTS") and connection.in_atomic_block:
+                    connection.set_rollback(False)
         return response
 
     def refused(self, request: Request, code: str) -> None:
