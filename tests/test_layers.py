@@ -24,7 +24,7 @@ RANKS = {
     "throttling": 7,
     "revocation": 7,
     "rotation": 8,
-    "lookup": 8,
+    "lookup": 7.5,
     "compat": 8,
     "authentication": 9,
     "serializers": 9,

@@ -7,6 +7,7 @@ assignment ``api_settings.X = value``), so the request path never parses a key o
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,11 @@ class Config:
     required: tuple[str, ...]
     user_secret: bool
     revocation: bool
+    password_keys: tuple[bytes, ...]
 
+
+#: Salt of the key of the "pwv" claim's HMAC (the key is derived as Django's salted_hmac does).
+PASSWORD_SALT = "rest_framework_jwt.tokens.password_version"
 
 _config: Config | None = None
 _user_model: Any = None
@@ -75,6 +80,10 @@ def build_config() -> Config:
         required=tuple(required),
         user_secret=api_settings.JWT_GET_USER_SECRET_KEY is not None,
         revocation=apps.is_installed(REVOCATION_APP),
+        password_keys=tuple(
+            hashlib.sha256((PASSWORD_SALT + str(secret)).encode()).digest()
+            for secret in [settings.SECRET_KEY, *fallbacks]
+        ),
     )
 
 

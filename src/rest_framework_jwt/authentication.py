@@ -13,13 +13,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from . import lookup, revocation, rotation, tokens
-from .exceptions import (
-    JWTAuthenticationFailed,
-    TokenError,
-    TokenRevoked,
-    UserLookupError,
-    UserNotFound,
-)
+from .exceptions import JWTAuthenticationFailed, TokenError, UserLookupError
 from .settings import api_settings
 from .signals import token_refused
 
@@ -95,30 +89,15 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
             user = self.authenticate_credentials(payload)
         try:
             rotation.require_type(payload, rotation.ACCESS)
-            if revoked is None:
-                revocation.check(jwt_value, payload, user)
-            else:
-                tokens.check_password_version(user, payload)
-                if revoked:
-                    raise TokenRevoked("Token has been revoked.")
+            revocation.finish(jwt_value, payload, user, revoked)
         except TokenError as error:
             refuse(tokens.message(tokens.message_code(error), serializer=False), error.code)
         return user, jwt_value
 
     def _load_user(self, token: str, payload: dict[str, Any]) -> tuple[Any, bool | None]:
         """The user (and, where it can be fused into the same query, the revocation state)."""
-        username = jwt_get_username_from_payload(payload)
         try:
-            tokens.check_username(username)
-            if not isinstance(username, str):
-                return tokens.user_for_username(username), None
-            try:
-                user, revoked = lookup.fetch(username, token, payload)
-            except LookupError:  # no fast path for this user model
-                return tokens.user_for_username(username), None
-            if user is None:
-                raise UserNotFound("User not found.")
-            return tokens.check_active(user), revoked
+            return lookup.load(token, payload, jwt_get_username_from_payload(payload))
         except UserLookupError as error:
             refuse(tokens.message(error.code, serializer=False), error.code)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,7 +67,13 @@ ALGORITHMS: dict[str, Algorithm] = {
 #: change how the payload is read. We understand none of them, so a token carrying one is refused.
 FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "zip", "b64", "crit"})
 
-_B64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+_B64URL = re.compile(rb"[A-Za-z0-9_-]*")
+_B64_VALUES = {
+    char: value
+    for value, char in enumerate(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    )
+}
 
 
 class ConfigurationError(Exception):
@@ -290,16 +297,17 @@ def encode(
 
 def _b64decode(segment: bytes) -> bytes:
     """Decode canonical, unpadded base64url; anything else is a DecodeError."""
-    if len(segment) % 4 == 1 or not _B64_ALPHABET.issuperset(segment):
+    remainder = len(segment) % 4
+    if remainder == 1 or not _B64URL.fullmatch(segment):
         raise token_error(exc.DecodeError, "Invalid base64url encoding.")
+    # Stray bits in the last character make a second spelling of the same bytes: refuse it.
+    # With 2 (3) characters in the last group, its low 4 (2) bits are unused and must be 0.
+    if remainder and _B64_VALUES[segment[-1]] & (0b1111 if remainder == 2 else 0b11):
+        raise token_error(exc.DecodeError, "Non-canonical base64url encoding.")
     try:
-        data = base64.urlsafe_b64decode(segment + b"=" * (-len(segment) % 4))
+        return base64.urlsafe_b64decode(segment + b"=" * (-remainder % 4))
     except (binascii.Error, ValueError):
         raise token_error(exc.DecodeError, "Invalid base64url encoding.") from None
-    # Stray bits in the last character make a second spelling of the same bytes: refuse it.
-    if base64.urlsafe_b64encode(data).rstrip(b"=") != segment:
-        raise token_error(exc.DecodeError, "Non-canonical base64url encoding.")
-    return data
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -330,14 +338,18 @@ def _too_deep(value: Any) -> bool:
     return False
 
 
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+
+
 def _json_object(data: bytes, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
-    except (ValueError, RecursionError, UnicodeDecodeError):
+        value = _DECODER.decode(data.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise token_error(exc.DecodeError, f"Invalid {what} JSON.") from None
     if not isinstance(value, dict):
         raise token_error(exc.DecodeError, f"The {what} must be a JSON object.")
-    if _too_deep(value):
+    nested = [item for item in value.values() if isinstance(item, (dict, list))]
+    if nested and _too_deep(nested):
         raise token_error(exc.DecodeError, f"The {what} is nested too deeply.")
     return value
 

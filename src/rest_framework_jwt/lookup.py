@@ -23,7 +23,8 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.db import connections, router
 from django.db.models import Exists, OuterRef
 
-from . import _state, revocation
+from . import _state, revocation, tokens
+from .exceptions import UserNotFound
 
 _SENTINEL_USERNAME = "\x01rest_framework_jwt:username\x01"
 _SENTINEL_KEYS = ("\x01rest_framework_jwt:key1\x01", "\x01rest_framework_jwt:key2\x01")
@@ -178,6 +179,22 @@ def fetch(username: str, token: Any, payload: dict[str, Any]) -> tuple[Any, bool
     user = model.from_db(alias, compiled.attnames, row[:count])
     revoked = bool(row[count] or row[count + 1]) if compiled.with_revocation else None
     return user, revoked
+
+
+def load(token: Any, payload: dict[str, Any], username: Any) -> tuple[Any, bool | None]:
+    """The active user ``username`` names, and whether the token is revoked if that was
+    answered by the same query (else None). Raises UserLookupError subclasses."""
+    tokens.check_username(username)
+    if isinstance(username, str):
+        try:
+            user, revoked = fetch(username, token, payload)
+        except LookupError:  # no fast path for this user model
+            pass
+        else:
+            if user is None:
+                raise UserNotFound("User not found.")
+            return tokens.check_active(user), revoked
+    return tokens.user_for_username(username), None
 
 
 def _as_utc(timestamp: int) -> datetime:

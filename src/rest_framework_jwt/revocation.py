@@ -251,6 +251,17 @@ def check(token: Any, payload: Mapping[str, Any], user: Any = None) -> None:
         raise token_error(TokenRevoked, "Token has been revoked.")
 
 
+def finish(token: Any, payload: Mapping[str, Any], user: Any, revoked: bool | None) -> None:
+    """Complete the checks after a user lookup that may have answered ``revoked`` already
+    (None: it did not look, so look now)."""
+    if revoked is None:
+        check(token, payload, user)
+        return
+    tokens.check_password_version(user, payload)
+    if revoked:
+        raise token_error(TokenRevoked, "Token has been revoked.")
+
+
 def revoke_token(
     token: Any, payload: Mapping[str, Any], *, user: Any = None, reason: str = "logout"
 ) -> None:

@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from . import _state, claims, revocation, rotation, tokens
+from . import _state, claims, lookup, revocation, rotation, tokens
 from .compat import PasswordField, Serializer
 from .exceptions import TokenError, UserLookupError
 from .settings import api_settings
@@ -111,16 +111,23 @@ class VerificationBaseSerializer(Serializer):
         except UserLookupError as error:
             raise _fail(error.code) from None
 
-    def _check_state(
-        self, token: str, payload: dict[str, Any], user: Any, token_type: str | None = None
-    ) -> None:
-        """Refuse a revoked token, or one of the wrong type (the checks authentication does)."""
+    def _check_user_and_state(self, token: str, payload: dict[str, Any], token_type: str) -> Any:
+        """The active user, after the checks authentication does: revocation (in the same
+        query as the user where possible) and the token type."""
+        revoked = None
+        if type(self)._check_user is VerificationBaseSerializer._check_user:
+            try:
+                user, revoked = lookup.load(token, payload, jwt_get_username_from_payload(payload))
+            except UserLookupError as error:
+                raise _fail(error.code) from None
+        else:  # a subclass finds users its own way
+            user = self._check_user(payload=payload)
         try:
-            if token_type is not None:
-                rotation.require_type(payload, token_type)
-            revocation.check(token, payload, user)
+            rotation.require_type(payload, token_type)
+            revocation.finish(token, payload, user, revoked)
         except TokenError as error:
             raise _fail(tokens.message_code(error)) from None
+        return user
 
 
 class VerifyJSONWebTokenSerializer(VerificationBaseSerializer):
@@ -129,9 +136,8 @@ class VerifyJSONWebTokenSerializer(VerificationBaseSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         token = attrs["token"]
         payload = self._check_payload(token=token)
-        user = self._check_user(payload=payload)
         # Verify answers for access tokens: a refresh token is not a credential for an API.
-        self._check_state(token, payload, user, rotation.ACCESS)
+        user = self._check_user_and_state(token, payload, rotation.ACCESS)
         return {"token": token, "user": user, "payload": payload}
 
 
@@ -141,8 +147,7 @@ class RefreshJSONWebTokenSerializer(VerificationBaseSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         token = attrs["token"]
         payload = self._check_payload(token=token)
-        user = self._check_user(payload=payload)
-        self._check_state(token, payload, user, rotation.ACCESS)
+        user = self._check_user_and_state(token, payload, rotation.ACCESS)
         try:
             tokens.check_refresh_window(payload)
         except tokens.RefreshError as error:
@@ -169,8 +174,7 @@ class RotateRefreshTokenSerializer(VerificationBaseSerializer):
                 {"refresh_token": [_("This field is required.")]}, code="required"
             )
         payload = self._check_payload(token=token)
-        user = self._check_user(payload=payload)
-        self._check_state(token, payload, user, rotation.REFRESH)
+        user = self._check_user_and_state(token, payload, rotation.REFRESH)
         request = self.context.get("request")
         try:
             pair = rotation.rotate(payload, user, request)

@@ -6,12 +6,12 @@ handler functions in ``utils`` are thin wrappers around these.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from . import _state, backend, claims
@@ -85,23 +85,24 @@ def build_payload(user: Any, *, drf_jwt: bool = False) -> dict[str, Any]:
 
 #: The claim that ties a token to the user's current password (JWT_REVOKE_ON_PASSWORD_CHANGE).
 PASSWORD_CLAIM = "pwv"
-_PASSWORD_SALT = "rest_framework_jwt.tokens.password_version"
 
 
-def password_version(user: Any, secret: Any = None) -> str | None:
+def password_version(user: Any, key: bytes | None = None) -> str | None:
     """A short HMAC of the user's password hash, keyed by the server's secret.
 
     It changes when the password changes, and tells nothing about the password: without
     SECRET_KEY it cannot be computed or tested against guesses. None when the setting is off or
-    the user has no password field.
+    the user has no password field. ``key`` defaults to the one derived from SECRET_KEY.
     """
     if not api_settings.JWT_REVOKE_ON_PASSWORD_CHANGE:
         return None
     password = getattr(user, "password", None)
     if not isinstance(password, str):
         return None
-    digest = salted_hmac(_PASSWORD_SALT, f"{user.pk}:{password}", secret=secret, algorithm="sha256")
-    return digest.hexdigest()[:16]
+    if key is None:
+        key = _state.config().password_keys[0]
+    message = f"{user.pk}:{password}".encode("utf-8", "surrogatepass")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
 
 
 def check_password_version(user: Any, payload: Mapping[str, Any]) -> None:
@@ -111,13 +112,13 @@ def check_password_version(user: Any, payload: Mapping[str, Any]) -> None:
         return
     if not isinstance(claimed, str):
         raise token_error(InvalidClaim, "The pwv claim must be a string.")
-    current = password_version(user)
-    if current is None or constant_time_compare(claimed, current):
-        return  # a user without a password field (TokenUser) cannot be checked here
     # Tokens issued before a SECRET_KEY rotation stay valid while the old key is a fallback.
-    for secret in getattr(settings, "SECRET_KEY_FALLBACKS", ()):
-        if constant_time_compare(claimed, password_version(user, secret) or ""):
-            return
+    for key in _state.config().password_keys:
+        current = password_version(user, key)
+        if current is None or hmac.compare_digest(
+            claimed.encode("utf-8", "surrogatepass"), current.encode("ascii")
+        ):
+            return  # (None: a user without a password field, e.g. TokenUser, is not checked)
     raise TokenRevoked("The password has changed since the token was issued.")
 
 
