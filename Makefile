@@ -33,8 +33,12 @@ typecheck: $(STAMP)
 
 check: test lint typecheck
 
-bench: $(STAMP)
-	$(BIN)/python bench/run.py
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet --group bench
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .tox build dist src/*.egg-info
