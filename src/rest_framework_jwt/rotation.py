@@ -9,7 +9,7 @@ within ``JWT_REFRESH_GRACE_PERIOD`` of its consumption (a client that lost the r
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -125,26 +125,25 @@ def rotate(payload: dict[str, Any], user: Any, request: Any = None) -> dict[str,
         won = tokens.filter(jti=jti, family_id=family_id, consumed_at__isnull=True).update(
             consumed_at=now
         )
-        row = tokens.filter(jti=jti).select_related("family").first()
-        if (
-            row is None
-            or row.family.revoked_at is not None
-            or str(row.family.user_id) != str(user.pk)
-        ):
+        consumed_at: datetime | None = now
+        if won:
+            family = families.filter(pk=family_id).first()
+        else:
+            row = tokens.filter(jti=jti, family_id=family_id).select_related("family").first()
+            family = row.family if row is not None else None
+            consumed_at = row.consumed_at if row is not None else None
+        if family is None or family.revoked_at is not None or str(family.user_id) != str(user.pk):
             raise token_error(TokenRevoked, "Unknown refresh token.")
         if not won:
             grace = claims.seconds(api_settings.JWT_REFRESH_GRACE_PERIOD)
-            if (
-                grace <= 0
-                or row.consumed_at is None
-                or now - row.consumed_at > timedelta(seconds=grace)
-            ):
-                reused = True
-        if not reused:
-            families.filter(pk=row.family_id).update(
-                last_used_at=now, expires_at=now + refresh_lifetime()
+            reused = (
+                grace <= 0 or consumed_at is None or now - consumed_at > timedelta(seconds=grace)
             )
-            return _pair(user, row.family)
+        if not reused:
+            family.last_used_at = now
+            family.expires_at = now + refresh_lifetime()
+            family.save(update_fields=["last_used_at", "expires_at"])
+            return _pair(user, family)
     # Outside the transaction, so the revocation stays even though we answer an error.
     revocation.revoke_families([family_id], user=user, reason="refresh_reuse")
     refresh_token_reused.send(sender=__name__, user=user, family_id=family_id, request=request)
