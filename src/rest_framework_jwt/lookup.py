@@ -13,7 +13,7 @@ The fast path is used only where it is exactly equivalent: the user manager does
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from typing import Any
@@ -51,6 +51,9 @@ class Plan:
     converters: dict[int, Any]
     compiler: Any
     with_revocation: bool
+    #: The cut-off parameter, prepared for the database, by token second (most requests in
+    #: a second carry tokens of few distinct seconds).
+    times: dict[int, Any] = field(default_factory=dict)
 
 
 def _position(params: list[Any], value: Any) -> int:
@@ -70,9 +73,11 @@ def usable(model: Any) -> bool:
 
 
 def _build(model: Any, alias: str, with_revocation: bool) -> Plan:
-    field = model.USERNAME_FIELD
+    username_field = model.USERNAME_FIELD
     attnames = [f.attname for f in model._meta.concrete_fields]
-    queryset = model._default_manager.db_manager(alias).filter(**{field: _SENTINEL_USERNAME})
+    queryset = model._default_manager.db_manager(alias).filter(
+        **{username_field: _SENTINEL_USERNAME}
+    )
     time_field: Any = None
     if with_revocation:
         store = apps.get_model("blacklist", "Revocation")
@@ -161,10 +166,16 @@ def fetch(username: str, token: Any, payload: dict[str, Any]) -> tuple[Any, bool
             revocation.family_key(family) if isinstance(family, str) and family else _NO_KEY
         )
         issued = revocation.issued_at(payload)
-        threshold = _EPOCH if issued is None else _as_utc(int(issued) + 1)
-        params[compiled.time_at] = compiled.time_field.get_db_prep_value(
-            threshold, connection, prepared=False
-        )
+        second = -1 if issued is None else int(issued) + 1
+        prepared = compiled.times.get(second)
+        if prepared is None:
+            if len(compiled.times) > 4096:
+                compiled.times.clear()
+            threshold = _EPOCH if second < 0 else _as_utc(second)
+            prepared = compiled.times[second] = compiled.time_field.get_db_prep_value(
+                threshold, connection, prepared=False
+            )
+        params[compiled.time_at] = prepared
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         rows = cursor.fetchmany(2)
