@@ -76,3 +76,17 @@ def test_a_payload_without_username_is_refused(user):
     response = call(jwt_encode_handler(payload))
     assert response.status_code == 401
     assert response.data["detail"] == "Invalid payload."
+
+
+def test_deletion_is_noticed_through_the_revocation_app(user, token):
+    user.delete()
+    response = call(token)
+    assert response.status_code == 401
+    assert response.data["detail"] == "Token has been revoked."
+
+
+def test_deactivation_with_a_password_change_in_the_same_save_is_strict(user, token):
+    user.is_active = False
+    user.set_password("another-password")
+    user.save()
+    assert call(token).status_code == 401

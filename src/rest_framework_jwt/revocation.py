@@ -281,14 +281,27 @@ def revoke_user(user: Any, *, reason: str = "logout_all", strict: bool = False) 
     ``strict`` they are revoked too (deactivation, password change).
     """
     now = timezone.now()
-    cutoff = now
-    if strict:
-        cutoff = now.replace(microsecond=0) + timedelta(seconds=1)
-    denylist().add(user_key(user.pk), "user", user, now + max_lifetime(), reason, not_before=cutoff)
+    _cut_off(user.pk, user, reason, strict)
     model("TokenFamily").objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=now, revoke_reason=reason[:32]
     )
     tokens_revoked.send(sender=__name__, user=user, kind="user", reason=reason)
+
+
+def revoke_deleted_user(user_pk: Any) -> None:
+    """Revoke every token of a user that has just been deleted (its sessions went with it).
+
+    Services that load the user per request refuse these tokens anyway; this is for those
+    that do not (StatelessJSONWebTokenAuthentication).
+    """
+    _cut_off(user_pk, None, "deleted", strict=True)
+    tokens_revoked.send(sender=__name__, user=None, kind="user", reason="deleted")
+
+
+def _cut_off(user_pk: Any, user: Any, reason: str, strict: bool) -> None:
+    now = timezone.now()
+    cutoff = now.replace(microsecond=0) + timedelta(seconds=1) if strict else now
+    denylist().add(user_key(user_pk), "user", user, now + max_lifetime(), reason, not_before=cutoff)
 
 
 def revoke_families(family_ids: Iterable[Any], *, user: Any = None, reason: str) -> int:

@@ -1,10 +1,10 @@
-"""Keep the store in step with users: a password change or a deactivation revokes every
-earlier token of that user (also for services that do not load the user per request)."""
+"""Keep the store in step with users: a password change, a deactivation or a deletion revokes
+every earlier token of that user (also for services that do not load the user per request)."""
 
 from typing import Any
 
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from rest_framework_jwt import revocation
@@ -15,14 +15,24 @@ from rest_framework_jwt.settings import api_settings
 def user_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
     if created or kwargs.get("raw") or not revocation.available():
         return
+    # A deactivation cuts off strictly (also when the password changed in the same save): no
+    # token of that second may survive it.
+    if getattr(instance, "is_active", True) is False:
+        revocation.revoke_user(instance, reason="deactivated", strict=True)
     # AbstractBaseUser.set_password() keeps the new raw password in _password until save()
     # has written it: post_save still sees it.
-    if (
+    elif (
         getattr(instance, "_password", None) is not None
         and api_settings.JWT_REVOKE_ON_PASSWORD_CHANGE
     ):
         # Not strict: a token issued right after the change (same second) must work; earlier
         # tokens of a user that is loaded per request already fail on their "pwv" claim.
         revocation.revoke_user(instance, reason="password_change")
-    elif getattr(instance, "is_active", True) is False:
-        revocation.revoke_user(instance, reason="deactivated", strict=True)
+
+
+@receiver(
+    post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="rest_framework_jwt.user_deleted"
+)
+def user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if revocation.available():
+        revocation.revoke_deleted_user(instance.pk)
