@@ -20,6 +20,7 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import exception_handler
 
+from tests.helpers import protected
 from tests.urls import ProtectedView
 
 FORK = {"JWT_COMPAT": "drf-jwt"}
@@ -48,22 +49,6 @@ def flatten(detail) -> list[str]:
     if isinstance(detail, (list, tuple)):
         return [m for value in detail for m in flatten(value)]
     return [str(detail)]
-
-
-def protected(header: str | None = None, cookie: str | None = None):
-    """GET a protected view that has only the JWT authenticator (so 401s keep their header)."""
-    from rest_framework_jwt.authentication import JSONWebTokenAuthentication
-
-    extra = {}
-    if header is not None:
-        extra["HTTP_AUTHORIZATION"] = header
-    if cookie is not None:
-        extra["HTTP_COOKIE"] = cookie
-    request = APIRequestFactory().get("/protected/", **extra)
-    view = ProtectedView.as_view(authentication_classes=(JSONWebTokenAuthentication,))
-    response = view(request)
-    response.render()
-    return response
 
 
 def assert_fork_401(response, message: str) -> None:

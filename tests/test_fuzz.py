@@ -18,7 +18,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 from rest_framework.test import APIRequestFactory
 
-from tests.urls import ProtectedView
+from tests.helpers import protected as call_protected
 
 FUZZ = hyp_settings(
     max_examples=150,
@@ -92,19 +92,6 @@ def check(response, allowed: set[int]) -> None:
     if response.status_code == 401:
         assert body.get("detail")
         assert response.has_header("WWW-Authenticate")
-
-
-def call_protected(header: str | None = None, cookie: str | None = None):
-    from rest_framework_jwt.authentication import JSONWebTokenAuthentication
-
-    extra = {}
-    if header is not None:
-        extra["HTTP_AUTHORIZATION"] = header
-    if cookie is not None:
-        extra["HTTP_COOKIE"] = cookie
-    request = APIRequestFactory().get("/protected/", **extra)
-    view = ProtectedView.as_view(authentication_classes=(JSONWebTokenAuthentication,))
-    return view(request)
 
 
 def call_token_view(name: str, body):

@@ -8,9 +8,8 @@ import datetime as dt
 import jwt
 import pytest
 from django.conf import settings as django_settings
-from rest_framework.test import APIRequestFactory
 
-from tests.urls import ProtectedView
+from tests.helpers import protected
 
 START = dt.datetime(2024, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
 ROUTE = "/api-token-impersonate/"
@@ -23,21 +22,6 @@ MODES = [
 
 def decode(token: str) -> dict:
     return jwt.decode(token, django_settings.SECRET_KEY, algorithms=["HS256"])
-
-
-def protected(header: str | None = None, cookie: str | None = None):
-    from rest_framework_jwt.authentication import JSONWebTokenAuthentication
-
-    extra = {}
-    if header is not None:
-        extra["HTTP_AUTHORIZATION"] = header
-    if cookie is not None:
-        extra["HTTP_COOKIE"] = cookie
-    request = APIRequestFactory().get("/protected/", **extra)
-    view = ProtectedView.as_view(authentication_classes=(JSONWebTokenAuthentication,))
-    response = view(request)
-    response.render()
-    return response
 
 
 class Mode:

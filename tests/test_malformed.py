@@ -18,6 +18,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIRequestFactory
 
+from tests.helpers import protected
 from tests.urls import ProtectedView
 
 FORK = {"JWT_COMPAT": "drf-jwt"}
@@ -91,22 +92,6 @@ def raw_claims(fragment: str, username: str = "admin") -> str:
     base = claims(username, exp=DROP)
     text = json.dumps(base)
     return text[:-1] + ", " + fragment + "}"
-
-
-def protected(header: str | None = None, cookie: str | None = None):
-    """The protected view with only the JWT authenticator, so a 401 keeps its 401."""
-    from rest_framework_jwt.authentication import JSONWebTokenAuthentication
-
-    extra = {}
-    if header is not None:
-        extra["HTTP_AUTHORIZATION"] = header
-    if cookie is not None:
-        extra["HTTP_COOKIE"] = cookie
-    request = APIRequestFactory().get("/protected/", **extra)
-    view = ProtectedView.as_view(authentication_classes=(JSONWebTokenAuthentication,))
-    response = view(request)
-    response.render()
-    return response
 
 
 class Mode:

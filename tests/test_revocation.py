@@ -967,9 +967,7 @@ def test_the_cache_never_holds_a_raw_token(client, user, settings, frozen, alias
             assert lifetime - 10 <= client_.ttl(name) <= lifetime
         else:
             (name,) = backend.cache._expire_info
-            assert backend.cache._expire_info[name] == pytest.approx(
-                START.timestamp() + lifetime
-            )
+            assert backend.cache._expire_info[name] == pytest.approx(START.timestamp() + lifetime)
     finally:
         backend.cleanup()
 

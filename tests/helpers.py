@@ -1,0 +1,24 @@
+"""Helpers shared by several test modules."""
+
+from __future__ import annotations
+
+from rest_framework.test import APIRequestFactory
+
+from rest_framework_jwt.authentication import JSONWebTokenAuthentication
+from tests.urls import ProtectedView
+
+#: The protected view with only the JWT authenticator, so a 401 keeps its WWW-Authenticate
+#: header (with SessionAuthentication first, DRF answers 403 instead).
+jwt_only_view = ProtectedView.as_view(authentication_classes=(JSONWebTokenAuthentication,))
+
+
+def protected(header: str | None = None, cookie: str | None = None):
+    """GET the JWT-only protected view with this Authorization header and Cookie header."""
+    extra = {}
+    if header is not None:
+        extra["HTTP_AUTHORIZATION"] = header
+    if cookie is not None:
+        extra["HTTP_COOKIE"] = cookie
+    response = jwt_only_view(APIRequestFactory().get("/protected/", **extra))
+    response.render()
+    return response
