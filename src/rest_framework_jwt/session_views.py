@@ -75,7 +75,7 @@ def revoke_presented(request: Request, current: dict[str, Any] | None) -> list[s
             continue
         try:
             payload = tokens.decode(token)
-            user = tokens.find_user(payload, check_active=False)
+            user = tokens.find_user(payload, active_only=False)
         except (TokenError, UserLookupError) as error:
             code = tokens.message_code(error)
             raise ValidationError(

@@ -125,7 +125,7 @@ def check_password_version(user: Any, payload: Mapping[str, Any]) -> None:
 def _user_secret(payload: Mapping[str, Any]) -> Any:
     """The per-user HMAC secret from ``JWT_GET_USER_SECRET_KEY`` for the user ``payload`` names."""
     try:
-        user = find_user(payload, check_active=False)
+        user = find_user(payload, active_only=False)
     except UserLookupError:
         raise token_error(InvalidSignature, "Signature verification failed.") from None
     try:
@@ -140,7 +140,7 @@ def encode(payload: Mapping[str, Any], headers: Mapping[str, Any] | None = None)
     key = None
     if api_settings.JWT_GET_USER_SECRET_KEY is not None and is_hmac(ring.algorithm or ""):
         try:
-            user = find_user(payload, check_active=False)
+            user = find_user(payload, active_only=False)
         except UserLookupError:
             user = None
         if user is not None:
@@ -163,12 +163,20 @@ def decode(token: Any) -> dict[str, Any]:
                 config.ring, algorithm, parsed.header.get("kid"), config.insist_on_kid
             )
         backend.verify_signature(parsed, algorithm, keys)
+    return _checked_claims(parsed, config)
+
+
+def _checked_claims(
+    parsed: backend.Parsed, config: _state.Config, verify: bool = True
+) -> dict[str, Any]:
+    """The payload of ``parsed`` after the registered claims are checked (all of them, or
+    only those not about time and presence when ``verify`` is off)."""
     claims.validate(
         parsed.payload,
         current=claims.now(),
         leeway=config.leeway,
-        verify_exp=config.verify_exp,
-        required=config.required,
+        verify_exp=config.verify_exp and verify,
+        required=config.required if verify else (),
         audience=config.audience,
         issuer=config.issuer,
     )
@@ -189,16 +197,7 @@ def decode_with_key(token: Any, key: Any, *, verify: bool = True) -> dict[str, A
         except backend.ConfigurationError:
             raise token_error(InvalidSignature, "Signature verification failed.") from None
         backend.verify_signature(parsed, algorithm, [prepared])
-    claims.validate(
-        parsed.payload,
-        current=claims.now(),
-        leeway=config.leeway,
-        verify_exp=config.verify_exp and verify,
-        required=config.required if verify else (),
-        audience=config.audience,
-        issuer=config.issuer,
-    )
-    return parsed.payload
+    return _checked_claims(parsed, config, verify)
 
 
 def username_from_payload(payload: Mapping[str, Any]) -> Any:
@@ -206,9 +205,9 @@ def username_from_payload(payload: Mapping[str, Any]) -> Any:
     return api_settings.JWT_PAYLOAD_GET_USERNAME_HANDLER(payload)
 
 
-def find_user(payload: Mapping[str, Any], *, check_active: bool = True) -> Any:
+def find_user(payload: Mapping[str, Any], *, active_only: bool = True) -> Any:
     """The active user ``payload`` names; raise a UserLookupError subclass otherwise."""
-    return user_for_username(username_from_payload(payload), check_active=check_active)
+    return user_for_username(username_from_payload(payload), active_only=active_only)
 
 
 def check_username(username: Any) -> None:
@@ -236,7 +235,7 @@ def check_active(user: Any) -> Any:
     return user
 
 
-def user_for_username(username: Any, *, check_active: bool = True) -> Any:
+def user_for_username(username: Any, *, active_only: bool = True) -> Any:
     """The user with this natural key; raise a UserLookupError subclass if there is none."""
     check_username(username)
     model = _state.user_model()
@@ -244,10 +243,7 @@ def user_for_username(username: Any, *, check_active: bool = True) -> Any:
         user = model._default_manager.get_by_natural_key(username)
     except (model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise UserNotFound("User not found.") from None
-    return _check_active(user) if check_active else user
-
-
-_check_active = check_active
+    return check_active(user) if active_only else user
 
 
 def refresh_payload(payload: Mapping[str, Any], user: Any) -> dict[str, Any]:

@@ -76,7 +76,7 @@ def jwt_create_response_payload(
 def jwt_get_secret_key(payload: dict[str, Any] | None = None) -> Any:
     """The HMAC secret for ``payload``: the user's own with ``JWT_GET_USER_SECRET_KEY``."""
     if api_settings.JWT_GET_USER_SECRET_KEY is not None and payload is not None:
-        user = tokens.find_user(payload, check_active=False)
+        user = tokens.find_user(payload, active_only=False)
         return api_settings.JWT_GET_USER_SECRET_KEY(user)
     return api_settings.JWT_SECRET_KEY
 
