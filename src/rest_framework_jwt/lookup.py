@@ -119,17 +119,27 @@ def _build(model: Any, alias: str, with_revocation: bool) -> Plan:
     )
 
 
-def plan(model: Any, alias: str, with_revocation: bool) -> Plan | None:
+def _fuse_revocation(model: Any) -> bool:
+    """True when the revocation check can join the user query: the app is installed, the
+    denylist is the database, and the store's user column is this model's key (tests swap
+    AUTH_USER_MODEL after migrating)."""
+    if not (_state.config().revocation and revocation.uses_database()):
+        return False
+    store = apps.get_model("blacklist", "Revocation")
+    return bool(store._meta.get_field("user").related_model is model)
+
+
+def plan(model: Any, alias: str) -> Plan | None:
     """The compiled plan for this thread, alias and settings generation (None: use the ORM)."""
     generation = _state.generation()
     cache = getattr(_plans, "cache", None)
     if cache is None or _plans.generation != generation:
         cache = _plans.cache = {}
         _plans.generation = generation
-    key = (model, alias, with_revocation)
+    key = (model, alias)
     if key not in cache:
         try:
-            cache[key] = _build(model, alias, with_revocation) if usable(model) else None
+            cache[key] = _build(model, alias, _fuse_revocation(model)) if usable(model) else None
         except (LookupError, TypeError, ValueError):
             cache[key] = None
     found: Plan | None = cache[key]
@@ -144,16 +154,8 @@ def fetch(username: str, token: Any, payload: dict[str, Any]) -> tuple[Any, bool
     does not apply.
     """
     model = _state.user_model()
-    config = _state.config()
-    with_revocation = (
-        config.revocation
-        and revocation.uses_database()
-        # The fused join needs the store's user column to be this model's key (tests swap
-        # AUTH_USER_MODEL after migrating); otherwise revocation is checked separately.
-        and apps.get_model("blacklist", "Revocation")._meta.get_field("user").related_model is model
-    )
     alias = router.db_for_read(model)
-    compiled = plan(model, alias, with_revocation)
+    compiled = plan(model, alias)
     if compiled is None:
         raise LookupError("no fast path for this user model")
     params = list(compiled.params)
