@@ -333,3 +333,13 @@ def test_w005_denylist_in_a_dummy_cache(jwt_auth):
     assert "rest_framework_jwt.W005" in our_ids()
     jwt_auth(JWT_DENYLIST_BACKEND="cache", JWT_DENYLIST_CACHE="locmem")
     assert "rest_framework_jwt.W005" not in our_ids()
+
+
+def test_e003_covers_the_secret_key_fallbacks_that_verify(jwt_auth, settings):
+    settings.SECRET_KEY_FALLBACKS = ["short"]
+    jwt_auth()
+    found = message("rest_framework_jwt.E003")
+    assert "SECRET_KEY_FALLBACKS[0]" in found.msg
+    # An explicit JWT_SECRET_KEY does not verify with the fallbacks: nothing to report.
+    jwt_auth(JWT_SECRET_KEY="x" * 40)
+    assert "rest_framework_jwt.E003" not in our_ids()

@@ -47,19 +47,28 @@ _user_model: Any = None
 _generation = 0
 
 
+def _fallbacks() -> list[Any]:
+    return list(getattr(settings, "SECRET_KEY_FALLBACKS", None) or ())
+
+
+def secret_keys() -> Any:
+    """The HMAC secrets: ``JWT_SECRET_KEY`` as configured or, when it is the default, Django's
+    key rotation: SECRET_KEY signs and SECRET_KEY_FALLBACKS still verify."""
+    secrets = api_settings.JWT_SECRET_KEY
+    explicit = "JWT_SECRET_KEY" in api_settings.user_settings
+    fallbacks = _fallbacks()
+    if fallbacks and not explicit and secrets == settings.SECRET_KEY:
+        return [settings.SECRET_KEY, *fallbacks]
+    return secrets
+
+
 def build_config() -> Config:
     """Read the settings and parse the keys (no caching; see :func:`config`)."""
     algorithms = keys.algorithm_list(api_settings.JWT_ALGORITHM)
-    secrets = api_settings.JWT_SECRET_KEY
-    fallbacks = list(getattr(settings, "SECRET_KEY_FALLBACKS", None) or ())
-    explicit = "JWT_SECRET_KEY" in api_settings.user_settings
-    if fallbacks and not explicit and secrets == settings.SECRET_KEY:
-        # The default secret follows Django's key rotation: SECRET_KEY signs, the
-        # fallbacks still verify.
-        secrets = [settings.SECRET_KEY, *fallbacks]
+    fallbacks = _fallbacks()
     ring = backend.build_keyring(
         algorithms,
-        secrets,
+        secret_keys(),
         api_settings.JWT_PRIVATE_KEY,
         api_settings.JWT_PUBLIC_KEY,
     )

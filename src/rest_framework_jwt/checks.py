@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from . import backend, keys
+from . import _state, backend, keys
 from .settings import (
     COMPAT_MODES,
     DEFAULTS,
@@ -203,7 +203,7 @@ def check_keys() -> list[CheckMessage]:
 
     ring = backend.build_keyring(
         usable,
-        api_settings.JWT_SECRET_KEY,
+        _state.secret_keys(),
         api_settings.JWT_PRIVATE_KEY,
         api_settings.JWT_PUBLIC_KEY,
     )
@@ -236,15 +236,22 @@ def check_keys() -> list[CheckMessage]:
         )
 
     if any(keys.is_hmac(name) for name in usable):
-        for item in keys.key_list(api_settings.JWT_SECRET_KEY):
+        # Including SECRET_KEY_FALLBACKS when they verify (JWT_SECRET_KEY not set).
+        secrets = _state.secret_keys()
+        from_django = secrets is not api_settings.JWT_SECRET_KEY
+        for index, item in enumerate(keys.key_list(secrets)):
             material = item.material
             size = len(material if isinstance(material, bytes) else str(material).encode())
             if size < MIN_HMAC_SECRET_BYTES:
-                label = f"[{item.kid!r}]" if item.kid is not None else ""
+                if from_django:
+                    name = "SECRET_KEY" if index == 0 else f"SECRET_KEY_FALLBACKS[{index - 1}]"
+                else:
+                    label = f"[{item.kid!r}]" if item.kid is not None else ""
+                    name = f"JWT_AUTH['JWT_SECRET_KEY']{label}"
                 messages.append(
                     Error(
-                        f"JWT_AUTH['JWT_SECRET_KEY']{label} is {size} bytes long; HS tokens signed "
-                        f"with it can be brute-forced.",
+                        f"{name} is {size} bytes long; HS tokens signed with it can be "
+                        "brute-forced.",
                         hint=f"Use a random secret of at least {MIN_HMAC_SECRET_BYTES} bytes "
                         "(python -c 'import secrets; print(secrets.token_urlsafe(48))').",
                         id=E003,
