@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from rest_framework.test import APIRequestFactory
 
 from rest_framework_jwt.authentication import JSONWebTokenAuthentication
@@ -22,3 +24,18 @@ def protected(header: str | None = None, cookie: str | None = None):
     response = jwt_only_view(APIRequestFactory().get("/protected/", **extra))
     response.render()
     return response
+
+
+@contextlib.contextmanager
+def capture(signal):
+    """Collect the keyword arguments of every send of ``signal``."""
+    calls: list[dict] = []
+
+    def receiver(sender, **kwargs):
+        calls.append({"sender": sender, **kwargs})
+
+    signal.connect(receiver, weak=False)
+    try:
+        yield calls
+    finally:
+        signal.disconnect(receiver)

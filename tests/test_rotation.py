@@ -5,7 +5,6 @@ With the mode off, the classic 1.x single-token refresh is unchanged."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import uuid
 
@@ -16,6 +15,7 @@ from django.contrib.auth import get_user_model
 from rest_framework_jwt import utils
 from rest_framework_jwt.blacklist.models import RefreshToken, TokenFamily
 from rest_framework_jwt.signals import refresh_token_reused
+from tests.helpers import capture
 
 OBTAIN = "/api-token-auth/"
 REFRESH = "/api-token-refresh/"
@@ -26,21 +26,6 @@ EPOCH = int(START.timestamp())
 CREDENTIALS = {"username": "admin", "password": "abc123"}
 
 REUSED = "Refresh token has already been used."
-
-
-@contextlib.contextmanager
-def capture(signal):
-    """Collect the keyword arguments of every send of ``signal``."""
-    calls: list[dict] = []
-
-    def receiver(sender, **kwargs):
-        calls.append({"sender": sender, **kwargs})
-
-    signal.connect(receiver, weak=False)
-    try:
-        yield calls
-    finally:
-        signal.disconnect(receiver)
 
 
 def claims_of(token: str) -> dict:

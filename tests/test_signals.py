@@ -4,7 +4,6 @@ JWT_UPDATE_LAST_LOGIN is on."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 import jwt
@@ -22,6 +21,7 @@ from rest_framework_jwt.views import (
     RefreshJSONWebToken,
     VerifyJSONWebToken,
 )
+from tests.helpers import capture
 
 OBTAIN = "/api-token-auth/"
 REFRESH = "/api-token-refresh/"
@@ -29,21 +29,6 @@ VERIFY = "/api-token-verify/"
 IMPERSONATE = "/api-token-impersonate/"
 PROTECTED = "/protected/"
 START = dt.datetime(2024, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
-
-
-@contextlib.contextmanager
-def capture(signal):
-    """Collect the keyword arguments of every send of ``signal``."""
-    calls: list[dict] = []
-
-    def receiver(sender, **kwargs):
-        calls.append({"sender": sender, **kwargs})
-
-    signal.connect(receiver, weak=False)
-    try:
-        yield calls
-    finally:
-        signal.disconnect(receiver)
 
 
 def decode(token: str) -> dict:
