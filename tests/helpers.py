@@ -9,6 +9,17 @@ from rest_framework.test import APIRequestFactory
 from rest_framework_jwt.authentication import JSONWebTokenAuthentication
 from tests.urls import ProtectedView
 
+# Routes of tests/urls.py (the 1.x callables at the root, rest_framework_jwt.urls under
+# /included/).
+OBTAIN = "/api-token-auth/"
+REFRESH = "/api-token-refresh/"
+VERIFY = "/api-token-verify/"
+PROTECTED = "/protected/"
+LOGOUT = "/included/api-token-logout/"
+LOGOUT_ALL = "/included/api-token-logout-all/"
+SESSIONS = "/included/api-token-sessions/"
+REVOKE_OTHERS = "/included/api-token-sessions/revoke-others/"
+
 #: The protected view with only the JWT authenticator, so a 401 keeps its WWW-Authenticate
 #: header (with SessionAuthentication first, DRF answers 403 instead).
 jwt_only_view = ProtectedView.as_view(authentication_classes=(JSONWebTokenAuthentication,))

@@ -35,11 +35,8 @@ from rest_framework_jwt.exceptions import (
     TokenTooLarge,
 )
 from tests.conftest import read_key
+from tests.helpers import OBTAIN, PROTECTED, REFRESH, VERIFY
 
-PROTECTED = "/protected/"
-VERIFY = "/api-token-verify/"
-REFRESH = "/api-token-refresh/"
-OBTAIN = "/api-token-auth/"
 DIGESTS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 ISSUER = "https://auth.example.com"
 

@@ -45,11 +45,8 @@ from rest_framework_jwt.exceptions import (
 from rest_framework_jwt.serializers import VerifyJSONWebTokenSerializer
 from rest_framework_jwt.settings import api_settings
 from tests.conftest import read_key
+from tests.helpers import OBTAIN, PROTECTED, REFRESH, VERIFY
 
-PROTECTED = "/protected/"
-VERIFY = "/api-token-verify/"
-REFRESH = "/api-token-refresh/"
-OBTAIN = "/api-token-auth/"
 START = dt.datetime(2024, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
 NOW = int(START.timestamp())
 DROP = object()

@@ -33,15 +33,17 @@ from rest_framework_jwt import checks, revocation, utils
 from rest_framework_jwt.authentication import JSONWebTokenAuthentication
 from rest_framework_jwt.blacklist.models import Revocation, TokenFamily
 from rest_framework_jwt.signals import tokens_revoked
+from tests.helpers import (
+    LOGOUT,
+    LOGOUT_ALL,
+    OBTAIN,
+    PROTECTED,
+    REFRESH,
+    REVOKE_OTHERS,
+    SESSIONS,
+    VERIFY,
+)
 
-OBTAIN = "/api-token-auth/"
-REFRESH = "/api-token-refresh/"
-VERIFY = "/api-token-verify/"
-PROTECTED = "/protected/"
-LOGOUT = "/included/api-token-logout/"
-LOGOUT_ALL = "/included/api-token-logout-all/"
-SESSIONS = "/included/api-token-sessions/"
-REVOKE_OTHERS = "/included/api-token-sessions/revoke-others/"
 START = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
 REVOKED = "Token has been revoked."
 APP = "rest_framework_jwt.blacklist"

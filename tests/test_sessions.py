@@ -13,15 +13,17 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 
 from rest_framework_jwt.blacklist.models import RefreshToken, Revocation, TokenFamily
+from tests.helpers import (
+    LOGOUT,
+    LOGOUT_ALL,
+    OBTAIN,
+    PROTECTED,
+    REFRESH,
+    REVOKE_OTHERS,
+    SESSIONS,
+    VERIFY,
+)
 
-OBTAIN = "/api-token-auth/"
-REFRESH = "/api-token-refresh/"
-VERIFY = "/api-token-verify/"
-PROTECTED = "/protected/"
-LOGOUT = "/included/api-token-logout/"
-LOGOUT_ALL = "/included/api-token-logout-all/"
-SESSIONS = "/included/api-token-sessions/"
-REVOKE_OTHERS = "/included/api-token-sessions/revoke-others/"
 START = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
 WEEK = dt.timedelta(days=7)
 REVOKED = "Token has been revoked."
