@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck check bench clean
+.PHONY: demo test redis-server lint typecheck check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,20 @@ demo: $(STAMP)
 	cd example && ../$(BIN)/python manage.py ensure_demo_user
 	cd example && ../$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+# The outage tests start a private redis-server of their own: install it (Debian, as root) when
+# it is missing, otherwise say what to do.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || [ -x /usr/sbin/redis-server ] || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "redis-server is missing; installing it with apt-get"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; \
+		else \
+			echo "The test suite needs redis-server (it starts a private one): install it, e.g. apt-get install redis-server" >&2; \
+			exit 1; \
+		fi; \
+	}
+
+test: $(STAMP) redis-server
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +51,113 @@ def superuser(db, password):
     return get_user_model().objects.create_superuser(
         username="root", email="root@example.com", password=password
     )
+
+
+# --- a private Redis server -------------------------------------------------------------------
+
+
+def _redis_server_binary() -> str:
+    """The path of ``redis-server``: on PATH or in the usual Debian places."""
+    found = shutil.which("redis-server")
+    if found is None:
+        for candidate in ("/usr/bin/redis-server", "/usr/sbin/redis-server"):
+            if os.access(candidate, os.X_OK):
+                found = candidate
+                break
+    if found is None:
+        # Not a skip: these tests are part of the suite. `make test` and .ci/run install it.
+        pytest.fail(
+            "redis-server is not installed; the outage tests start their own one. "
+            "Install it (Debian: apt-get install redis-server) or run `make test` as root, "
+            "which installs it.",
+            pytrace=False,
+        )
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RedisServer:
+    """A ``redis-server`` of the test's own on 127.0.0.1, without persistence.
+
+    ``url`` stays the same across ``stop()`` and ``start()``, so a cache configured with it sees
+    the server go away and come back.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.binary = _redis_server_binary()
+        self.directory = directory
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port", str(self.port),
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--appendonly", "no",
+                "--dir", str(self.directory),
+                "--logfile", str(self.directory / "redis.log"),
+                "--daemonize", "no",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        # Wait until it answers PING (bounded by attempts, not by a clock).
+        for _ in range(500):
+            if self.process.poll() is not None:
+                log = self.directory / "redis.log"
+                text = log.read_text() if log.exists() else ""
+                raise RuntimeError(f"redis-server exited with {self.process.returncode}: {text}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.02)
+        self.stop()
+        raise RuntimeError(f"redis-server on port {self.port} did not answer PING")
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.kill()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A running private ``redis-server`` (``.url``, ``.stop()``, ``.start()``), killed after."""
+    server = RedisServer(tmp_path / "redis")
+    for _ in range(5):  # another process may take the free port before redis-server binds it
+        try:
+            server.start()
+            break
+        except RuntimeError:
+            if "Address already in use" not in (tmp_path / "redis" / "redis.log").read_text():
+                raise
+            server = RedisServer(tmp_path / "redis")
+    else:
+        pytest.fail("no free port for redis-server after 5 tries", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
