@@ -14,6 +14,7 @@ from tests.urls import ProtectedView
 OBTAIN = "/api-token-auth/"
 REFRESH = "/api-token-refresh/"
 VERIFY = "/api-token-verify/"
+IMPERSONATE = "/api-token-impersonate/"
 PROTECTED = "/protected/"
 LOGOUT = "/included/api-token-logout/"
 LOGOUT_ALL = "/included/api-token-logout-all/"

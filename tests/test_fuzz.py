@@ -16,8 +16,19 @@ from django.conf import settings as django_settings
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
-from rest_framework.test import APIRequestFactory
+from rest_framework.test import APIClient, APIRequestFactory
 
+from rest_framework_jwt.settings import api_settings
+from tests.helpers import (
+    IMPERSONATE,
+    LOGOUT,
+    LOGOUT_ALL,
+    OBTAIN,
+    REFRESH,
+    REVOKE_OTHERS,
+    SESSIONS,
+    VERIFY,
+)
 from tests.helpers import protected as call_protected
 
 FUZZ = hyp_settings(
@@ -423,3 +434,173 @@ def test_fuzz_username_claim(mode, user, inactive_user, username):
         assert username == "admin"
     check(call_token_view("verify", {"token": token}), {mode.ok, 400})
     check(call_token_view("refresh", {"token": token}), {mode.ok, 400})
+
+
+# ----------------------------------------------------------------------------------------------
+# request bodies on every endpoint of the package: what no parser can read, and what parses to
+# something other than an object, is a 400 "body_invalid"; an unknown content type a 415.
+
+BODY_ROUTES = [
+    ("post", OBTAIN),
+    ("post", REFRESH),
+    ("post", VERIFY),
+    ("post", IMPERSONATE),
+    ("post", LOGOUT),
+    ("post", LOGOUT_ALL),
+    ("get", SESSIONS),
+    ("post", REVOKE_OTHERS),
+    ("delete", f"{SESSIONS}{uuid.uuid4()}/"),
+    ("post", "/blacklist/"),
+]
+BODY_MODES = [
+    pytest.param({}, id="orig"),
+    pytest.param(FORK, id="fork"),
+    pytest.param({"JWT_REFRESH_TOKENS": True}, id="refresh-tokens"),
+]
+JSON = "application/json"
+CONTENT_TYPES = [
+    JSON,
+    "application/json; charset=utf-8",
+    "application/json; charset=latin-1",
+    "application/json; charset=no-such-charset",
+    "application/x-www-form-urlencoded",
+    "application/x-www-form-urlencoded; charset=no-such-charset",
+    "multipart/form-data; boundary=BoUnDaRy",
+    "multipart/form-data",
+    "text/plain",
+    "application/xml",
+]
+
+
+def nested(depth: int, inner: str = "1", kind: str = "[") -> str:
+    opening, closing = ("[", "]") if kind == "[" else ('{"a":', "}")
+    return opening * depth + inner + closing * depth
+
+
+#: Bodies that no JSON parser accepts, or that are not an object (the regression cases).
+MALFORMED_JSON = {
+    "deep list in token": '{"token": ' + nested(1000) + "}",
+    "deep object": nested(1000, kind="{"),
+    "deeper than any limit": nested(100_000),
+    "not UTF-8": b'{"token": "\xff\xfe\xfa"}',
+    "lone surrogate escape": b'{"token": "\\ud800"}' + b"\xed\xa0\x80",
+    "integer of 5000 digits": '{"token": ' + "9" * 5000 + "}",
+    "NaN": '{"token": NaN}',
+    "Infinity": '{"username": Infinity, "password": "x"}',
+    "truncated": '{"token": "abc',
+    "trailing garbage": '{"token": "abc"} x',
+    "a list": '[{"token": "abc"}]',
+    "a string": '"abc"',
+    "a number": "12",
+    "null": "null",
+    "true": "true",
+}
+
+
+@pytest.fixture(params=BODY_MODES)
+def body_mode(request, settings):
+    settings.JWT_AUTH = {
+        **request.param,
+        "JWT_AUTH_COOKIE": "jwt-auth",
+        "JWT_ALLOW_REFRESH": True,
+        "JWT_RESPONSE_ERROR_CODES": True,
+    }
+    settings.ROOT_URLCONF = "tests.urls_blacklist"
+    return request.param
+
+
+def superuser_token(superuser) -> str:
+    from rest_framework_jwt import utils
+
+    return utils.jwt_encode_handler(utils.jwt_payload_handler(superuser))
+
+
+def send(method: str, url: str, body, content_type: str, token: str | None = None):
+    client = APIClient()
+    if token is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"{api_settings.JWT_AUTH_HEADER_PREFIX} {token}")
+    data = body if isinstance(body, bytes) else str(body).encode("utf-8", "surrogatepass")
+    return client.generic(method.upper(), url, data=data, content_type=content_type)
+
+
+def check_any(response, allowed=frozenset({200, 201, 204, 400, 401, 403, 404, 405, 415})):
+    """A client error or a success, with a JSON body for every error; never a 5xx."""
+    assert response.status_code in allowed, (response.status_code, response.content[:300])
+    if response.status_code >= 400:
+        body = json.loads(response.content)
+        assert body, response.content
+    assert not response.has_header("Set-Cookie") or response.status_code < 400
+
+
+@pytest.mark.parametrize("name", MALFORMED_JSON)
+@pytest.mark.parametrize(("method", "url"), BODY_ROUTES)
+def test_malformed_json_body_is_a_400_on_every_endpoint(body_mode, superuser, method, url, name):
+    response = send(method, url, MALFORMED_JSON[name], JSON, superuser_token(superuser))
+    assert response.status_code == 400, (response.status_code, response.content[:300])
+    body = response.json()
+    assert body["code"] == "body_invalid"
+    assert body["detail"] in ("Malformed request body.", "The request body must be an object.")
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize(("method", "url"), BODY_ROUTES)
+def test_unsupported_content_type_is_a_415_on_every_endpoint(body_mode, superuser, method, url):
+    response = send(method, url, "<token>x</token>", "application/xml", superuser_token(superuser))
+    assert response.status_code == 415
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(("method", "url"), BODY_ROUTES)
+def test_multipart_without_boundary_is_a_400_on_every_endpoint(body_mode, superuser, method, url):
+    response = send(method, url, "--x\r\n", "multipart/form-data", superuser_token(superuser))
+    assert response.status_code == 400
+    assert response.json()["code"] == "body_invalid"
+
+
+def test_an_empty_body_is_not_malformed(body_mode, user):
+    # The field errors of the serializer, not body_invalid: an empty body is an empty object.
+    response = send("post", VERIFY, b"", JSON)
+    assert response.status_code == 400
+    assert "token" in response.json()
+
+
+def test_a_body_too_large_for_django_is_a_400(body_mode, user, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = send("post", OBTAIN, json.dumps({"username": "a" * 2000, "password": "x"}), JSON)
+    assert response.status_code == 400
+    assert response.json()["code"] == "body_invalid"
+
+
+body_texts = st.one_of(
+    json_values.map(json.dumps),
+    st.builds(
+        nested,
+        st.one_of(
+            st.integers(min_value=1, max_value=50), st.integers(min_value=900, max_value=3000)
+        ),
+        st.sampled_from(["1", '"x"', "[]", "{}"]),
+        st.sampled_from(["[", "{"]),
+    )
+    .map(lambda inner: st.sampled_from([inner, '{"token": ' + inner + "}"]))
+    .flatmap(lambda s: s),
+    st.integers(min_value=1, max_value=6000).map(lambda n: '{"token": ' + "9" * n + "}"),
+    st.sampled_from(["1e999", "-1e999", "NaN", "-Infinity", '{"token": 1e999}', '{"user": 1e400}']),
+    st.sampled_from(['{"token": "a", "token": "b"}', '{"user": 1, "user": "x"}', "{}", ""]),
+    st.binary(max_size=200),
+    wild_text,
+)
+
+
+@FUZZ
+@given(
+    body=body_texts,
+    content_type=st.one_of(st.just(JSON), st.sampled_from(CONTENT_TYPES)),
+    route=st.sampled_from(BODY_ROUTES),
+    authenticated=st.booleans(),
+)
+def test_fuzz_bodies_on_every_endpoint(
+    body_mode, superuser, body, content_type, route, authenticated
+):
+    method, url = route
+    token = superuser_token(superuser) if authenticated else None
+    check_any(send(method, url, body, content_type, token))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exceptions
 
 
@@ -159,6 +160,49 @@ class JWTValidationError(drf_exceptions.ValidationError):
     """Raised by the serializers: a 400 with a stable code."""
 
 
+def _add_code(error: drf_exceptions.APIException, code: str) -> None:
+    """Make ``error``'s body ``{"detail": message, "code": code}``."""
+    error.detail = {"detail": error.detail, "code": drf_exceptions.ErrorDetail(code, code)}
+
+
+class MalformedRequestBody(drf_exceptions.ParseError):
+    """Raised (400, code ``body_invalid``) when a request body cannot be parsed (bad JSON or
+    encoding, nesting too deep, a number too long) or is not an object.
+
+    The body is ``{"detail": message, "code": "body_invalid"}`` whatever
+    ``JWT_RESPONSE_ERROR_CODES`` says (no 1.x client compares it).
+    """
+
+    default_detail = _("Malformed request body.")
+    default_code = "body_invalid"
+
+    def __init__(self, detail: Any = None) -> None:
+        super().__init__(detail, self.default_code)
+        self.code = self.default_code
+        _add_code(self, self.code)
+
+
+class StoreUnavailable(drf_exceptions.APIException):
+    """Raised (503, code ``temporarily_unavailable``, with ``Retry-After``) when the token store
+    (the denylist's cache or database) cannot be reached. A token is never accepted unchecked.
+
+    The body is ``{"detail": message, "code": "temporarily_unavailable"}``; ``wait`` is the
+    ``Retry-After`` value in seconds, which DRF's exception handler sends.
+    """
+
+    status_code = 503
+    default_detail = _("The token service is temporarily unavailable. Try again later.")
+    default_code = "temporarily_unavailable"
+    #: Seconds for Retry-After.
+    retry_after = 5
+
+    def __init__(self) -> None:
+        super().__init__(None, self.default_code)
+        self.code = self.default_code
+        self.wait = self.retry_after
+        _add_code(self, self.code)
+
+
 __all__ = [
     "DecodeError",
     "ExpiredToken",
@@ -171,8 +215,10 @@ __all__ = [
     "InvalidSignature",
     "JWTAuthenticationFailed",
     "JWTValidationError",
+    "MalformedRequestBody",
     "MissingClaim",
     "RefreshTokenReused",
+    "StoreUnavailable",
     "TokenError",
     "TokenRevoked",
     "TokenTooLarge",

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from . import revocation, tokens
 from .authentication import JSONWebTokenAuthentication
+from .bodies import CheckedBodyMixin
 from .exceptions import TokenError, UserLookupError
 
 
@@ -33,7 +34,7 @@ class RevocationNotInstalled(APIException):
     default_code = "revocation_unavailable"
 
 
-class _RevocationView(APIView):
+class _RevocationView(CheckedBodyMixin, APIView):
     authentication_classes: Any = (JSONWebTokenAuthentication,)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from . import claims, rotation
 from .authentication import JSONWebTokenAuthentication
+from .bodies import CheckedBodyMixin
 from .cookies import set_token_cookie
 from .permissions import IsSuperUser
 from .serializers import (
@@ -43,8 +44,11 @@ def jwt_response_payload_handler(
     )
 
 
-class JSONWebTokenAPIView(APIView):
-    """Base view: validate the serializer, answer the token body (1.x API)."""
+class JSONWebTokenAPIView(CheckedBodyMixin, APIView):
+    """Base view: validate the serializer, answer the token body (1.x API).
+
+    An unreadable body, or one that is not an object, is a 400 (``body_invalid``).
+    """
 
     permission_classes: Any = ()
     authentication_classes: Any = ()
