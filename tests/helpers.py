@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 
-from rest_framework.test import APIRequestFactory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from rest_framework.test import APIClient, APIRequestFactory
 
+from rest_framework_jwt import revocation
 from rest_framework_jwt.authentication import JSONWebTokenAuthentication
 from tests.urls import ProtectedView
 
@@ -51,3 +54,36 @@ def capture(signal):
         yield calls
     finally:
         signal.disconnect(receiver)
+
+
+def revoke_actor(how: str, actor, actor_token: str) -> None:
+    """End every token of ``actor`` the way ``how`` says (``actor_token`` is one of them,
+    obtained in orig mode). Each is a revocation that must also end the tokens in which
+    ``actor`` impersonates someone."""
+    if how == "logout_all":
+        response = APIClient().post(LOGOUT_ALL, HTTP_AUTHORIZATION=f"JWT {actor_token}")
+        assert response.status_code == 204, response.content
+    elif how == "password_change":
+        actor.set_password("a-new-password")
+        actor.save()
+    elif how == "password_update_without_signal":
+        get_user_model().objects.filter(pk=actor.pk).update(password=make_password("other"))
+    elif how == "deactivation":
+        actor.is_active = False
+        actor.save()
+    elif how == "deletion":
+        actor.delete()
+    elif how == "admin_cutoff":
+        revocation.revoke_user(actor, reason="admin")
+    else:  # pragma: no cover
+        raise AssertionError(how)
+
+
+REVOCATIONS = [
+    "logout_all",
+    "password_change",
+    "password_update_without_signal",
+    "deactivation",
+    "deletion",
+    "admin_cutoff",
+]

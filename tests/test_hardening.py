@@ -22,6 +22,7 @@ from unittest import mock
 import jwt
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import MD5PasswordHasher
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
@@ -45,7 +46,7 @@ from rest_framework_jwt.exceptions import (
 from rest_framework_jwt.serializers import VerifyJSONWebTokenSerializer
 from rest_framework_jwt.settings import api_settings
 from tests.conftest import read_key
-from tests.helpers import OBTAIN, PROTECTED, REFRESH, VERIFY
+from tests.helpers import OBTAIN, PROTECTED, REFRESH, REVOCATIONS, VERIFY, revoke_actor
 
 START = dt.datetime(2024, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
 NOW = int(START.timestamp())
@@ -1168,3 +1169,82 @@ def test_obtain_password_length_is_bounded(strict, client, user, counting_hasher
     response = client.post(OBTAIN, {"username": "admin", "password": "x" * 5000}, format="json")
     assert response.status_code == 400
     assert counting_hasher.calls == 0
+
+
+# ----------------------------------------------------------------------------------------------
+# impersonation (issue 8): the probes of the outside attack, replayed. root and boss are
+# superusers; each probe holds an impersonation token and tries to keep or widen what it gives.
+
+IMPERSONATE = "/api-token-impersonate/"
+
+
+@pytest.fixture
+def boss(db, password):
+    return get_user_model().objects.create_superuser(username="boss", password=password)
+
+
+def impersonate_with(client, credential: str, target) -> object:
+    return client.post(
+        IMPERSONATE, {"user": target.pk}, format="json", HTTP_AUTHORIZATION=f"JWT {credential}"
+    )
+
+
+def test_probe_a_chain_of_impersonations_cannot_drop_the_impersonator(
+    strict, client, superuser, boss, user
+):
+    as_boss = impersonate_with(client, sign(claims_for(superuser)), boss).data["token"]
+    assert jwt.decode(as_boss, options={"verify_signature": False})["act"]["sub"] == "root"
+    response = impersonate_with(client, as_boss, user)
+    assert response.status_code == 403
+    assert response.data == {
+        "detail": "Impersonation tokens cannot be used to impersonate.",
+        "code": "impersonation_nested",
+    }
+
+
+def test_probe_a_token_with_nested_actors_cannot_impersonate(strict, client, superuser, user):
+    nested = {"sub": "root", "user_id": superuser.pk, "act": {"sub": "someone-else"}}
+    token = sign(claims_for(superuser, act=nested))
+    assert auth(client, token).status_code == 200  # a valid credential elsewhere
+    assert impersonate_with(client, token, user).data["code"] == "impersonation_nested"
+
+
+@pytest.mark.parametrize("refresh_tokens", [False, True], ids=["classic", "refresh_tokens"])
+def test_probe_self_impersonation_renews_nothing(
+    strict, client, time_machine, superuser, refresh_tokens
+):
+    """root impersonates root, then tries every way to get a token that lives longer."""
+    strict(JWT_REFRESH_TOKENS=refresh_tokens)
+    token = impersonate_with(client, sign(claims_for(superuser)), superuser).data["token"]
+    cap = jwt.decode(token, options={"verify_signature": False})["exp"]
+    time_machine.shift(dt.timedelta(seconds=299))
+    attempts = [
+        impersonate_with(client, token, superuser),
+        post(client, REFRESH, token),
+        client.post(REFRESH, {"refresh_token": token}, format="json"),
+    ]
+    assert [answer.status_code for answer in attempts] == [403, 400, 400]
+    assert [answer.data.get("code") for answer in attempts[:2]] == [
+        "impersonation_nested",
+        "impersonation_refresh",
+    ]
+    assert all("refresh_token" not in answer.data for answer in attempts)
+    time_machine.shift(dt.timedelta(seconds=2))
+    assert auth(client, token).data["code"] == "token_expired"
+    assert cap == NOW + 300
+
+
+@pytest.mark.parametrize("how", REVOCATIONS)
+def test_probe_a_removed_superuser_keeps_no_access(
+    strict, client, time_machine, superuser, boss, how
+):
+    """root holds a token as boss (a superuser), then is removed: the token dies with root's
+    access, whichever way root's access ends."""
+    root = sign(claims_for(superuser))
+    as_boss = impersonate_with(client, root, boss).data["token"]
+    assert auth(client, as_boss).status_code == 200
+    time_machine.shift(dt.timedelta(seconds=1))
+    revoke_actor(how, superuser, root)
+    assert auth(client, as_boss).data["code"] == "token_revoked"
+    assert post(client, VERIFY, as_boss).data["code"] == "token_revoked"
+    assert impersonate_with(client, as_boss, boss).status_code == 401

@@ -94,7 +94,8 @@ def test_token_issued_on_impersonation(configured, client, user, superuser):
     call = issued[0]
     assert call["sender"] is ImpersonateJSONWebToken
     assert call["user"] == user
-    assert call["payload"]["act"] == {"sub": "root"}
+    assert call["payload"]["act"]["sub"] == "root"
+    assert call["payload"]["act"]["user_id"] == superuser.pk
     assert call["payload"] == decode(response.data["token"])
     assert call["request"].user == superuser
 

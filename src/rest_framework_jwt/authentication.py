@@ -90,9 +90,16 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         try:
             rotation.require_type(payload, rotation.ACCESS)
             revocation.finish(jwt_value, payload, user, revoked)
+            if revocation.ACTOR_CLAIM in payload:  # only impersonation tokens pay for this
+                self.check_actor(jwt_value, payload)
         except TokenError as error:
             refuse(tokens.message(tokens.message_code(error), serializer=False), error.code)
         return user, jwt_value
+
+    def check_actor(self, token: str, payload: dict[str, Any]) -> None:
+        """For an impersonation token: raise a TokenError if its impersonator (``act``) has
+        been deactivated, deleted, has changed their password or had their tokens revoked."""
+        lookup.check_actor(token, payload)
 
     def _load_user(self, token: str, payload: dict[str, Any]) -> tuple[Any, bool | None]:
         """The user (and, where it can be fused into the same query, the revocation state)."""
@@ -228,6 +235,10 @@ class StatelessJSONWebTokenAuthentication(JSONWebTokenAuthentication):
         if not username or not isinstance(username, str):
             refuse(tokens.message("payload_invalid", serializer=False), "payload_invalid")
         return TokenUser(payload)
+
+    def check_actor(self, token: str, payload: dict[str, Any]) -> None:
+        # No user is loaded here: the impersonator's cutoff in the store (by act.user_id).
+        revocation.check_actor_cutoff(payload)
 
 
 __all__ = [

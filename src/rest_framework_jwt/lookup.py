@@ -13,6 +13,7 @@ The fast path is used only where it is exactly equivalent: the user manager does
 from __future__ import annotations
 
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -24,7 +25,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef
 
 from . import _state, revocation, tokens
-from .exceptions import UserNotFound
+from .exceptions import TokenRevoked, UserLookupError, UserNotFound, token_error
 
 _SENTINEL_USERNAME = "\x01rest_framework_jwt:username\x01"
 _SENTINEL_KEYS = ("\x01rest_framework_jwt:key1\x01", "\x01rest_framework_jwt:key2\x01")
@@ -208,6 +209,56 @@ def load(token: Any, payload: dict[str, Any], username: Any) -> tuple[Any, bool 
                 raise UserNotFound("User not found.")
             return tokens.check_active(user), revoked
     return tokens.user_for_username(username), None
+
+
+def actor_claim(actor: Any) -> dict[str, Any]:
+    """The ``act`` claim naming ``actor`` as the impersonator (RFC 8693 section 4.1): ``sub``
+    (the username), and what lets every check find exactly this account again: ``user_id``
+    (always: a user created later under the same username is not the actor) and ``pwv`` (with
+    ``JWT_REVOKE_ON_PASSWORD_CHANGE``)."""
+    pk = actor.pk
+    claim: dict[str, Any] = {
+        "sub": tokens.get_username(actor),
+        "user_id": str(pk) if isinstance(pk, uuid.UUID) else pk,
+    }
+    version = tokens.password_version(actor)
+    if version is not None:
+        claim[tokens.PASSWORD_CLAIM] = version
+    return claim
+
+
+def check_actor(token: Any, payload: dict[str, Any]) -> None:
+    """Raise a TokenError unless the impersonator named in ``payload``'s ``act`` claim could
+    still impersonate: the account exists (the same one: its pk and password version match the
+    claim), is active, and has no revocation cutoff after the token was issued.
+
+    Only impersonation tokens pay for it: one query (the user query above, fused with the
+    actor's cutoff where it can be) or, without the fast path, the user and one store lookup.
+    """
+    act = revocation.actor_of(payload)
+    username = act["sub"]
+    revoked: bool | None = None
+    try:
+        tokens.check_username(username)
+        try:
+            actor, revoked = fetch(username, token, payload)
+        except LookupError:  # no fast path for this user model
+            actor = tokens.user_for_username(username, active_only=False)
+    except UserLookupError:
+        actor = None
+    if (
+        actor is None
+        or not getattr(actor, "is_active", True)
+        or ("user_id" in act and str(act["user_id"]) != str(actor.pk))
+    ):
+        raise token_error(TokenRevoked, "The impersonator can no longer impersonate.")
+    tokens.check_password_version(actor, act)
+    if revoked is None:
+        revocation.check_actor_cutoff(payload, actor.pk)
+    elif revoked:
+        # The token's own and family keys were found clean before; what the fused query
+        # found is the actor's cutoff.
+        raise token_error(TokenRevoked, "The impersonator's tokens have been revoked.")
 
 
 def _as_utc(timestamp: int) -> datetime:

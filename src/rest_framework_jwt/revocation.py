@@ -28,7 +28,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from . import _state, claims, tokens
-from .exceptions import TokenRevoked, token_error
+from .exceptions import InvalidClaim, TokenRevoked, token_error
 from .settings import REVOCATION_APP, api_settings
 from .signals import tokens_revoked
 
@@ -240,7 +240,11 @@ def check(token: Any, payload: Mapping[str, Any], user: Any = None) -> None:
     family = payload.get("fam")
     if isinstance(family, str) and family:
         keys.append(family_key(family))
-    found = denylist().lookup(keys)
+    _refuse_found(denylist().lookup(keys), payload)
+
+
+def _refuse_found(found: Mapping[str, float | None], payload: Mapping[str, Any]) -> None:
+    """Raise TokenRevoked if an entry ``found`` for ``payload``'s keys applies to it."""
     for key, not_before in found.items():
         if key.startswith("u:") and not_before is not None:
             issued = issued_at(payload)
@@ -249,6 +253,40 @@ def check(token: Any, payload: Mapping[str, Any], user: Any = None) -> None:
             if issued is not None and issued >= math.floor(not_before):
                 continue
         raise token_error(TokenRevoked, "Token has been revoked.")
+
+
+#: The claim of an impersonation token that names the impersonator (RFC 8693 section 4.1).
+ACTOR_CLAIM = "act"
+
+
+def actor_of(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The ``act`` claim of an impersonation token, checked for shape: an object whose ``sub``
+    is a non-empty string. Raise InvalidClaim otherwise."""
+    actor = payload.get(ACTOR_CLAIM)
+    if not isinstance(actor, Mapping):
+        raise token_error(InvalidClaim, "The act claim must be an object.")
+    subject = actor.get("sub")
+    if not isinstance(subject, str) or not subject:
+        raise token_error(InvalidClaim, "The act claim must name the actor in sub.")
+    pk = actor.get("user_id")
+    if pk is not None and not (
+        (type(pk) is int and abs(pk) < 2**63)
+        or (isinstance(pk, str) and 0 < len(pk) <= 255 and pk.isascii() and pk.isprintable())
+    ):
+        raise token_error(InvalidClaim, "The act claim's user_id must be a key.")
+    return actor
+
+
+def check_actor_cutoff(payload: Mapping[str, Any], actor_pk: Any = None) -> None:
+    """Raise TokenRevoked if the impersonator of ``payload`` (``actor_pk``, by default the
+    ``user_id`` in its ``act`` claim) has a cutoff after the token was issued: they logged
+    out everywhere, changed their password, were deactivated or deleted, or an admin revoked
+    their tokens. One store lookup; nothing without the app or without a known actor pk."""
+    if actor_pk is None:
+        actor_pk = actor_of(payload).get("user_id")
+    if actor_pk is None or not _state.config().revocation:
+        return
+    _refuse_found(denylist().lookup([user_key(actor_pk)]), payload)
 
 
 def finish(token: Any, payload: Mapping[str, Any], user: Any, revoked: bool | None) -> None:

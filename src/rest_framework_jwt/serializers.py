@@ -80,6 +80,21 @@ class JSONWebTokenSerializer(Serializer):
         return {"token": jwt_encode_handler(payload), "user": user, "payload": payload}
 
 
+def _refused(error: Exception) -> serializers.ValidationError:
+    """The 400 for a refused token: the message of its kind, and its own stable code."""
+    return serializers.ValidationError(
+        tokens.message(tokens.message_code(error), serializer=True),
+        code=tokens.error_code_of(error),
+    )
+
+
+def _refuse_impersonation_refresh(payload: dict[str, Any]) -> None:
+    """An impersonation token is never renewed, in either refresh mode (checked first, so the
+    answer says why whatever the state of its actor)."""
+    if revocation.ACTOR_CLAIM in payload:
+        raise _fail("impersonation_refresh")
+
+
 class VerificationBaseSerializer(Serializer):
     """Base for serializers that take a token: ``_check_payload`` and ``_check_user``."""
 
@@ -100,9 +115,7 @@ class VerificationBaseSerializer(Serializer):
                 "token_too_large",
             ):
                 raise
-            raise serializers.ValidationError(
-                tokens.message(code, serializer=True), code=tokens.error_code_of(error)
-            ) from None
+            raise _refused(error) from None
 
     def _check_user(self, payload: dict[str, Any]) -> Any:
         username = jwt_get_username_from_payload(payload)
@@ -125,8 +138,10 @@ class VerificationBaseSerializer(Serializer):
         try:
             rotation.require_type(payload, token_type)
             revocation.finish(token, payload, user, revoked)
+            if revocation.ACTOR_CLAIM in payload:
+                lookup.check_actor(token, payload)
         except TokenError as error:
-            raise _fail(tokens.message_code(error)) from None
+            raise _refused(error) from None
         return user
 
 
@@ -147,6 +162,7 @@ class RefreshJSONWebTokenSerializer(VerificationBaseSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         token = attrs["token"]
         payload = self._check_payload(token=token)
+        _refuse_impersonation_refresh(payload)
         user = self._check_user_and_state(token, payload, rotation.ACCESS)
         try:
             tokens.check_refresh_window(payload)
@@ -174,6 +190,7 @@ class RotateRefreshTokenSerializer(VerificationBaseSerializer):
                 {"refresh_token": [_("This field is required.")]}, code="required"
             )
         payload = self._check_payload(token=token)
+        _refuse_impersonation_refresh(payload)
         user = self._check_user_and_state(token, payload, rotation.REFRESH)
         request = self.context.get("request")
         try:
@@ -208,14 +225,43 @@ class ImpersonateAuthTokenSerializer(Serializer):
             raise _fail("user_inactive")
         request = self.context.get("request")
         actor = getattr(request, "user", None)
+        if actor is None or not getattr(actor, "is_authenticated", False):
+            # The token must name who acts, or no revocation of theirs could end it.
+            raise serializers.ValidationError(
+                _("Authentication credentials were not provided."), code="not_authenticated"
+            )
+        if impersonation_credential(request):
+            raise serializers.ValidationError(IMPERSONATION_NESTED, code="impersonation_nested")
         payload = dict(jwt_payload_handler(user))
         issued = int(claims.now())
         lifetime = int(claims.seconds(api_settings.JWT_IMPERSONATION_EXPIRATION_DELTA))
         payload["exp"] = min(int(payload.get("exp", issued + lifetime)), issued + lifetime)
         payload.pop("orig_iat", None)
         payload.pop("orig_jti", None)
-        payload["act"] = {"sub": tokens.get_username(actor) if actor is not None else None}
+        payload[revocation.ACTOR_CLAIM] = lookup.actor_claim(actor)
         return {"token": jwt_encode_handler(payload), "user": user, "payload": payload}
+
+
+IMPERSONATION_NESTED = _("Impersonation tokens cannot be used to impersonate.")
+
+
+def impersonation_credential(request: Any) -> bool:
+    """True when ``request`` was authenticated with an impersonation token (one with ``act``).
+
+    Such a token never impersonates again: the new token's ``act`` would name only the
+    impersonated user, and the short lifetime would start over. The token was accepted a
+    moment ago; if it no longer decodes (it expired in between), the answer is still True.
+    """
+    authenticator = getattr(request, "successful_authenticator", None)
+    token = getattr(request, "auth", None)
+    # Ours, or built like ours (drf-jwt's API: get_jwt_value()); other schemes carry no JWT.
+    if not hasattr(authenticator, "get_jwt_value") or not isinstance(token, (str, bytes)):
+        return False
+    try:
+        payload = jwt_decode_handler(token)  # type: ignore[arg-type]
+    except Exception:  # whatever a custom JWT_DECODE_HANDLER raises: fail closed
+        return True
+    return not isinstance(payload, dict) or revocation.ACTOR_CLAIM in payload
 
 
 # drf-jwt's names for the same serializers.

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in
 from django.db import connections
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings as drf_settings
@@ -20,11 +20,13 @@ from .bodies import CheckedBodyMixin
 from .cookies import set_token_cookie
 from .permissions import IsSuperUser
 from .serializers import (
+    IMPERSONATION_NESTED,
     ImpersonateAuthTokenSerializer,
     JSONWebTokenSerializer,
     RefreshJSONWebTokenSerializer,
     RotateRefreshTokenSerializer,
     VerifyJSONWebTokenSerializer,
+    impersonation_credential,
 )
 from .settings import api_settings
 from .signals import token_issued, token_refreshed, token_refused
@@ -204,6 +206,16 @@ class ImpersonateJSONWebToken(JSONWebTokenAPIView):
         # authentication class without one (SessionAuthentication) first.
         header = super().get_authenticate_header(request)
         return header or JSONWebTokenAuthentication().authenticate_header(request)
+
+    def check_permissions(self, request: Request) -> None:
+        """The permission classes, then: an impersonation token never impersonates again
+        (403, code ``impersonation_nested``), whatever permission classes a subclass sets."""
+        super().check_permissions(request)
+        if impersonation_credential(request):
+            detail: Any = IMPERSONATION_NESTED
+            if api_settings.JWT_RESPONSE_ERROR_CODES:
+                detail = {"detail": detail, "code": "impersonation_nested"}
+            raise PermissionDenied(detail, code="impersonation_nested")
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().post(request, *args, **kwargs)
