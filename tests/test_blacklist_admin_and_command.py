@@ -12,7 +12,7 @@ import jwt
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, ManagementUtility, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -417,3 +417,62 @@ def test_is_not_blacklisted_refuses_a_token_of_a_revoked_user(client, alice, set
 def test_the_session_ids_are_uuids(client, alice, refresh_mode, frozen):
     pair = login(client, "alice", BROWSER)
     assert uuid.UUID(decode(pair["token"])["fam"]).version == 4
+
+
+# ----------------------------------------------------------------------------------------------
+# obtain_token (drf-jwt's command): stderr and SystemExit(1) on failure
+
+
+def obtain_token(*args) -> tuple[str, str, int | None]:
+    """Run ``obtain_token``; answer its stdout, its stderr and its exit status (None: none)."""
+    out, err = io.StringIO(), io.StringIO()
+    status = None
+    try:
+        call_command("obtain_token", *args, stdout=out, stderr=err)
+    except SystemExit as exit_:
+        status = exit_.code
+    return out.getvalue(), err.getvalue(), status
+
+
+def test_obtain_token_prints_a_token_for_the_user(alice, settings):
+    settings.DEBUG = True
+
+    out, err, status = obtain_token(str(alice.pk))
+
+    assert (err, status) == ("", None)
+    token = out.strip()
+    assert decode(token)["username"] == "alice"
+    assert utils.jwt_decode_handler(token)["user_id"] == alice.pk
+
+
+def test_obtain_token_refuses_without_debug(alice, settings):
+    settings.DEBUG = False
+
+    out, err, status = obtain_token(str(alice.pk))
+
+    assert status == 1
+    assert out == ""
+    assert err == "Unable to obtain token because DEBUG is False.\n"
+
+
+@pytest.mark.parametrize("pk", ["999999", "not-a-number"])
+def test_obtain_token_refuses_an_unknown_user(db, settings, pk):
+    settings.DEBUG = True
+
+    out, err, status = obtain_token(pk)
+
+    assert status == 1
+    assert out == ""
+    assert err == f"Unable to obtain token because no user has primary key {pk!r}.\n"
+
+
+def test_obtain_token_from_the_command_line_writes_one_line_to_stderr(db, settings, capsys):
+    settings.DEBUG = False
+
+    with pytest.raises(SystemExit) as caught:
+        ManagementUtility(["manage.py", "obtain_token", "1"]).execute()
+
+    assert caught.value.code == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "Unable to obtain token because DEBUG is False.\n"

@@ -18,6 +18,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from rest_framework_jwt import utils
+from rest_framework_jwt.blacklist import models as live_models
 
 APP = "blacklist"
 DRF_JWT = [(APP, "0002_add_token_id")]
@@ -65,6 +66,10 @@ def drf_jwt_settings(settings):
     return settings
 
 
+def digest(token: str) -> str:
+    return "d:" + hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
 def bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
@@ -85,6 +90,10 @@ def test_upgrading_from_drf_jwt_keeps_its_blacklisted_tokens_refused(
     payload["jti"] = str(token_id)
     id_token = utils.jwt_encode_handler(payload)
     both_id = uuid.uuid4()
+    # A raw token with an id inside and no token_id in its row (code that wrote token= only).
+    inner_id = uuid.uuid4()
+    payload["jti"] = str(inner_id)
+    inner_token = utils.jwt_encode_handler(payload)
     expires_at = timezone.now() + dt.timedelta(minutes=5)
     expires_at = expires_at.replace(microsecond=0)
 
@@ -95,6 +104,7 @@ def test_upgrading_from_drf_jwt_keeps_its_blacklisted_tokens_refused(
     BlacklistedToken.objects.create(
         token="some.raw.token", token_id=both_id, user_id=user.pk, expires_at=expires_at
     )
+    BlacklistedToken.objects.create(token=inner_token, user_id=user.pk, expires_at=expires_at)
     # More rows than one import batch holds.
     BlacklistedToken.objects.bulk_create(
         [
@@ -108,11 +118,14 @@ def test_upgrading_from_drf_jwt_keeps_its_blacklisted_tokens_refused(
     assert OLD_TABLE not in tables()
     assert tables() >= NEW_TABLES
     Revocation = new_apps.get_model(APP, "Revocation")
-    digest_key = "d:" + hashlib.sha256(raw_token.encode("ascii")).hexdigest()
+    digest_key = digest(raw_token)
     id_key = f"t:{token_id}"
     # The duplicate raw row gives one entry; a row with both columns is kept by its id.
-    assert Revocation.objects.count() == 3 + 2100
+    assert Revocation.objects.count() == 4 + 2100
     assert Revocation.objects.filter(key=f"t:{both_id}").exists()
+    # Keyed by the id inside it: the key authentication checks for that token.
+    assert Revocation.objects.filter(key=f"t:{inner_id}").exists()
+    assert not Revocation.objects.filter(key=digest(inner_token)).exists()
     assert not Revocation.objects.filter(
         key="d:" + hashlib.sha256(b"some.raw.token").hexdigest()
     ).exists()
@@ -124,8 +137,16 @@ def test_upgrading_from_drf_jwt_keeps_its_blacklisted_tokens_refused(
         assert row.reason == "drf-jwt"
     assert not Revocation.objects.filter(key__contains=raw_token).exists()
 
-    # Both tokens are refused by authentication and by verify; others of the user are not.
-    for token in (raw_token, id_token):
+    # drf-jwt's model sees every imported row, and finds them by token and by id.
+    Model = live_models.BlacklistedToken
+    assert Model.objects.count() == 4 + 2100
+    for token in (raw_token, id_token, inner_token):
+        assert Model.objects.filter(token=token).count() == 1
+    assert Model.objects.filter(token_id=token_id).get().user == user
+    assert Model.objects.get(token=raw_token).token_id is None
+
+    # The tokens are refused by authentication and by verify; others of the user are not.
+    for token in (raw_token, id_token, inner_token):
         response = client.get(PROTECTED, **bearer(token))
         assert response.status_code == 401, response.content
         assert response.data["detail"].code == "token_revoked"

@@ -57,6 +57,22 @@ class LogoutSerializer(serializers.Serializer):  # type: ignore[type-arg]
     refresh_token = serializers.CharField(required=False)
 
 
+def check_presented(field: str, token: str, owner: Any) -> tuple[dict[str, Any], Any]:
+    """The payload and the user of ``token``, posted in ``field``; ValidationError (400) unless
+    it is a valid token of ``owner`` (of anybody when ``owner`` is None)."""
+    try:
+        payload = tokens.decode(token)
+        user = tokens.find_user(payload, active_only=False)
+    except (TokenError, UserLookupError) as error:
+        code = tokens.message_code(error)
+        raise ValidationError({field: [tokens.message(code, serializer=True)]}, code=code) from None
+    if owner is not None and user.pk != owner.pk:
+        raise ValidationError(
+            {field: [tokens.message("token_invalid", serializer=True)]}, code="token_invalid"
+        )
+    return payload, user
+
+
 def revoke_presented(request: Request, current: dict[str, Any] | None) -> list[str]:
     """Revoke the token that authenticated ``request`` (``current`` is its payload) and any
     ``token`` / ``refresh_token`` in the body, which must belong to the same user.
@@ -74,19 +90,7 @@ def revoke_presented(request: Request, current: dict[str, Any] | None) -> list[s
         token = serializer.validated_data.get(field)
         if not token:
             continue
-        try:
-            payload = tokens.decode(token)
-            user = tokens.find_user(payload, active_only=False)
-        except (TokenError, UserLookupError) as error:
-            code = tokens.message_code(error)
-            raise ValidationError(
-                {field: [tokens.message(code, serializer=True)]}, code=code
-            ) from None
-        if owner is not None and user.pk != owner.pk:
-            raise ValidationError(
-                {field: [tokens.message("token_invalid", serializer=True)]}, code="token_invalid"
-            )
-        owner = user
+        payload, owner = check_presented(field, token, owner)
         presented.append((token, payload))
     if not presented:
         raise ValidationError({"token": [_("No token to revoke.")]}, code="token_missing")

@@ -65,6 +65,7 @@ DEFAULTS: dict[str, Any] = {
     "JWT_INSIST_ON_KID": False,
     "JWT_TOKEN_ID": "include",
     "JWT_PAYLOAD_INCLUDE_USER_ID": True,
+    "JWT_DELETE_STALE_BLACKLISTED_TOKENS": False,
     # New in 2.x.
     "JWT_PAYLOAD_INCLUDE_IAT": True,
     "JWT_IMPERSONATION_EXPIRATION_DELTA": datetime.timedelta(minutes=5),

@@ -1,11 +1,12 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from rest_framework_jwt import revocation
 
-from .models import RefreshToken, Revocation, TokenFamily
+from .models import BlacklistedToken, RefreshToken, Revocation, TokenFamily
 
 
 @admin.register(Revocation)
@@ -56,3 +57,65 @@ class TokenFamilyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: Any) -> bool:
         return False
+
+
+class BlacklistedTokenForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Adds a token by its value or its id; the value itself is not stored."""
+
+    token = forms.CharField(
+        label=_("token"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Stored as its token id, or as a SHA-256 digest; never as it is."),
+    )
+    token_id = forms.CharField(label=_("token id"), required=False, max_length=64)
+
+    class Meta:
+        model = BlacklistedToken
+        fields = ("user", "expires_at")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("token") or data.get("token_id")):
+            raise forms.ValidationError(_("Give a token or a token id."), code="required")
+        return data
+
+    def save(self, commit: bool = True) -> Any:
+        if self.cleaned_data.get("token"):
+            self.instance.token = self.cleaned_data["token"]
+        if self.cleaned_data.get("token_id"):
+            self.instance.token_id = self.cleaned_data["token_id"]
+        return super().save(commit)
+
+
+@admin.register(BlacklistedToken)
+class BlacklistedTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """drf-jwt's admin page for the model: the token rows of the store."""
+
+    form = BlacklistedTokenForm
+    list_display = ("user", "token_id", "expires_at", "blacklisted_at")
+    list_filter = ("user",)
+    raw_id_fields = ("user",)
+
+    @admin.display(description=_("token id"), ordering="key")
+    def token_id(self, obj: BlacklistedToken) -> Any:
+        return obj.token_id
+
+    @admin.display(description=_("blacklisted at"), ordering="created_at")
+    def blacklisted_at(self, obj: BlacklistedToken) -> Any:
+        return obj.created_at
+
+    def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is not None:  # an entry is only viewed (or deleted), not changed
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request: Any, obj: Any = None) -> Any:
+        if obj is None:
+            return ("token", "token_id", "user", "expires_at")
+        return ("key", "token_id", "user", "expires_at", "blacklisted_at", "reason")
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        if obj is None:
+            return ()
+        return ("key", "token_id", "user", "expires_at", "blacklisted_at", "reason")

@@ -11,3 +11,9 @@ class BlacklistConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the user receivers)
+
+
+class BlacklistedTokenConfig(BlacklistConfig):
+    """drf-jwt's name for this app's config, for projects that list it in INSTALLED_APPS."""
+
+    default = False  # "rest_framework_jwt.blacklist" alone still picks BlacklistConfig

@@ -2,15 +2,25 @@
 
 No raw token is ever stored: a revoked token is kept as its ``jti`` (or a SHA-256 digest when
 it has none), with its expiry so that the row can be deleted once the token is dead anyway.
+``BlacklistedToken`` is drf-jwt's model name and API over the token rows of ``Revocation``.
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import FieldError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from rest_framework_jwt import revocation, tokens
+from rest_framework_jwt.exceptions import TokenError, TokenRevoked
+from rest_framework_jwt.signals import tokens_revoked
 
 
 class Revocation(models.Model):
@@ -100,3 +110,248 @@ class RefreshToken(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+# ----------------------------------------------------------------------------------------------
+# drf-jwt's BlacklistedToken, over the token rows of Revocation
+
+
+def _verified_payload(token: Any) -> dict[str, Any] | None:
+    """The payload of ``token`` if it verifies now (signature and claims), else None."""
+    try:
+        return tokens.decode(token)
+    except TokenError:
+        return None
+
+
+def _token_text(token: Any) -> str:
+    if isinstance(token, bytes):
+        return token.decode("ascii", "replace")
+    if isinstance(token, str):
+        return token
+    raise FieldError(f"A token is a string, not {type(token).__name__}.")
+
+
+def _id_key(token_id: Any) -> str:
+    """The store key of a token id (``orig_jti`` or ``jti``), as ``revocation.token_key``."""
+    return revocation.token_key("", {"jti": str(token_id)})
+
+
+def _token_keys(token: Any) -> list[str]:
+    """Every key under which ``token`` may be stored: the key authentication checks (its id
+    when it verifies and has one) and the digest of the string itself."""
+    text = _token_text(token)
+    keys = [revocation.token_key(text, {})]
+    payload = _verified_payload(text)
+    if payload is not None:
+        key = revocation.token_key(text, payload)
+        if key not in keys:
+            keys.insert(0, key)
+    return keys
+
+
+_NO_RAW_TOKEN = (
+    "BlacklistedToken stores no raw token: look a token up by its value (token=<str>), "
+    "or use token_id."
+)
+
+
+def _lookup(name: str, value: Any) -> models.Q:
+    """One drf-jwt lookup (``token=``, ``token_id__in=``, ``blacklisted_at__lt=``...) as a
+    lookup on Revocation's columns."""
+    field, _sep, lookup = name.partition("__")
+    if field == "token":
+        if lookup in ("", "exact") and value is not None:
+            return models.Q(key__in=_token_keys(value))
+        if lookup == "in":
+            return models.Q(key__in=[key for item in value for key in _token_keys(item)])
+        raise FieldError(f"{_NO_RAW_TOKEN} Unsupported lookup: {name}.")
+    if field == "token_id":
+        if lookup in ("", "exact"):
+            return models.Q(key__startswith="d:") if value is None else models.Q(key=_id_key(value))
+        if lookup == "in":
+            return models.Q(key__in=[_id_key(item) for item in value if item is not None])
+        if lookup == "isnull":
+            return models.Q(key__startswith="d:" if value else "t:")
+        raise FieldError(f"Unsupported lookup on BlacklistedToken.token_id: {name}.")
+    if field == "blacklisted_at":
+        return models.Q(**{name.replace("blacklisted_at", "created_at", 1): value})
+    return models.Q(**{name: value})
+
+
+def _translated(q: models.Q) -> models.Q:
+    result = models.Q()
+    result.connector, result.negated = q.connector, q.negated
+    children: list[Any] = list(q.children)
+    result.children = [
+        _translated(child) if isinstance(child, models.Q) else _lookup(*child) for child in children
+    ]
+    return result
+
+
+def _translate(args: Iterable[Any], kwargs: dict[str, Any]) -> list[Any]:
+    conditions = [_translated(arg) if isinstance(arg, models.Q) else arg for arg in args]
+    conditions.extend(_lookup(name, value) for name, value in kwargs.items())
+    return conditions
+
+
+class BlacklistedTokenQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    """Accepts drf-jwt's field names in lookups: ``token`` (matched through its id or digest),
+    ``token_id`` and ``blacklisted_at``."""
+
+    def filter(self, *args: Any, **kwargs: Any) -> Any:
+        return super().filter(*_translate(args, kwargs))
+
+    def exclude(self, *args: Any, **kwargs: Any) -> Any:
+        return super().exclude(*_translate(args, kwargs))
+
+    def order_by(self, *field_names: Any) -> Any:
+        renamed = [
+            name.replace("blacklisted_at", "created_at", 1) if isinstance(name, str) else name
+            for name in field_names
+        ]
+        return super().order_by(*renamed)
+
+    def delete_stale_tokens(self) -> tuple[int, dict[str, int]]:
+        """Delete the entries whose expiry has passed (drf-jwt's manager method)."""
+        return self.filter(expires_at__lt=timezone.now()).delete()  # type: ignore[no-any-return]
+
+
+class BlacklistedTokenManager(models.Manager.from_queryset(BlacklistedTokenQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(kind=Revocation.KIND_TOKEN)
+
+
+_UNSET: Any = object()
+
+
+class BlacklistedToken(Revocation):
+    """drf-jwt's model: one revoked token, as a row of ``Revocation`` (same table, same rows).
+
+    ``BlacklistedToken.objects.create(token=T, user=u, expires_at=e)`` (or ``token_id=``)
+    revokes ``T`` for authentication, verify and refresh, and a token revoked any other way
+    (logout, ``revocation.revoke_token``) is found by ``filter(token=T)``. The raw token is
+    never written: it is stored as the key authentication checks (its ``orig_jti``/``jti``,
+    or the SHA-256 digest of a token without one, or of a token that does not verify).
+    ``.token`` is the token only on an instance made from one in this process, and ``None``
+    on rows read from the database.
+    """
+
+    objects = BlacklistedTokenManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("blacklisted token")
+        verbose_name_plural = _("blacklisted tokens")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        token = kwargs.pop("token", _UNSET)
+        token_id = kwargs.pop("token_id", _UNSET)
+        blacklisted_at = kwargs.pop("blacklisted_at", _UNSET)
+        if not args:  # (rows loaded from the database come positionally)
+            kwargs.setdefault("kind", Revocation.KIND_TOKEN)
+            kwargs.setdefault("reason", "blacklisted")
+        super().__init__(*args, **kwargs)
+        self._token: str | None = None
+        self._payload: dict[str, Any] | None = None
+        if token is not _UNSET and token is not None:
+            self.token = token
+        if token_id is not _UNSET and token_id is not None:
+            self.token_id = token_id
+        if blacklisted_at is not _UNSET:
+            self.created_at = blacklisted_at
+
+    def __str__(self) -> str:
+        return f"Blacklisted token - {self.user} - {self.expires_at}"
+
+    @property
+    def token(self) -> str | None:
+        """The raw token if this instance was made from it; None for stored rows."""
+        return self._token
+
+    @token.setter
+    def token(self, value: Any) -> None:
+        if value is None:
+            self._token = self._payload = None
+            return
+        self._token = _token_text(value)
+        self._payload = _verified_payload(self._token)
+        self.key = revocation.token_key(self._token, self._payload or {})
+
+    @property
+    def token_id(self) -> uuid.UUID | str | None:
+        """The revoked token id (a UUID when it is one), or None for an entry by digest."""
+        if not self.key.startswith("t:"):
+            return None
+        value = self.key[2:]
+        try:
+            parsed = uuid.UUID(value)
+        except ValueError:
+            return value
+        return parsed if str(parsed) == value else value
+
+    @token_id.setter
+    def token_id(self, value: Any) -> None:
+        if value is not None:
+            self.key = _id_key(value)
+
+    @property
+    def blacklisted_at(self) -> datetime.datetime | None:
+        return self.created_at
+
+    @staticmethod
+    def is_blocked(token: Any, payload: Any) -> bool:
+        """True when ``token`` (with its verified ``payload``) is refused as revoked: by its
+        own entry, or by a cutoff of its user or its session, as authentication would."""
+        try:
+            revocation.check(token, payload)
+        except TokenRevoked:
+            return True
+        return False
+
+    def save(
+        self,
+        *,
+        force_insert: Any = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
+        if not self.key:
+            raise IntegrityError("A blacklisted token needs a token or a token_id.")
+        # The entry protects the token as long as it (or its refresh chain) can be used,
+        # whatever expiry the caller computed.
+        if self._payload is not None:
+            until = revocation.usable_until(self._payload)
+            if self.expires_at is None or self.expires_at < until:
+                self.expires_at = until
+        elif self.expires_at is None:
+            self.expires_at = timezone.now() + revocation.max_lifetime()
+        adding = self._state.adding
+        db = using or type(self).objects.db
+        if not adding:
+            super().save(
+                force_insert=force_insert,
+                force_update=force_update,
+                using=using,
+                update_fields=update_fields,
+            )
+        else:
+            try:
+                with transaction.atomic(using=db):
+                    super().save(force_insert=force_insert, using=using)
+            except IntegrityError:
+                # The token is revoked already (the key is unique): keep one entry, with
+                # the later expiry.
+                existing = Revocation.objects.using(db).get(key=self.key)
+                self.pk, self.created_at = existing.pk, existing.created_at
+                self.kind = existing.kind
+                self.expires_at = max(existing.expires_at, self.expires_at)
+                if self.user_id is None:
+                    self.user_id = existing.user_id
+                self._state.adding = False
+                super().save(force_update=True, using=using)
+        if not revocation.uses_database():
+            revocation.denylist().add(self.key, self.kind, None, self.expires_at, self.reason)
+        if adding:
+            tokens_revoked.send(sender=type(self), user=self.user, kind="token", reason=self.reason)

@@ -1,5 +1,8 @@
 """Keep the store in step with users: a password change, a deactivation or a deletion revokes
-every earlier token of that user (also for services that do not load the user per request)."""
+every earlier token of that user (also for services that do not load the user per request).
+
+And drf-jwt's purge: with ``JWT_DELETE_STALE_BLACKLISTED_TOKENS``, every save of a
+``BlacklistedToken`` deletes the expired ones."""
 
 from typing import Any
 
@@ -9,6 +12,8 @@ from django.dispatch import receiver
 
 from rest_framework_jwt import revocation
 from rest_framework_jwt.settings import api_settings
+
+from .models import BlacklistedToken
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="rest_framework_jwt.user_saved")
@@ -36,3 +41,9 @@ def user_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any)
 def user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     if revocation.available():
         revocation.revoke_deleted_user(instance.pk)
+
+
+@receiver(post_save, sender=BlacklistedToken, dispatch_uid="rest_framework_jwt.blacklisted")
+def blacklisted_token_saved(sender: Any, **kwargs: Any) -> None:
+    if api_settings.JWT_DELETE_STALE_BLACKLISTED_TOKENS and not kwargs.get("raw"):
+        BlacklistedToken.objects.delete_stale_tokens()

@@ -1,15 +1,30 @@
 # The 2.x store: revocations by jti or digest, per-user cutoffs, refresh-token families.
-# Rows of drf-jwt's table are imported: by their token id, or by the SHA-256 digest of the
-# raw token, so the tokens they refused stay refused.
+# Rows of drf-jwt's table are imported under the key authentication checks, so the tokens
+# they refused stay refused: a row's token id, else the orig_jti/jti inside its raw token,
+# else the SHA-256 digest of the raw token.
 
-import hashlib
+import base64
+import binascii
+import json
 import uuid
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from rest_framework_jwt.revocation import token_key
+
 BATCH = 1000
+
+
+def _claims(token):
+    """The payload of a raw token that drf-jwt stored (it had verified it), without checks."""
+    try:
+        segment = token.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (IndexError, ValueError, binascii.Error):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def import_blacklisted_tokens(apps, schema_editor):
@@ -19,9 +34,9 @@ def import_blacklisted_tokens(apps, schema_editor):
     batch = []
     for row in rows.iterator(chunk_size=BATCH):
         if row.token_id is not None:
-            key = f"t:{row.token_id}"
+            key = token_key("", {"jti": str(row.token_id)})
         elif row.token:
-            key = "d:" + hashlib.sha256(row.token.encode("utf-8")).hexdigest()
+            key = token_key(row.token, _claims(row.token))
         else:
             continue
         batch.append(
