@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import FieldError
@@ -237,7 +237,7 @@ class BlacklistedToken(Revocation):
     on rows read from the database.
     """
 
-    objects = BlacklistedTokenManager()
+    objects: ClassVar[BlacklistedTokenManager] = BlacklistedTokenManager()
 
     class Meta:
         proxy = True
