@@ -55,7 +55,8 @@ class JSONWebTokenAPIView(CheckedBodyMixin, APIView):
     permission_classes: Any = ()
     authentication_classes: Any = ()
     serializer_class: Any = None
-    cookie_setting = "JWT_AUTH_COOKIE"
+    #: The setting that names the cookie a success sets to the new token (None: no cookie).
+    cookie_setting: str | None = "JWT_AUTH_COOKIE"
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {"request": self.request, "view": self}
@@ -83,7 +84,7 @@ class JSONWebTokenAPIView(CheckedBodyMixin, APIView):
             status=status.HTTP_201_CREATED if api_settings.is_drf_jwt else status.HTTP_200_OK,
         )
         response["Cache-Control"] = "no-store"
-        cookie = getattr(api_settings, self.cookie_setting)
+        cookie = getattr(api_settings, self.cookie_setting) if self.cookie_setting else None
         if cookie:
             exp = (data.get("payload") or {}).get("exp")
             lifetime = timedelta(seconds=max(0, exp - claims.now())) if exp else None
@@ -161,9 +162,14 @@ class ObtainJSONWebToken(JSONWebTokenAPIView):
 
 
 class VerifyJSONWebToken(JSONWebTokenAPIView):
-    """POST a token; answer it back if it is valid."""
+    """POST a token; answer it back if it is valid.
+
+    It never sets the token cookie (1.x and drf-jwt did): a cross-site form could post an
+    attacker's token here and have the victim's browser store it (login CSRF).
+    """
 
     serializer_class = VerifyJSONWebTokenSerializer
+    cookie_setting = None
 
 
 class RefreshJSONWebToken(JSONWebTokenAPIView):

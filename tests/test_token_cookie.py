@@ -1,0 +1,141 @@
+"""The token cookie (JWT_AUTH_COOKIE): only a successful obtain or refresh sets it. Verify,
+logout, the sessions endpoints, impersonation and every error response never do.
+
+The attack this prevents: a cross-site form that POSTs the attacker's own token to verify, which
+1.x and drf-jwt answered with ``Set-Cookie: <cookie>=<attacker token>``, so that the victim's
+browser went on as the attacker (login CSRF, session fixation).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from rest_framework_jwt import utils
+from rest_framework_jwt.settings import api_settings
+from tests.helpers import (
+    IMPERSONATE,
+    LOGOUT,
+    LOGOUT_ALL,
+    OBTAIN,
+    REFRESH,
+    REVOKE_OTHERS,
+    SESSIONS,
+    VERIFY,
+)
+
+COOKIE = "jwt-auth"
+MODES = [
+    pytest.param({}, id="orig"),
+    pytest.param({"JWT_COMPAT": "drf-jwt"}, id="fork"),
+    pytest.param({"JWT_REFRESH_TOKENS": True}, id="refresh-tokens"),
+]
+
+
+@pytest.fixture(params=MODES)
+def mode(request, settings):
+    settings.JWT_AUTH = {**request.param, "JWT_AUTH_COOKIE": COOKIE, "JWT_ALLOW_REFRESH": True}
+    return request.param
+
+
+@pytest.fixture
+def attacker(db, password):
+    return get_user_model().objects.create_user(username="mallory", password=password)
+
+
+def token_of(user) -> str:
+    return utils.jwt_encode_handler(utils.jwt_payload_handler(user))
+
+
+def authorized(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"{api_settings.JWT_AUTH_HEADER_PREFIX} {token}")
+    return client
+
+
+def sets_token_cookie(response) -> bool:
+    return COOKIE in response.cookies
+
+
+def test_cross_site_form_post_to_verify_sets_no_cookie(mode, user, attacker):
+    """The attack: the victim's browser submits the attacker's form to verify."""
+    browser = APIClient(enforce_csrf_checks=True)
+    response = browser.post(
+        VERIFY,
+        urlencode({"token": token_of(attacker)}),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ORIGIN="https://attacker.example",
+        HTTP_REFERER="https://attacker.example/form.html",
+    )
+    assert response.status_code in (200, 201)  # a valid token: verify answers it back
+    assert not sets_token_cookie(response)
+    assert "Set-Cookie" not in response.headers
+    # The browser holds no token afterwards: it is not logged in as the attacker.
+    assert COOKIE not in browser.cookies
+    assert browser.get("/protected/").status_code in (401, 403)
+
+
+def test_obtain_sets_the_cookie(mode, user, password):
+    response = APIClient().post(OBTAIN, {"username": "admin", "password": password}, format="json")
+    assert response.status_code in (200, 201)
+    assert response.cookies[COOKIE].value == response.data["token"]
+
+
+def test_refresh_sets_the_cookie(mode, user, password):
+    client = APIClient()
+    obtained = client.post(OBTAIN, {"username": "admin", "password": password}, format="json")
+    body = {"token": obtained.data.get("refresh_token") or obtained.data["token"]}
+    response = client.post(REFRESH, body, format="json")
+    assert response.status_code in (200, 201), response.content
+    assert response.cookies[COOKIE].value == response.data["token"]
+
+
+def test_verify_of_a_valid_token_sets_no_cookie(mode, user):
+    response = APIClient().post(VERIFY, {"token": token_of(user)}, format="json")
+    assert response.status_code in (200, 201)
+    assert not sets_token_cookie(response)
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        (OBTAIN, {"username": "admin", "password": "wrong"}),
+        (OBTAIN, {"username": "admin"}),
+        (REFRESH, {"token": "not-a-token"}),
+        (VERIFY, {"token": "not-a-token"}),
+        (VERIFY, {}),
+        (OBTAIN, '{"token": ' + "[" * 1000 + "]" * 1000 + "}"),
+        (REFRESH, "[1]"),
+    ],
+)
+def test_error_responses_set_no_cookie(mode, user, url, body):
+    client = APIClient()
+    if isinstance(body, str):
+        response = client.post(url, body, content_type="application/json")
+    else:
+        response = client.post(url, body, format="json")
+    assert response.status_code == 400, response.content
+    assert not sets_token_cookie(response)
+
+
+def test_logout_and_session_endpoints_set_no_cookie(mode, user, password, superuser):
+    obtained = APIClient().post(OBTAIN, {"username": "admin", "password": password}, format="json")
+    client = authorized(obtained.data["token"])
+    for method, url in [("get", SESSIONS), ("post", REVOKE_OTHERS), ("post", LOGOUT_ALL)]:
+        response = getattr(client, method)(url)
+        assert response.status_code in (200, 204), (url, response.content)
+        assert not sets_token_cookie(response), url
+    # Logout with a token that was revoked by "log out everywhere": a 401, without a cookie.
+    response = client.post(LOGOUT)
+    assert response.status_code in (204, 401)
+    assert not sets_token_cookie(response)
+    response = authorized(token_of(user)).post(LOGOUT)
+    assert response.status_code == 204
+    assert not sets_token_cookie(response)
+    # Impersonation sets JWT_IMPERSONATION_COOKIE when configured, never the token cookie.
+    response = authorized(token_of(superuser)).post(IMPERSONATE, {"user": user.pk}, format="json")
+    assert response.status_code == 201, response.content
+    assert not sets_token_cookie(response)
