@@ -16,16 +16,7 @@ from rest_framework.test import APIClient
 
 from rest_framework_jwt import utils
 from rest_framework_jwt.settings import api_settings
-from tests.helpers import (
-    IMPERSONATE,
-    LOGOUT,
-    LOGOUT_ALL,
-    OBTAIN,
-    REFRESH,
-    REVOKE_OTHERS,
-    SESSIONS,
-    VERIFY,
-)
+from tests import helpers as routes
 
 COOKIE = "jwt-auth"
 MODES = [
@@ -64,7 +55,7 @@ def test_cross_site_form_post_to_verify_sets_no_cookie(mode, user, attacker):
     """The attack: the victim's browser submits the attacker's form to verify."""
     browser = APIClient(enforce_csrf_checks=True)
     response = browser.post(
-        VERIFY,
+        routes.VERIFY,
         urlencode({"token": token_of(attacker)}),
         content_type="application/x-www-form-urlencoded",
         HTTP_ORIGIN="https://attacker.example",
@@ -79,22 +70,26 @@ def test_cross_site_form_post_to_verify_sets_no_cookie(mode, user, attacker):
 
 
 def test_obtain_sets_the_cookie(mode, user, password):
-    response = APIClient().post(OBTAIN, {"username": "admin", "password": password}, format="json")
+    response = APIClient().post(
+        routes.OBTAIN, {"username": "admin", "password": password}, format="json"
+    )
     assert response.status_code in (200, 201)
     assert response.cookies[COOKIE].value == response.data["token"]
 
 
 def test_refresh_sets_the_cookie(mode, user, password):
     client = APIClient()
-    obtained = client.post(OBTAIN, {"username": "admin", "password": password}, format="json")
+    obtained = client.post(
+        routes.OBTAIN, {"username": "admin", "password": password}, format="json"
+    )
     body = {"token": obtained.data.get("refresh_token") or obtained.data["token"]}
-    response = client.post(REFRESH, body, format="json")
+    response = client.post(routes.REFRESH, body, format="json")
     assert response.status_code in (200, 201), response.content
     assert response.cookies[COOKIE].value == response.data["token"]
 
 
 def test_verify_of_a_valid_token_sets_no_cookie(mode, user):
-    response = APIClient().post(VERIFY, {"token": token_of(user)}, format="json")
+    response = APIClient().post(routes.VERIFY, {"token": token_of(user)}, format="json")
     assert response.status_code in (200, 201)
     assert not sets_token_cookie(response)
 
@@ -102,13 +97,13 @@ def test_verify_of_a_valid_token_sets_no_cookie(mode, user):
 @pytest.mark.parametrize(
     ("url", "body"),
     [
-        (OBTAIN, {"username": "admin", "password": "wrong"}),
-        (OBTAIN, {"username": "admin"}),
-        (REFRESH, {"token": "not-a-token"}),
-        (VERIFY, {"token": "not-a-token"}),
-        (VERIFY, {}),
-        (OBTAIN, '{"token": ' + "[" * 1000 + "]" * 1000 + "}"),
-        (REFRESH, "[1]"),
+        (routes.OBTAIN, {"username": "admin", "password": "wrong"}),
+        (routes.OBTAIN, {"username": "admin"}),
+        (routes.REFRESH, {"token": "not-a-token"}),
+        (routes.VERIFY, {"token": "not-a-token"}),
+        (routes.VERIFY, {}),
+        (routes.OBTAIN, '{"token": ' + "[" * 1000 + "]" * 1000 + "}"),
+        (routes.REFRESH, "[1]"),
     ],
 )
 def test_error_responses_set_no_cookie(mode, user, url, body):
@@ -122,20 +117,28 @@ def test_error_responses_set_no_cookie(mode, user, url, body):
 
 
 def test_logout_and_session_endpoints_set_no_cookie(mode, user, password, superuser):
-    obtained = APIClient().post(OBTAIN, {"username": "admin", "password": password}, format="json")
+    obtained = APIClient().post(
+        routes.OBTAIN, {"username": "admin", "password": password}, format="json"
+    )
     client = authorized(obtained.data["token"])
-    for method, url in [("get", SESSIONS), ("post", REVOKE_OTHERS), ("post", LOGOUT_ALL)]:
+    for method, url in [
+        ("get", routes.SESSIONS),
+        ("post", routes.REVOKE_OTHERS),
+        ("post", routes.LOGOUT_ALL),
+    ]:
         response = getattr(client, method)(url)
         assert response.status_code in (200, 204), (url, response.content)
         assert not sets_token_cookie(response), url
     # Logout with a token that was revoked by "log out everywhere": a 401, without a cookie.
-    response = client.post(LOGOUT)
+    response = client.post(routes.LOGOUT)
     assert response.status_code in (204, 401)
     assert not sets_token_cookie(response)
-    response = authorized(token_of(user)).post(LOGOUT)
+    response = authorized(token_of(user)).post(routes.LOGOUT)
     assert response.status_code == 204
     assert not sets_token_cookie(response)
     # Impersonation sets JWT_IMPERSONATION_COOKIE when configured, never the token cookie.
-    response = authorized(token_of(superuser)).post(IMPERSONATE, {"user": user.pk}, format="json")
+    response = authorized(token_of(superuser)).post(
+        routes.IMPERSONATE, {"user": user.pk}, format="json"
+    )
     assert response.status_code == 201, response.content
     assert not sets_token_cookie(response)
