@@ -401,6 +401,19 @@ def test_is_blocked_after_log_out_everywhere(client, user, mode, frozen):
     assert BlacklistedToken.is_blocked(token, tokens.decode(token)) is True
 
 
+def test_is_blocked_when_the_impersonator_is_cut_off(user, superuser, mode, frozen):
+    token = new_token(user)
+    payload = {**tokens.decode(token), "act": {"sub": "root", "user_id": superuser.pk}}
+    assert BlacklistedToken.is_blocked(token, payload) is False
+    frozen.shift(1)
+
+    revocation.revoke_user(superuser, reason="admin")
+
+    assert BlacklistedToken.is_blocked(token, payload) is True
+    assert BlacklistedToken.is_blocked(token, tokens.decode(token)) is False
+    assert BlacklistedToken.is_blocked(token, {**payload, "act": "root"}) is False
+
+
 def test_delete_stale_tokens_deletes_only_expired_token_rows(client, user, frozen):
     old = BlacklistedToken.objects.create(token_id=uuid.uuid4(), user=user, expires_at=START)
     live = BlacklistedToken.objects.create(

@@ -302,11 +302,16 @@ class BlacklistedToken(Revocation):
     @staticmethod
     def is_blocked(token: Any, payload: Any) -> bool:
         """True when ``token`` (with its verified ``payload``) is refused as revoked: by its
-        own entry, or by a cutoff of its user or its session, as authentication would."""
+        own entry, or by a cutoff of its user, its session or (for an impersonation token)
+        its impersonator, as authentication would."""
         try:
             revocation.check(token, payload)
+            if revocation.ACTOR_CLAIM in payload:
+                revocation.check_actor_cutoff(payload)
         except TokenRevoked:
             return True
+        except TokenError:  # a malformed act claim: refused, but not as revoked
+            return False
         return False
 
     def save(
