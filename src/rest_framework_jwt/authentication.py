@@ -2,18 +2,31 @@
 
 ``authenticate()`` answers ``None`` quickly for requests that are not ours, so other
 authentication classes get their turn; ``__init__`` does no work.
+
+A request goes through one chain of hooks, each of which a subclass may override:
+``authenticate()`` calls ``get_jwt_value()`` (1.x's hook), which calls drf-jwt's classmethod
+``get_token_from_request()``, which calls ``get_token_from_authorization_header()`` (and
+``prefixes_match()``) and then ``get_token_from_cookies()``; the token is decoded with
+``jwt_decode_token()`` and the user named with ``jwt_get_username_from_payload()``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
-from . import lookup, revocation, rotation, tokens
-from .exceptions import JWTAuthenticationFailed, TokenError, UserLookupError
+from . import lookup, revocation, rotation, tokens, utils
+from .exceptions import (
+    InvalidAuthorizationCredentials,
+    JWTAuthenticationFailed,
+    MissingToken,
+    TokenError,
+    UserLookupError,
+)
 from .settings import api_settings
 from .signals import token_refused
 
@@ -42,17 +55,56 @@ def jwt_get_username_from_payload(payload: dict[str, Any]) -> Any:
     return api_settings.JWT_PAYLOAD_GET_USERNAME_HANDLER(payload)
 
 
-def refuse(message: Any, code: str) -> NoReturn:
+def refuse(
+    message: Any, code: str, error: type[JWTAuthenticationFailed] = JWTAuthenticationFailed
+) -> NoReturn:
     """Raise the 401 for ``code``."""
-    raise JWTAuthenticationFailed(
-        message, code=code, with_code=bool(api_settings.JWT_RESPONSE_ERROR_CODES)
-    )
+    raise error(message, code=code, with_code=bool(api_settings.JWT_RESPONSE_ERROR_CODES))
 
 
 class BaseJSONWebTokenAuthentication(BaseAuthentication):
-    """Token authentication; subclasses say where the token comes from (``get_jwt_value``)."""
+    """Token authentication; subclasses say where the token comes from (``get_jwt_value``).
+
+    The handler classmethods are drf-jwt's: each calls the handler configured in ``JWT_AUTH``
+    at call time, and ``authenticate()`` goes through them, so a subclass may override them.
+    """
 
     www_authenticate_realm = "api"
+
+    @classmethod
+    def jwt_create_payload(cls, *args: Any, **kwargs: Any) -> Any:
+        """The payload of a new token: ``JWT_PAYLOAD_HANDLER(user)``."""
+        return api_settings.JWT_PAYLOAD_HANDLER(*args, **kwargs)
+
+    @classmethod
+    def jwt_encode_payload(cls, *args: Any, **kwargs: Any) -> Any:
+        """The signed token of a payload: ``JWT_ENCODE_HANDLER(payload)``."""
+        return api_settings.JWT_ENCODE_HANDLER(*args, **kwargs)
+
+    @classmethod
+    def jwt_decode_token(cls, token: Any) -> Any:
+        """The verified payload of ``token``: ``JWT_DECODE_HANDLER(token)``.
+
+        A refused token raises the handler's exception (PyJWT's types, as in drf-jwt).
+        """
+        return jwt_decode_handler(token)
+
+    @classmethod
+    def jwt_get_username_from_payload(cls, payload: Any) -> Any:
+        """The username a payload names: ``JWT_PAYLOAD_GET_USERNAME_HANDLER(payload)``."""
+        return jwt_get_username_from_payload(payload)
+
+    @classmethod
+    def jwt_create_response_payload(
+        cls, token: Any, user: Any = None, request: Any = None, issued_at: Any = None
+    ) -> Any:
+        """The body of a token response: ``JWT_RESPONSE_PAYLOAD_HANDLER(...)``.
+
+        The handler gets ``issued_at`` if it takes four arguments (drf-jwt's), else three (1.x).
+        """
+        return utils.call_response_handler(
+            api_settings.JWT_RESPONSE_PAYLOAD_HANDLER, token, user, request, issued_at
+        )
 
     def get_jwt_value(self, request: Request) -> str | None:
         """Return the raw token of ``request``, or None when the request carries none."""
@@ -65,6 +117,8 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         """
         try:
             return self._authenticate(request)
+        except MissingToken:  # from a hook that follows drf-jwt's convention
+            return None
         except JWTAuthenticationFailed as error:
             token_refused.send(sender=type(self), request=request, code=error.code)
             raise
@@ -74,7 +128,7 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         if jwt_value is None:
             return None
         try:
-            payload = jwt_decode_handler(jwt_value)
+            payload = self.jwt_decode_token(jwt_value)
         except Exception as error:
             code = tokens.message_code(error)
             if code not in tokens.TOKEN_MESSAGE_CODES:
@@ -104,13 +158,13 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
     def _load_user(self, token: str, payload: dict[str, Any]) -> tuple[Any, bool | None]:
         """The user (and, where it can be fused into the same query, the revocation state)."""
         try:
-            return lookup.load(token, payload, jwt_get_username_from_payload(payload))
+            return lookup.load(token, payload, self.jwt_get_username_from_payload(payload))
         except UserLookupError as error:
             refuse(tokens.message(error.code, serializer=False), error.code)
 
     def authenticate_credentials(self, payload: dict[str, Any]) -> Any:
         """Return the active user that ``payload`` names; raise a 401 otherwise."""
-        username = jwt_get_username_from_payload(payload)
+        username = self.jwt_get_username_from_payload(payload)
         try:
             return tokens.user_for_username(username)
         except UserLookupError as error:
@@ -124,8 +178,8 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
 _DEFAULT_CREDENTIALS = BaseJSONWebTokenAuthentication.authenticate_credentials
 
 
-def _header_bytes(request: Request) -> bytes:
-    value = request.META.get("HTTP_AUTHORIZATION", b"")
+def _as_bytes(value: str | bytes) -> bytes:
+    """A header value as the bytes the client sent (WSGI hands them over as latin-1 text)."""
     if isinstance(value, str):
         try:
             return value.encode(HEADER_ENCODING)
@@ -137,21 +191,55 @@ def _header_bytes(request: Request) -> bytes:
 class JSONWebTokenAuthentication(BaseJSONWebTokenAuthentication):
     """Reads the token from ``Authorization: <prefix> <token>``, or from the configured cookie.
 
-    The cookie is read only when the request has no Authorization header.
+    The cookie is read only when the request has no Authorization header (in drf-jwt mode,
+    also when the header names our scheme but is malformed).
     """
 
     def get_jwt_value(self, request: Request) -> str | None:
-        header = _header_bytes(request)
+        """The token of ``request`` (``get_token_from_request``), or None."""
+        try:
+            return self.get_token_from_request(request)  # type: ignore[no-any-return]
+        except MissingToken:
+            return None
+
+    @classmethod
+    def get_token_from_request(cls, request: Any) -> Any:
+        """The token of ``request``: from the Authorization header, else from the cookies.
+
+        None when the header names another scheme, or when there is no header and no token
+        cookie. A malformed header of our scheme is a 401 in 1.x mode; in drf-jwt mode the
+        cookies are tried instead.
+        """
+        header = request.META.get("HTTP_AUTHORIZATION")
+        if header:
+            try:
+                return cls.get_token_from_authorization_header(
+                    header if isinstance(header, str) else bytes(header).decode(HEADER_ENCODING)
+                )
+            except MissingToken:
+                pass
+            except InvalidAuthorizationCredentials:
+                if not api_settings.is_drf_jwt:
+                    raise
+        return cls.get_token_from_cookies(request.COOKIES)
+
+    @classmethod
+    def get_token_from_authorization_header(cls, header_str: str | bytes) -> str | None:
+        """The token in an ``Authorization`` header value, None for another scheme.
+
+        An empty header raises MissingToken; ``<prefix>`` alone, more than one space-separated
+        credential or a non-ASCII token raise InvalidAuthorizationCredentials (with 1.x's
+        message and a code saying which).
+        """
+        header = _as_bytes(header_str)
         lenient = api_settings.is_drf_jwt
         # 1.x splits on any whitespace; drf-jwt on single spaces, so a double space there
         # makes an empty part and the request falls back to the cookie.
         parts = header.split(b" ") if lenient and header.strip() else header.split()
         if not parts:
-            return self._cookie_value(request)
-        prefix = str(api_settings.JWT_AUTH_HEADER_PREFIX).lower().encode("utf-8")
-        if parts[0].lower() != prefix:
+            raise MissingToken()
+        if not cls.prefixes_match(parts[0].decode(HEADER_ENCODING)):
             return None
-        problem = None
         if len(parts) == 1:
             problem = "authorization_header_no_credentials"
         elif len(parts) > 2 or not parts[1]:
@@ -161,16 +249,19 @@ class JSONWebTokenAuthentication(BaseJSONWebTokenAuthentication):
                 return parts[1].decode("ascii")
             except UnicodeDecodeError:
                 problem = "authorization_header_encoding"
-        # drf-jwt treats a malformed header as no header; 1.x refuses it.
-        if lenient:
-            return self._cookie_value(request)
-        refuse(_HEADER_MESSAGES[problem], problem)
+        refuse(_HEADER_MESSAGES[problem], problem, InvalidAuthorizationCredentials)
 
-    @staticmethod
-    def _cookie_value(request: Request) -> str | None:
+    @classmethod
+    def prefixes_match(cls, prefix: str) -> bool:
+        """True when ``prefix`` is ``JWT_AUTH_HEADER_PREFIX``, ignoring case."""
+        return prefix.lower() == str(api_settings.JWT_AUTH_HEADER_PREFIX).lower()
+
+    @classmethod
+    def get_token_from_cookies(cls, cookies: Mapping[str, Any]) -> str | None:
+        """The token in ``JWT_IMPERSONATION_COOKIE``, else in ``JWT_AUTH_COOKIE``, else None."""
         for name in (api_settings.JWT_IMPERSONATION_COOKIE, api_settings.JWT_AUTH_COOKIE):
             if name:
-                value = request.COOKIES.get(name)
+                value = cookies.get(name)
                 if value:
                     return str(value)
         return None
@@ -189,10 +280,10 @@ class TokenUser:
     is_authenticated = True
     is_anonymous = False
 
-    def __init__(self, payload: dict[str, Any]) -> None:
+    def __init__(self, payload: dict[str, Any], username: Any = None) -> None:
         self.payload = payload
         self.pk = self.id = payload.get("user_id")
-        self.username = jwt_get_username_from_payload(payload)
+        self.username = jwt_get_username_from_payload(payload) if username is None else username
 
     def get_username(self) -> Any:
         return self.username
@@ -231,10 +322,10 @@ class StatelessJSONWebTokenAuthentication(JSONWebTokenAuthentication):
     """
 
     def authenticate_credentials(self, payload: dict[str, Any]) -> Any:
-        username = jwt_get_username_from_payload(payload)
+        username = self.jwt_get_username_from_payload(payload)
         if not username or not isinstance(username, str):
             refuse(tokens.message("payload_invalid", serializer=False), "payload_invalid")
-        return TokenUser(payload)
+        return TokenUser(payload, username)
 
     def check_actor(self, token: str, payload: dict[str, Any]) -> None:
         # No user is loaded here: the impersonator's cutoff in the store (by act.user_id).

@@ -148,12 +148,32 @@ class JWTAuthenticationFailed(drf_exceptions.AuthenticationFailed):
 
     def __init__(self, detail: Any = None, code: str | None = None, *, with_code: bool = False):
         super().__init__(detail, code)
-        self.code = code
+        self.code = code or self.default_code
         if with_code:
             self.detail = {
                 "detail": self.detail,
                 "code": drf_exceptions.ErrorDetail(str(code), code),
             }
+
+
+class InvalidAuthorizationCredentials(JWTAuthenticationFailed):
+    """Raised when the ``Authorization`` header names our scheme but is malformed.
+
+    drf-jwt's name. ``get_token_from_request()`` catches it in drf-jwt mode (the request falls
+    back to the cookie); in 1.x mode it is the 401 the client gets.
+    """
+
+    default_code = "invalid_authorization_credentials"
+
+
+class MissingToken(JWTAuthenticationFailed):
+    """Raised when a request carries no token where one was looked for (drf-jwt's name).
+
+    The authentication class catches it: the request stays anonymous.
+    """
+
+    default_detail = _("Authentication credentials were not provided.")
+    default_code = "token_missing"
 
 
 class JWTValidationError(drf_exceptions.ValidationError):
@@ -209,6 +229,7 @@ __all__ = [
     "ImmatureToken",
     "InvalidAlgorithm",
     "InvalidAudience",
+    "InvalidAuthorizationCredentials",
     "InvalidClaim",
     "InvalidIssuer",
     "InvalidPayload",
@@ -217,6 +238,7 @@ __all__ = [
     "JWTValidationError",
     "MalformedRequestBody",
     "MissingClaim",
+    "MissingToken",
     "RefreshTokenReused",
     "StoreUnavailable",
     "TokenError",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import inspect
+import warnings
 from functools import lru_cache
 from typing import Any
 
@@ -18,9 +19,25 @@ from .claims import unix_epoch as _unix_epoch
 from .exceptions import TokenError, UserLookupError
 from .settings import api_settings
 
+#: The DeprecationWarning 1.x's ``jwt_payload_handler`` emits on every call. Text, category and
+#: location (this module, as 1.x's ``stacklevel``) are 1.x's, which test suites written for 1.x
+#: assert or filter on.
+_PAYLOAD_HANDLER_WARNING = (
+    "The following fields will be removed in the future: `email` and `user_id`. "
+)
+#: The DeprecationWarning of 1.x's ``jwt_get_user_id_from_payload_handler`` (deprecated in 1.7).
+_USER_ID_HANDLER_WARNING = (
+    "The following will be removed in the future. Use `JWT_PAYLOAD_GET_USERNAME_HANDLER` instead."
+)
+
 
 def jwt_payload_handler(user: Any) -> dict[str, Any]:
-    """The payload of a new token for ``user`` (1.x claims plus ``iat`` and ``jti``)."""
+    """The payload of a new token for ``user`` (1.x claims plus ``iat`` and ``jti``).
+
+    Emits 1.x's DeprecationWarning on every call, as 1.x did; drf-jwt's
+    :func:`jwt_create_payload` does not.
+    """
+    warnings.warn(_PAYLOAD_HANDLER_WARNING, DeprecationWarning, stacklevel=1)
     return tokens.build_payload(user, drf_jwt=api_settings.is_drf_jwt)
 
 
@@ -30,7 +47,11 @@ def jwt_create_payload(user: Any) -> dict[str, Any]:
 
 
 def jwt_get_user_id_from_payload_handler(payload: dict[str, Any]) -> Any:
-    """The ``user_id`` claim (deprecated since 1.7: users are found by username)."""
+    """The ``user_id`` claim (deprecated since 1.7: users are found by username).
+
+    Emits 1.x's DeprecationWarning on every call, as 1.x did.
+    """
+    warnings.warn(_USER_ID_HANDLER_WARNING, DeprecationWarning, stacklevel=1)
     return payload.get("user_id")
 
 
