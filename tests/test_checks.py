@@ -1,4 +1,8 @@
-"""System checks: stable ids rest_framework_jwt.E001..E006 and W001..W003, each with a hint."""
+"""System checks: stable ids rest_framework_jwt.E001... and W001..., each with a hint.
+
+``manage.py check`` runs the plain checks, ``check --deploy`` those and the deployment ones.
+Problems common in test settings are a Warning under ``check`` and an Error under ``--deploy``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ import sys
 
 import jwt
 import pytest
+from django.conf import settings as django_settings
 from django.core import checks
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
 from tests.conftest import read_key
 
@@ -15,17 +22,22 @@ LONG = "a-secret-that-is-long-enough-for-hs256-0123456789"
 LONG2 = "another-secret-that-is-long-enough-for-hs256-0123456789"
 
 
-def our_messages() -> list[checks.CheckMessage]:
-    return [m for m in checks.run_checks() if (m.id or "").startswith("rest_framework_jwt.")]
+def our_messages(deploy: bool = False) -> list[checks.CheckMessage]:
+    found = checks.run_checks(include_deployment_checks=deploy)
+    return [m for m in found if (m.id or "").startswith("rest_framework_jwt.")]
 
 
-def our_ids() -> set[str]:
-    return {m.id for m in our_messages()}
+def our_ids(deploy: bool = False) -> set[str]:
+    return {m.id for m in our_messages(deploy)}
 
 
-def message(check_id: str) -> checks.CheckMessage:
-    found = [m for m in our_messages() if m.id == check_id]
-    assert found, f"{check_id} not raised; got {our_ids()}"
+def deploy_ids() -> set[str]:
+    return our_ids(deploy=True)
+
+
+def message(check_id: str, deploy: bool = False) -> checks.CheckMessage:
+    found = [m for m in our_messages(deploy) if m.id == check_id]
+    assert found, f"{check_id} not raised; got {our_ids(deploy)}"
     return found[0]
 
 
@@ -161,20 +173,38 @@ def test_e002_none_algorithm(jwt_auth, algorithm):
         pytest.param({"JWT_SECRET_KEY": {"one": LONG, "two": "short"}}, id="dict"),
     ],
 )
-def test_e003_short_hs_secret(jwt_auth, config):
+def test_short_hs_secret_is_w006_and_e003_under_deploy(jwt_auth, config):
     jwt_auth(**config)
-    assert "rest_framework_jwt.E003" in our_ids()
+    assert "rest_framework_jwt.W006" in our_ids()
+    assert "rest_framework_jwt.E003" not in our_ids()
+    assert "rest_framework_jwt.E003" in deploy_ids()
 
 
 def test_e003_thirty_two_bytes_is_enough(jwt_auth):
     jwt_auth(JWT_SECRET_KEY="x" * 32)
-    assert "rest_framework_jwt.E003" not in our_ids()
+    assert not {"rest_framework_jwt.W006", "rest_framework_jwt.E003"} & deploy_ids()
 
 
-def test_e003_from_django_secret_key(settings):
-    settings.JWT_AUTH = {}
+@pytest.mark.parametrize("jwt_auth_value", [{}, {"JWT_SECRET_KEY": None}], ids=["unset", "None"])
+def test_e003_from_django_secret_key_names_secret_key(settings, jwt_auth_value):
+    settings.JWT_AUTH = jwt_auth_value
     settings.SECRET_KEY = "tiny"
-    assert "rest_framework_jwt.E003" in our_ids()
+    for found in (message("rest_framework_jwt.W006"), message("rest_framework_jwt.E003", True)):
+        assert found.msg.startswith("SECRET_KEY is 4 bytes long"), found.msg
+        assert "JWT_AUTH" not in found.msg
+
+
+@pytest.mark.parametrize(
+    ("config", "name"),
+    [
+        ({"JWT_SECRET_KEY": "short"}, "JWT_AUTH['JWT_SECRET_KEY'] is 5 bytes long"),
+        ({"JWT_SECRET_KEY": {"k1": LONG, "k2": "short"}}, "JWT_AUTH['JWT_SECRET_KEY']['k2'] is 5"),
+    ],
+)
+def test_e003_names_the_jwt_secret_key_when_it_is_set(jwt_auth, config, name):
+    jwt_auth(**config)
+    assert message("rest_framework_jwt.W006").msg.startswith(name)
+    assert message("rest_framework_jwt.E003", deploy=True).msg.startswith(name)
 
 
 def test_e003_not_raised_for_asymmetric_only(jwt_auth):
@@ -184,7 +214,7 @@ def test_e003_not_raised_for_asymmetric_only(jwt_auth):
         JWT_PRIVATE_KEY=read_key("rsa_private.pem"),
         JWT_PUBLIC_KEY=read_key("rsa_public.pem"),
     )
-    assert "rest_framework_jwt.E003" not in our_ids()
+    assert not {"rest_framework_jwt.W006", "rest_framework_jwt.E003"} & deploy_ids()
 
 
 @pytest.mark.parametrize("algorithm", ["RS256", "ES256", "PS256", "EdDSA", ["HS256", "RS512"]])
@@ -240,14 +270,17 @@ def test_e006_invalid_setting_value(jwt_auth, config):
     assert "rest_framework_jwt.E006" in our_ids()
 
 
-def test_w001_verify_off(jwt_auth):
+def test_w001_verify_off_and_e010_under_deploy(jwt_auth):
     jwt_auth(JWT_VERIFY=False)
     assert "rest_framework_jwt.W001" in our_ids()
+    assert "rest_framework_jwt.E010" not in our_ids()
+    assert "rest_framework_jwt.E010" in deploy_ids()
 
 
-def test_w002_verify_expiration_off(jwt_auth):
+def test_w002_verify_expiration_off_stays_a_warning_under_deploy(jwt_auth):
     jwt_auth(JWT_VERIFY_EXPIRATION=False)
     assert "rest_framework_jwt.W002" in our_ids()
+    assert [m.level for m in our_messages(deploy=True) if m.id.endswith("W002")] == [checks.WARNING]
 
 
 @pytest.mark.parametrize("key", ["JWT_SECRET", "JWT_EXPIRATION", "jwt_secret_key", "SECRET_KEY"])
@@ -264,12 +297,13 @@ def test_w003_unknown_key(jwt_auth, key):
 ONE_OF_EACH = [
     ("rest_framework_jwt.E001", {"JWT_ALGORITHM": "HS999"}, checks.ERROR),
     ("rest_framework_jwt.E002", {"JWT_ALGORITHM": "none"}, checks.ERROR),
-    ("rest_framework_jwt.E003", {"JWT_SECRET_KEY": "short"}, checks.ERROR),
+    ("rest_framework_jwt.W006", {"JWT_SECRET_KEY": "short"}, checks.WARNING),
     ("rest_framework_jwt.E004", {"JWT_ALGORITHM": "RS256"}, checks.ERROR),
     ("rest_framework_jwt.E006", {"JWT_TOKEN_ID": "sometimes"}, checks.ERROR),
     ("rest_framework_jwt.W001", {"JWT_VERIFY": False}, checks.WARNING),
     ("rest_framework_jwt.W002", {"JWT_VERIFY_EXPIRATION": False}, checks.WARNING),
     ("rest_framework_jwt.W003", {"JWT_NOT_A_SETTING": 1}, checks.WARNING),
+    ("rest_framework_jwt.W007", {"JWT_THROTTLE_CACHE": "nowhere"}, checks.WARNING),
 ]
 
 
@@ -322,24 +356,179 @@ def test_checks_do_not_raise_on_garbage(jwt_auth):
     assert "rest_framework_jwt.E006" in ids or "rest_framework_jwt.E001" in ids
 
 
-def test_e009_unknown_cache_alias(jwt_auth):
+def test_unknown_throttle_cache_is_w007_and_e009_under_deploy(jwt_auth):
+    # A throttle without its cache lets requests through: not an error for test settings.
     jwt_auth(JWT_THROTTLE_CACHE="nowhere")
-    assert "rest_framework_jwt.E009" in our_ids()
+    assert "rest_framework_jwt.W007" in our_ids()
+    assert "rest_framework_jwt.E009" not in our_ids()
+    found = message("rest_framework_jwt.E009", deploy=True)
+    assert "JWT_THROTTLE_CACHE" in found.msg
+    assert found.level == checks.ERROR
 
 
-def test_w005_denylist_in_a_dummy_cache(jwt_auth):
+def test_unknown_denylist_cache_is_e009_everywhere(jwt_auth):
+    jwt_auth(JWT_DENYLIST_BACKEND="cache", JWT_DENYLIST_CACHE="nowhere")
+    found = message("rest_framework_jwt.E009")
+    assert "JWT_DENYLIST_CACHE" in found.msg
+    # Reported once under --deploy, not twice.
+    assert [m.id for m in our_messages(deploy=True)].count("rest_framework_jwt.E009") == 1
+
+
+def test_w005_denylist_in_a_dummy_cache_and_e011_under_deploy(jwt_auth):
     # tests/settings.py makes "default" a DummyCache.
     jwt_auth(JWT_DENYLIST_BACKEND="cache", JWT_DENYLIST_CACHE="default")
     assert "rest_framework_jwt.W005" in our_ids()
+    assert "rest_framework_jwt.E011" not in our_ids()
+    assert "rest_framework_jwt.E011" in deploy_ids()
     jwt_auth(JWT_DENYLIST_BACKEND="cache", JWT_DENYLIST_CACHE="locmem")
-    assert "rest_framework_jwt.W005" not in our_ids()
+    assert not {"rest_framework_jwt.W005", "rest_framework_jwt.E011"} & deploy_ids()
 
 
 def test_e003_covers_the_secret_key_fallbacks_that_verify(jwt_auth, settings):
     settings.SECRET_KEY_FALLBACKS = ["short"]
     jwt_auth()
-    found = message("rest_framework_jwt.E003")
-    assert "SECRET_KEY_FALLBACKS[0]" in found.msg
+    assert message("rest_framework_jwt.W006").msg.startswith("SECRET_KEY_FALLBACKS[0] is 5 bytes")
+    assert "SECRET_KEY_FALLBACKS[0]" in message("rest_framework_jwt.E003", deploy=True).msg
     # An explicit JWT_SECRET_KEY does not verify with the fallbacks: nothing to report.
     jwt_auth(JWT_SECRET_KEY="x" * 40)
-    assert "rest_framework_jwt.E003" not in our_ids()
+    assert not {"rest_framework_jwt.W006", "rest_framework_jwt.E003"} & deploy_ids()
+
+
+# ----------------------------------------------------------------------------------------------
+# throttles: rates (E006) and the deployment checks W008, W009
+
+
+@pytest.mark.parametrize(
+    "rates",
+    [
+        "10/min",
+        ["obtain_ip", "10/min"],
+        {"obtain_ip": "ten/min"},
+        {"obtain_ip": "10/fortnight"},
+        {"obtain_ip": "10"},
+        {"obtain_ip": "0/min"},
+        {"obtain_ip": 10},
+        {"obtain_user": "5/min"},
+    ],
+    ids=repr,
+)
+def test_e006_invalid_throttle_rates(jwt_auth, rates):
+    jwt_auth(JWT_THROTTLE_RATES=rates)
+    found = message("rest_framework_jwt.E006")
+    assert "JWT_THROTTLE_RATES" in found.msg
+    assert found.hint
+
+
+@pytest.mark.parametrize(
+    "rates",
+    [None, {}, {"obtain_ip": None}, {"obtain_username": "5/min", "refresh_ip": "100/hour"}],
+    ids=repr,
+)
+def test_valid_throttle_rates(jwt_auth, rates):
+    jwt_auth(JWT_THROTTLE_RATES=rates)
+    assert "rest_framework_jwt.E006" not in our_ids()
+
+
+@pytest.fixture
+def production(settings):
+    """A production-like configuration: a long secret, a real throttle cache, NUM_PROXIES."""
+    settings.REST_FRAMEWORK = {**django_settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+    def _set(rest_framework=None, **jwt_auth):
+        if rest_framework is not None:
+            settings.REST_FRAMEWORK = {**django_settings.REST_FRAMEWORK, **rest_framework}
+        settings.JWT_AUTH = {"JWT_SECRET_KEY": LONG, "JWT_THROTTLE_CACHE": "locmem", **jwt_auth}
+
+    _set()
+    return _set
+
+
+def test_a_production_configuration_passes_check_deploy(production):
+    assert our_messages(deploy=True) == []
+    call_command("check", deploy=True, tags=["rest_framework_jwt"])
+
+
+def test_w008_per_address_throttles_without_num_proxies(production):
+    production(rest_framework={"NUM_PROXIES": None})
+    assert "rest_framework_jwt.W008" not in our_ids()  # deploy only
+    found = message("rest_framework_jwt.W008", deploy=True)
+    assert found.level == checks.WARNING
+    assert "NUM_PROXIES" in found.msg and "X-Forwarded-For" in found.msg
+    assert "obtain_ip, refresh_ip" in found.msg
+    assert "NUM_PROXIES" in found.hint
+
+
+@pytest.mark.parametrize("num_proxies", [0, 1, 2])
+def test_w008_not_raised_when_num_proxies_is_set(production, num_proxies):
+    production(rest_framework={"NUM_PROXIES": num_proxies})
+    assert "rest_framework_jwt.W008" not in deploy_ids()
+
+
+@pytest.mark.parametrize(
+    "rates",
+    [None, {}, {"obtain_ip": None, "refresh_ip": None}],
+    ids=["off", "empty", "username-only"],
+)
+def test_w008_not_raised_without_a_per_address_throttle(production, rates):
+    production(rest_framework={"NUM_PROXIES": None}, JWT_THROTTLE_RATES=rates)
+    assert "rest_framework_jwt.W008" not in deploy_ids()
+
+
+def test_w008_names_only_the_scopes_that_are_on(production):
+    production(rest_framework={"NUM_PROXIES": None}, JWT_THROTTLE_RATES={"obtain_ip": None})
+    assert "(refresh_ip)" in message("rest_framework_jwt.W008", deploy=True).msg
+
+
+def test_w009_throttles_in_a_dummy_cache(production):
+    production(JWT_THROTTLE_CACHE="default")  # a DummyCache in tests/settings.py
+    assert "rest_framework_jwt.W009" not in our_ids()
+    found = message("rest_framework_jwt.W009", deploy=True)
+    assert found.level == checks.WARNING and found.hint
+    production(JWT_THROTTLE_CACHE="default", JWT_THROTTLE_RATES=None)
+    assert "rest_framework_jwt.W009" not in deploy_ids()
+
+
+# ----------------------------------------------------------------------------------------------
+# no check stops a project that upgrades; check --deploy does
+
+
+UPGRADING_TEST_SETTINGS = [
+    pytest.param({"JWT_SECRET_KEY": "secret"}, id="short-jwt-secret"),
+    pytest.param({"JWT_SECRET_KEY": b"0123456789abcdef"}, id="16-bytes"),
+    pytest.param({"JWT_SECRET_KEY": "secret", "JWT_VERIFY": False}, id="verify-off"),
+    pytest.param({"JWT_THROTTLE_CACHE": "throttle"}, id="throttle-cache-not-in-test-caches"),
+    pytest.param(
+        {"JWT_DENYLIST_BACKEND": "cache", "JWT_DENYLIST_CACHE": "default"}, id="dummy-denylist"
+    ),
+]
+
+
+@pytest.mark.parametrize("config", UPGRADING_TEST_SETTINGS)
+def test_test_settings_of_an_upgrading_project_pass_check(jwt_auth, config):
+    jwt_auth(**config)
+    assert our_messages(), "expected a warning"
+    assert not [m for m in our_messages() if m.level >= checks.ERROR]
+    call_command("check", tags=["rest_framework_jwt"])  # what runserver, migrate, test run
+    with pytest.raises(SystemCheckError):
+        call_command("check", deploy=True, tags=["rest_framework_jwt"])
+
+
+def test_a_short_django_secret_key_passes_check(settings):
+    settings.JWT_AUTH = {}
+    settings.SECRET_KEY = "django-insecure-short"
+    call_command("check", tags=["rest_framework_jwt"])
+    with pytest.raises(SystemCheckError, match=r"rest_framework_jwt\.E003"):
+        call_command("check", deploy=True, tags=["rest_framework_jwt"])
+
+
+def test_each_warning_of_a_split_check_names_its_deploy_error(jwt_auth):
+    jwt_auth(JWT_SECRET_KEY="short", JWT_VERIFY=False, JWT_THROTTLE_CACHE="nowhere")
+    hints = {m.id: m.hint for m in our_messages()}
+    assert "rest_framework_jwt.E003" in hints["rest_framework_jwt.W006"]
+    assert "rest_framework_jwt.E010" in hints["rest_framework_jwt.W001"]
+    assert "rest_framework_jwt.E009" in hints["rest_framework_jwt.W007"]
+
+
+def test_the_deploy_checks_wait_for_invalid_settings(jwt_auth):
+    jwt_auth(JWT_TOKEN_ID="sometimes", JWT_SECRET_KEY="short")
+    assert our_ids(deploy=True) == {"rest_framework_jwt.E006"}

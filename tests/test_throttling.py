@@ -1,5 +1,8 @@
 """The obtain and refresh throttles: scopes, default rates, the cache they count in, 429s.
 
+They count failures only (failed logins per address and per username, failed refreshes per
+address), in fixed windows of the rate's period; successes use up no budget.
+
 tests/settings.py makes the "default" cache a DummyCache, so the throttles (on by default) never
 trip in other tests. Here ``JWT_THROTTLE_CACHE`` points at a real cache: "locmem" always, and
 "redis" too when REDIS_URL is set (CI sets it). Each test gets its own key prefix, and only its own
@@ -10,26 +13,39 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
+import re
+import threading
+import time
 import uuid
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import caches
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
-from rest_framework_jwt import utils
+from rest_framework_jwt import utils, views
+from rest_framework_jwt.serializers import JSONWebTokenSerializer
 from rest_framework_jwt.settings import api_settings
+from rest_framework_jwt.signals import token_throttled
+from rest_framework_jwt.test import APIJWTClient
 from rest_framework_jwt.throttling import (
+    OUTAGE_LOG_INTERVAL,
     ObtainIPThrottle,
     ObtainUsernameThrottle,
     RefreshIPThrottle,
+    outage_log,
 )
+from tests.helpers import OBTAIN, REFRESH, VERIFY, capture
 
-OBTAIN = "/api-token-auth/"
-REFRESH = "/api-token-refresh/"
-VERIFY = "/api-token-verify/"
-START = dt.datetime(2024, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
+# On a whole minute, so the one-minute windows start with the test.
+START = dt.datetime(2024, 3, 4, 5, 6, 0, tzinfo=dt.timezone.utc)
+WINDOW = int(START.timestamp()) // 60
 DEFAULT_RATES = {"obtain_ip": "30/min", "obtain_username": "10/min", "refresh_ip": "60/min"}
 
 # Redis only when the environment names one; never a skipped test.
@@ -89,7 +105,16 @@ def throttle(request, settings, time_machine):
     _remove_keys(alias, state.cache, prefix)
 
 
-def obtain(client, username: str, password: str = "wrong", ip: str = "10.0.0.1"):
+def key(scope: str, ident: str) -> str:
+    """The cache key of this minute's count of ``scope`` for ``ident``."""
+    return f"rest_framework_jwt:throttle:{scope}:{ident}:{WINDOW}"
+
+
+def username_key(username: str) -> str:
+    return key("obtain_username", hashlib.sha256(username.encode()).hexdigest())
+
+
+def obtain(client, username, password: str = "wrong", ip: str = "10.0.0.1"):
     return client.post(
         OBTAIN, {"username": username, "password": password}, format="json", REMOTE_ADDR=ip
     )
@@ -119,8 +144,6 @@ def test_default_rates_and_cache(settings):
 
 
 def test_throttles_are_on_the_obtain_and_refresh_views():
-    from rest_framework_jwt import views
-
     assert views.ObtainJSONWebToken.throttle_classes == (ObtainIPThrottle, ObtainUsernameThrottle)
     assert views.RefreshJSONWebToken.throttle_classes == (RefreshIPThrottle,)
     assert ObtainIPThrottle.scope_setting == "obtain_ip"
@@ -225,20 +248,21 @@ def test_obtain_username_is_casefolded(throttle, client, db, spellings):
 def test_obtain_username_is_stored_hashed(throttle, client, db):
     for attempt in range(3):
         obtain(client, "Alice.Example@Corp", ip=f"10.0.4.{attempt}")
-    digest = hashlib.sha256(b"alice.example@corp").hexdigest()
     keys = throttle.stored_keys()
-    assert f"rest_framework_jwt:throttle:obtain_username:{digest}" in keys, keys
+    assert username_key("alice.example@corp") in keys, keys
     assert not any("alice" in key.lower() for key in keys), keys
-    history = throttle.cache.get(f"rest_framework_jwt:throttle:obtain_username:{digest}")
-    assert len(history) == 3
+    # One integer per scope, identity and window: the number of failures.
+    assert throttle.cache.get(username_key("alice.example@corp")) == 3
 
 
-def test_obtain_without_a_username_is_only_counted_by_address(throttle, client, db):
-    throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_username": "1/min"})
-    for body in ({}, {"password": "x"}, {"username": ""}, {"username": ["admin"]}):
+def test_refused_fields_are_not_attempts(throttle, client, db):
+    # A missing or mistyped field is refused before authentication: nothing is counted.
+    throttle.configure(JWT_THROTTLE_RATES={"obtain_ip": "1/min", "obtain_username": "1/min"})
+    for body in ({}, {"password": "x"}, {"username": ""}, {"username": "admin"}):
         response = client.post(OBTAIN, body, format="json", REMOTE_ADDR="10.0.5.1")
         assert response.status_code == 400
-    assert not any("obtain_username" in key for key in throttle.stored_keys())
+    assert throttle.stored_keys() == []
+    assert obtain(client, "admin", ip="10.0.5.1").status_code == 400
 
 
 def test_obtain_username_with_a_custom_username_field(throttle, settings, client, db):
@@ -269,13 +293,17 @@ def test_refresh_ip_default_rate(throttle, client, db):
     assert refresh(client, "not-a-token", ip="10.0.0.2").status_code == 400
 
 
-def test_refresh_ip_counts_successful_refreshes(throttle, client, user):
+def test_successful_refreshes_are_not_counted(throttle, client, user):
+    # An office behind one NAT address refreshing all day is never refused.
     throttle.configure(
         JWT_ALLOW_REFRESH=True, JWT_THROTTLE_RATES={**DEFAULT_RATES, "refresh_ip": "2/min"}
     )
     token = utils.jwt_encode_handler(utils.jwt_payload_handler(user))
-    assert refresh(client, token).status_code == 200
-    assert refresh(client, token).status_code == 200
+    assert {refresh(client, token).status_code for _ in range(20)} == {200}
+    assert not any(":refresh_ip:" in key for key in throttle.stored_keys())
+    # Failures are.
+    assert refresh(client, "not-a-token").status_code == 400
+    assert refresh(client, "not-a-token").status_code == 400
     assert_throttled(refresh(client, token))
 
 
@@ -330,13 +358,12 @@ def test_a_partial_rates_dict_keeps_the_other_defaults(throttle, client, db):
 def test_counts_live_in_the_configured_cache(throttle, client, db):
     obtain(client, "admin")
     keys = throttle.stored_keys()
-    assert "rest_framework_jwt:throttle:obtain_ip:10.0.0.1" in keys, keys
-    assert any(key.startswith("rest_framework_jwt:throttle:obtain_username:") for key in keys)
+    assert sorted(keys) == sorted([key("obtain_ip", "10.0.0.1"), username_key("admin")]), keys
     # Nothing was written to the default cache (a DummyCache stores nothing anyway, so check
     # that the other real cache stayed empty instead).
     other = "redis" if throttle.alias == "locmem" and "redis" in CACHE_ALIASES else None
     if other is not None:
-        assert caches[other].get("rest_framework_jwt:throttle:obtain_ip:10.0.0.1") is None
+        assert caches[other].get(key("obtain_ip", "10.0.0.1")) is None
 
 
 def test_clearing_the_cache_resets_the_counts(throttle, client, db):
@@ -353,3 +380,319 @@ def test_fork_mode_is_throttled_too(throttle, client, db):
     )
     assert obtain(client, "admin").status_code == 400
     assert_throttled(obtain(client, "admin", ip="10.0.0.9"))
+
+
+# ----------------------------------------------------------------------------------------------
+# only failures are counted
+
+
+def test_successful_logins_are_not_counted(throttle, client, user, password):
+    throttle.configure(JWT_THROTTLE_RATES={"obtain_ip": "3/min", "obtain_username": "3/min"})
+    assert {obtain(client, "admin", password).status_code for _ in range(25)} == {200}
+    assert throttle.stored_keys() == []
+    for _ in range(3):
+        assert obtain(client, "admin").status_code == 400
+    assert_throttled(obtain(client, "admin", password))
+
+
+def test_a_success_resets_the_username_but_not_the_address(throttle, client, user, password):
+    throttle.configure(JWT_THROTTLE_RATES={"obtain_ip": "4/min", "obtain_username": "3/min"})
+    for _ in range(2):
+        assert obtain(client, "admin").status_code == 400
+    assert throttle.cache.get(username_key("admin")) == 2
+    assert obtain(client, "admin", password).status_code == 200
+    assert throttle.cache.get(username_key("admin")) is None
+    # Two more failures: the username has room for a third, the address (4/min) is full.
+    for _ in range(2):
+        assert obtain(client, "admin").status_code == 400
+    assert throttle.cache.get(username_key("admin")) == 2
+    assert throttle.cache.get(key("obtain_ip", "10.0.0.1")) == 4
+    assert_throttled(obtain(client, "admin", password))
+    assert obtain(client, "admin", password, ip="10.0.0.2").status_code == 200
+
+
+def test_the_password_of_one_account_does_not_reset_another(throttle, client, user, password):
+    get_user_model().objects.create_user(username="mallory", password="mallory-pw")
+    throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_username": "2/min"})
+    for attempt in range(2):
+        assert obtain(client, "admin", ip=f"10.0.8.{attempt}").status_code == 400
+    assert obtain(client, "mallory", "mallory-pw", ip="10.0.8.9").status_code == 200
+    assert_throttled(obtain(client, "admin", password, ip="10.0.8.9"))
+
+
+@pytest.fixture
+def default_locmem_cache(settings, time_machine):
+    """What a project has without CACHES: a LocMemCache as "default" (not the suite's Dummy)."""
+    time_machine.move_to(START, tick=False)
+    settings.CACHES = {
+        **django_settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"rfjwt-default-{uuid.uuid4().hex}",
+        },
+    }
+    del settings.JWT_AUTH
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_five_hundred_logins_in_a_row_with_the_defaults(
+    default_locmem_cache, client, user, password
+):
+    assert api_settings.JWT_THROTTLE_RATES == DEFAULT_RATES
+    statuses = [obtain(client, "admin", password).status_code for _ in range(500)]
+    assert statuses == [200] * 500
+    # The cache is real: failures are still counted in it.
+    assert obtain(client, "admin").status_code == 400
+    assert default_locmem_cache.get(key("obtain_ip", "10.0.0.1")) == 1
+
+
+def test_five_hundred_api_jwt_client_logins_with_the_defaults(default_locmem_cache, user, password):
+    client = APIJWTClient()
+    assert all(client.login(username="admin", password=password) for _ in range(500))
+    for _ in range(10):
+        assert not client.login(username="admin", password="wrong")
+    # The username budget (10/min) is used up by the failures, not by the 500 logins.
+    assert not client.login(username="admin", password=password)
+
+
+def test_five_hundred_refreshes_in_a_row_with_the_defaults(
+    default_locmem_cache, settings, client, user
+):
+    settings.JWT_AUTH = {"JWT_ALLOW_REFRESH": True}
+    token = utils.jwt_encode_handler(utils.jwt_payload_handler(user))
+    assert [refresh(client, token).status_code for _ in range(500)] == [200] * 500
+
+
+def test_concurrent_failures_are_all_counted(throttle, db):
+    # One atomic increment per failure: threads cannot overwrite each other's count (a read,
+    # append and write of a list, as DRF's history does, loses most of them).
+    throttle.configure(JWT_THROTTLE_RATES={"obtain_ip": "1000/min"})
+    view = views.ObtainJSONWebToken()
+    request = Request(APIRequestFactory().post(OBTAIN, REMOTE_ADDR="10.0.9.1"))
+    barrier = threading.Barrier(8)
+
+    def fail() -> None:
+        barrier.wait()
+        for _ in range(25):
+            throttle_ = ObtainIPThrottle()
+            assert throttle_.allow_request(request, view)
+            throttle_.failed(request, view)
+
+    threads = [threading.Thread(target=fail) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert throttle.cache.get(key("obtain_ip", "10.0.9.1")) == 200
+
+
+# ----------------------------------------------------------------------------------------------
+# the username key is the value that is authenticated
+
+
+@pytest.fixture
+def alice(db):
+    return get_user_model().objects.create_user(username="alice", password="alice-pw")
+
+
+SPELLINGS = [" alice", "alice ", "\talice", "alice\n", "\u3000alice", "ALICE", "\uff41lice"]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS, ids=repr)
+def test_every_spelling_of_a_locked_username_is_locked(throttle, client, alice, spelling):
+    for attempt in range(10):
+        assert obtain(client, "alice", ip=f"10.1.0.{attempt}").status_code == 400
+    assert_throttled(obtain(client, spelling, ip="10.1.1.1"))
+    # Not even with the right password.
+    assert_throttled(obtain(client, spelling, "alice-pw", ip="10.1.1.2"))
+    assert_throttled(obtain(client, "alice", "alice-pw", ip="10.1.1.3"))
+
+
+def test_failures_with_any_spelling_count_for_the_username(throttle, client, alice):
+    for index, spelling in enumerate(SPELLINGS[:5] * 2):
+        assert obtain(client, spelling, ip=f"10.1.2.{index}").status_code == 400
+    assert throttle.cache.get(username_key("alice")) == 10
+    assert_throttled(obtain(client, "alice", "alice-pw", ip="10.1.3.1"))
+
+
+def test_a_stripped_spelling_authenticates_as_the_stripped_name(throttle, client, alice):
+    # Why the key must follow the field: DRF strips the value before authenticate().
+    assert obtain(client, " alice\n", "alice-pw").status_code == 200
+
+
+NOT_STRINGS = [12345, 1.5, True, ["alice"], {"name": "alice"}, None]
+
+
+@pytest.mark.parametrize("value", NOT_STRINGS, ids=repr)
+def test_a_username_that_is_not_a_string_is_refused_first(throttle, client, db, value):
+    get_user_model().objects.create_user(username="12345", password="pw-12345")
+    throttle.configure(JWT_THROTTLE_RATES={"obtain_ip": "1/min", "obtain_username": "1/min"})
+    with capture(user_login_failed) as failures:
+        for _ in range(3):
+            response = client.post(
+                OBTAIN, {"username": value, "password": "pw-12345"}, format="json"
+            )
+            assert response.status_code == 400, response.data
+            assert "token" not in response.data
+            [error] = response.data["username"]
+            assert error.code == ("null" if value is None else "invalid")
+    assert failures == []  # no authentication was attempted
+    assert throttle.stored_keys() == []  # and nothing counted
+    assert obtain(client, "12345", "pw-12345", ip="127.0.0.1").status_code == 200
+
+
+def test_the_key_follows_the_views_serializer_field(throttle, client, alice):
+    # A project's serializer that authenticates a normalized value: the throttle keys that value.
+    throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_username": "2/min"})
+
+    class DomainField(serializers.CharField):
+        def to_internal_value(self, data):
+            return super().to_internal_value(data).split("@")[0]
+
+    class DomainSerializer(JSONWebTokenSerializer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["username"] = DomainField()
+
+    view = views.ObtainJSONWebToken.as_view(serializer_class=DomainSerializer)
+    factory = APIRequestFactory()
+
+    def post(username, password="wrong", ip="10.1.4.1"):
+        body = {"username": username, "password": password}
+        return view(factory.post(OBTAIN, body, format="json", REMOTE_ADDR=ip))
+
+    assert post("alice@corp.example").status_code == 400
+    assert post("Alice@other.example", ip="10.1.4.2").status_code == 400
+    assert_throttled(post("alice", "alice-pw", ip="10.1.4.3"))
+
+
+# ----------------------------------------------------------------------------------------------
+# the lockout signal
+
+
+def test_a_username_lockout_sends_token_throttled_once(throttle, client, alice, time_machine):
+    with capture(token_throttled) as sent:
+        for attempt in range(9):
+            obtain(client, " Alice", ip=f"10.2.0.{attempt}")
+        assert sent == []
+        time_machine.shift(15)  # the signal names the time left in the window
+        obtain(client, "alice", ip="10.2.0.9")
+        assert len(sent) == 1
+        assert_throttled(obtain(client, "alice", ip="10.2.0.10"), wait=45)
+        assert_throttled(obtain(client, "alice", "alice-pw", ip="10.2.0.11"))
+    [call] = sent
+    assert call["sender"] is views.ObtainJSONWebToken
+    assert call["scope"] == "obtain_username"
+    assert call["username"] == "alice"
+    assert call["address"] == "10.2.0.9"
+    assert call["retry_after"] == 45
+    assert call["request"].data["username"] == "alice"
+
+
+def test_an_address_lockout_sends_token_throttled(throttle, client, db):
+    throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "refresh_ip": "3/min"})
+    with capture(token_throttled) as sent:
+        for _ in range(3):
+            refresh(client, "not-a-token", ip="10.2.1.1")
+        assert_throttled(refresh(client, "not-a-token", ip="10.2.1.1"), wait=60)
+    [call] = sent
+    assert call["sender"] is views.RefreshJSONWebToken
+    assert (call["scope"], call["address"], call["username"]) == ("refresh_ip", "10.2.1.1", None)
+    assert call["retry_after"] == 60
+
+
+def test_a_new_window_gives_a_new_budget_and_a_new_lockout(throttle, client, alice, time_machine):
+    throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_username": "2/min"})
+    with capture(token_throttled) as sent:
+        for _ in range(2):
+            obtain(client, "alice", ip="10.2.2.1")
+        assert_throttled(obtain(client, "alice", "alice-pw", ip="10.2.2.2"), wait=60)
+        time_machine.shift(60)
+        assert obtain(client, "alice", "alice-pw", ip="10.2.2.2").status_code == 200
+        for _ in range(2):
+            obtain(client, "alice", ip="10.2.2.1")
+    assert [call["scope"] for call in sent] == ["obtain_username", "obtain_username"]
+
+
+# ----------------------------------------------------------------------------------------------
+# an unreachable throttle cache
+
+
+@pytest.fixture
+def private_redis(redis_server, settings, time_machine):
+    """The throttles on a redis-server of this test's own, which the test may stop."""
+    time_machine.move_to(START, tick=False)
+    settings.CACHES = {
+        **django_settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server.url,
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        },
+    }
+    settings.JWT_AUTH = {"JWT_THROTTLE_CACHE": "throttle", "JWT_ALLOW_REFRESH": True}
+    outage_log.reset()
+    yield redis_server
+    outage_log.reset()
+
+
+def outage_records(caplog) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name == "rest_framework_jwt.throttling"]
+
+
+def test_an_unreachable_throttle_cache_lets_login_proceed(
+    private_redis, client, user, password, caplog, time_machine
+):
+    caplog.set_level(logging.ERROR, logger="rest_framework_jwt.throttling")
+    assert obtain(client, "admin").status_code == 400
+    assert caches["throttle"].get(key("obtain_ip", "10.0.0.1")) == 1
+
+    private_redis.stop()
+    token = None
+    for _ in range(15):
+        response = obtain(client, "admin", password)
+        assert response.status_code == 200, response.data
+        token = response.data["token"]
+    # The password check still holds: no token for a wrong one, and no 500.
+    for _ in range(15):
+        response = obtain(client, "admin")
+        assert response.status_code == 400, response.data
+        assert "token" not in response.data
+    assert refresh(client, token).status_code == 200
+    assert refresh(client, "not-a-token").status_code == 400
+
+    # One log record for all of it, naming the cache and the error.
+    [record] = outage_records(caplog)
+    assert record.levelno == logging.ERROR
+    assert "'throttle'" in record.getMessage()
+    assert "ConnectionError" in record.getMessage()
+
+    # After the interval, one more, with the number left out in between.
+    time_machine.shift(OUTAGE_LOG_INTERVAL)
+    assert obtain(client, "admin", password).status_code == 200
+    records = outage_records(caplog)
+    assert len(records) == 2
+    left_out = re.search(r" (\d+) more failures since the last report", records[1].getMessage())
+    assert left_out is not None and int(left_out.group(1)) >= 30, records[1].getMessage()
+
+    # The server is back (empty): counting resumes.
+    private_redis.start()
+    throttled_window = int(time.time()) // 60
+    assert obtain(client, "admin").status_code == 400
+    stored = caches["throttle"].get(
+        f"rest_framework_jwt:throttle:obtain_ip:10.0.0.1:{throttled_window}"
+    )
+    assert stored == 1
+    assert len(outage_records(caplog)) == 2
+
+
+def test_an_unreachable_throttle_cache_while_locked_out(private_redis, client, user, password):
+    # Locked out while the cache answers; during the outage nothing can be read, so login
+    # proceeds on the password alone; when it is back, the lockout is back too.
+    for attempt in range(10):
+        obtain(client, "admin", ip=f"10.3.0.{attempt}")
+    assert_throttled(obtain(client, "admin", password, ip="10.3.1.1"))
+    private_redis.stop()
+    assert obtain(client, "admin", password, ip="10.3.1.1").status_code == 200
+    assert obtain(client, "admin", ip="10.3.1.1").status_code == 400

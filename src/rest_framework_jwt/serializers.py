@@ -36,12 +36,22 @@ def _fail(code: str) -> serializers.ValidationError:
     return serializers.ValidationError(tokens.message(code, serializer=True), code=code)
 
 
+class StrictCharField(serializers.CharField):
+    """A CharField that takes strings only. DRF's turns a JSON number into text, so
+    ``{"username": 12345}`` would be authenticated as ``"12345"``."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 class JSONWebTokenSerializer(Serializer):
     """Obtain a token with the user model's ``USERNAME_FIELD`` and a password."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[self.username_field] = serializers.CharField()
+        self.fields[self.username_field] = StrictCharField()
         # Bounded so a megabyte "password" cannot make the hasher burn CPU.
         self.fields["password"] = PasswordField(write_only=True, max_length=4096)
 

@@ -5,6 +5,12 @@
   ``previous`` is the payload of the token it replaces.
 * ``token_refused(sender, request, code)``: authentication, verify or refresh refused a token;
   ``code`` is the stable error code (``token_expired``, ``user_inactive``...).
+* ``token_throttled(sender, request, scope, address, username, retry_after)``: a throttle of
+  obtain or refresh locked out: the failure just counted filled the budget of ``scope``
+  (``obtain_ip``, ``obtain_username`` or ``refresh_ip``), so attempts are answered 429 for
+  ``retry_after`` seconds. ``address`` is the client address as the throttle sees it;
+  ``username`` the normalized username for ``obtain_username``, else None. Sent once per
+  lockout, not for each refused attempt.
 
 * ``tokens_revoked(sender, user, kind, reason)``: tokens were revoked; ``kind`` is ``"token"``,
   ``"user"`` (every token of the user) or ``"family"`` (a refresh-token session).
@@ -19,6 +25,7 @@ from django.dispatch import Signal
 token_issued = Signal()
 token_refreshed = Signal()
 token_refused = Signal()
+token_throttled = Signal()
 tokens_revoked = Signal()
 refresh_token_reused = Signal()
 
@@ -27,5 +34,6 @@ __all__ = [
     "token_issued",
     "token_refreshed",
     "token_refused",
+    "token_throttled",
     "tokens_revoked",
 ]

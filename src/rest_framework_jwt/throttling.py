@@ -1,56 +1,198 @@
-"""Throttles for the obtain and refresh endpoints, on by default.
+"""Throttles for the obtain and refresh endpoints, on by default. They count failures.
 
 Rates come from ``JWT_AUTH["JWT_THROTTLE_RATES"]`` (a dict of scope to DRF rate string such as
 ``"10/min"``; ``None`` for a scope, or for the whole setting, turns throttling off) and the counts
 live in the Django cache named by ``JWT_THROTTLE_CACHE``.
+
+A request goes through two steps. Before the view's handler, :meth:`JWTRateThrottle.allow_request`
+only reads: it refuses (429) when the failures counted in the current window fill the budget, and
+writes nothing. After the handler, the view calls :meth:`~JWTRateThrottle.failed` when the
+credentials or the token were refused (one atomic ``incr``), or
+:meth:`~JWTRateThrottle.succeeded` on success, which costs nothing for the per-address scopes and
+clears the per-username count. So successful logins and refreshes never use up a budget.
+
+Counts are kept per fixed window of the rate's period (a minute for ``"10/min"``), in one integer
+key per scope, identity and window, so two concurrent failures cannot overwrite each other's count.
+
+When the cache cannot be reached, the throttles let the request through (the password and the
+token are still checked) and log the failure, at most once per ``OUTAGE_LOG_INTERVAL`` seconds
+per process.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
+import threading
+import time
+import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import caches
+from rest_framework import serializers
 from rest_framework.throttling import SimpleRateThrottle
 
 from .settings import DEFAULTS, api_settings
+from .signals import token_throttled
 from .tokens import get_username_field
+
+logger = logging.getLogger(__name__)
+
+#: At most one log record about an unreachable throttle cache per this many seconds (per process).
+OUTAGE_LOG_INTERVAL = 60
+
+
+class _OutageLog:
+    """Log cache failures without a record per request: one, then one per interval with the
+    number of failures left out in between."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.last: float | None = None
+        self.left_out = 0
+
+    def report(self, alias: str, scope: str, error: Exception) -> None:
+        now = time.time()
+        with self.lock:
+            if self.last is not None and 0 <= now - self.last < OUTAGE_LOG_INTERVAL:
+                self.left_out += 1
+                return
+            left_out, self.left_out, self.last = self.left_out, 0, now
+        logger.error(
+            "The throttle cache %r cannot be reached (%s: %s); the %s throttle lets requests "
+            "through until it answers again.%s",
+            alias,
+            type(error).__name__,
+            error,
+            scope,
+            f" {left_out} more failures since the last report." if left_out else "",
+        )
+
+    def reset(self) -> None:
+        with self.lock:
+            self.last, self.left_out = None, 0
+
+
+outage_log = _OutageLog()
 
 
 class JWTRateThrottle(SimpleRateThrottle):
-    """Base: the rate and the cache come from the ``JWT_AUTH`` settings, read per request."""
+    """Base: the rate and the cache come from the ``JWT_AUTH`` settings, read per request.
+
+    Counts failed attempts only; see the module docstring for the two steps.
+    """
 
     scope_setting = ""
+    #: Whether a success clears this scope's count (the username's, not an address's: one
+    #: account's password must not buy more guesses for others from the same address).
+    reset_on_success = False
 
     def __init__(self) -> None:
         # SimpleRateThrottle reads DRF's THROTTLE_RATES here; ours are read in allow_request.
-        pass
+        self.rate: str | None = None
+        self.limit = 0  # failures per window
+        self.period = 60  # the window, in seconds
+        self.key: str | None = None
+        self.failures = 0
+        self.now = 0.0
 
     @property
     def cache(self) -> Any:  # type: ignore[override]
         return caches[api_settings.JWT_THROTTLE_CACHE]
 
     def get_rate(self) -> str | None:
-        rates = api_settings.JWT_THROTTLE_RATES
-        if not rates:  # None or {}: throttling off
-            return None
-        # A partial dict changes only the scopes it names.
-        rate = {**DEFAULTS["JWT_THROTTLE_RATES"], **rates}.get(self.scope_setting)
+        rate = scope_rates().get(self.scope_setting)
         return None if rate is None else str(rate)
-
-    def allow_request(self, request: Any, view: Any) -> bool:
-        self.rate = self.get_rate()
-        if self.rate is None:
-            return True
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
 
     def cache_key_for(self, ident: str) -> str:
         return f"rest_framework_jwt:throttle:{self.scope_setting}:{ident}"
 
+    # -- the check, before the handler ---------------------------------------------------------
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        """Refuse when this window's failures fill the budget. Reads; never writes."""
+        self.rate = self.get_rate()
+        if self.rate is None:
+            return True
+        limit, period = self.parse_rate(self.rate)
+        self.limit, self.period = int(limit or 0), int(period or 60)
+        self.num_requests, self.duration = self.limit, self.period  # DRF's names
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        count = self._cache_call(lambda cache: cache.get(self._window_key(), 0), default=0)
+        self.failures = count if isinstance(count, int) and not isinstance(count, bool) else 0
+        return self.failures < self.limit
+
+    def wait(self) -> float | None:
+        """Seconds until the current window ends (at least 1, so ``Retry-After`` is sent)."""
+        if self.rate is None or self.key is None:
+            return None
+        return float(max(1, math.ceil(self._window_end() - self.timer())))
+
+    # -- the outcome, after the handler --------------------------------------------------------
+
+    def failed(self, request: Any, view: Any) -> None:
+        """Count one failed attempt. The failure that fills the budget sends ``token_throttled``."""
+        if self.rate is None or self.key is None:
+            return
+        self.now = self.timer()
+        key = self._window_key()
+        timeout = max(1, math.ceil(self._window_end() - self.now) + 1)
+
+        def count(cache: Any) -> Any:
+            cache.add(key, 0, timeout)
+            try:
+                return cache.incr(key)
+            except ValueError:  # gone again, or a cache that keeps nothing (DummyCache)
+                return None
+
+        total = self._cache_call(count, default=None)
+        if total == self.limit:
+            token_throttled.send(
+                sender=type(view),
+                request=request,
+                scope=self.scope_setting,
+                address=self.get_ident(request),
+                username=self.locked_username(),
+                retry_after=int(self.wait() or 1),
+            )
+
+    def succeeded(self, request: Any, view: Any) -> None:
+        """A success: clear the count where the scope says so (only if there is one)."""
+        if self.reset_on_success and self.key is not None and self.failures:
+            key = self._window_key()
+            self._cache_call(lambda cache: cache.delete(key), default=None)
+
+    def locked_username(self) -> str | None:
+        """The normalized username of a per-username scope, for the signal; None otherwise."""
+        return None
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _window(self) -> int:
+        return int(self.now // self.period)
+
+    def _window_key(self) -> str:
+        return f"{self.key}:{self._window()}"
+
+    def _window_end(self) -> float:
+        return float((self._window() + 1) * self.period)
+
+    def _cache_call(self, operation: Callable[[Any], Any], *, default: Any) -> Any:
+        alias = api_settings.JWT_THROTTLE_CACHE
+        try:
+            return operation(self.cache)
+        except Exception as error:  # an unreachable or misconfigured cache: let login proceed
+            outage_log.report(str(alias), self.scope_setting, error)
+            return default
+
 
 class ObtainIPThrottle(JWTRateThrottle):
-    """Obtain attempts per client address (``obtain_ip``)."""
+    """Failed obtain attempts per client address (``obtain_ip``)."""
 
     scope_setting = "obtain_ip"
 
@@ -59,23 +201,32 @@ class ObtainIPThrottle(JWTRateThrottle):
 
 
 class ObtainUsernameThrottle(JWTRateThrottle):
-    """Obtain attempts per username, from any address (``obtain_username``)."""
+    """Failed obtain attempts per username, from any address (``obtain_username``).
+
+    The username is the value the view's serializer authenticates: its username field's own
+    validation (DRF strips whitespace), then case-folded and NFKC-normalized, stored hashed.
+    """
 
     scope_setting = "obtain_username"
+    reset_on_success = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.username: str | None = None
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
-        try:
-            username = request.data.get(get_username_field())
-        except Exception:  # an unparsable body: the view answers 400 anyway
+        self.username = normalized_username(request, view)
+        if self.username is None:
             return None
-        if not isinstance(username, str) or not username:
-            return None
-        digest = hashlib.sha256(username.casefold().encode("utf-8", "replace")).hexdigest()
+        digest = hashlib.sha256(self.username.encode("utf-8", "replace")).hexdigest()
         return self.cache_key_for(digest)
+
+    def locked_username(self) -> str | None:
+        return self.username
 
 
 class RefreshIPThrottle(JWTRateThrottle):
-    """Refresh attempts per client address (``refresh_ip``)."""
+    """Failed refresh attempts per client address (``refresh_ip``)."""
 
     scope_setting = "refresh_ip"
 
@@ -83,4 +234,60 @@ class RefreshIPThrottle(JWTRateThrottle):
         return self.cache_key_for(self.get_ident(request))
 
 
-__all__ = ["JWTRateThrottle", "ObtainIPThrottle", "ObtainUsernameThrottle", "RefreshIPThrottle"]
+def scope_rates() -> dict[str, Any]:
+    """The rate of each scope: ``JWT_THROTTLE_RATES`` over the defaults; {} when it is off."""
+    rates = api_settings.JWT_THROTTLE_RATES
+    if not rates:  # None or {}: throttling off
+        return {}
+    # A partial dict changes only the scopes it names.
+    return {**DEFAULTS["JWT_THROTTLE_RATES"], **rates}
+
+
+def fold(username: str) -> str:
+    """Case-fold and NFKC-normalize, so that every spelling of one name is one key."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+
+
+def normalized_username(request: Any, view: Any) -> str | None:
+    """The username of an obtain request as the serializer will authenticate it, folded.
+
+    None when there is none, or when the serializer's field refuses it (the view answers 400).
+    """
+    name = get_username_field()
+    try:
+        data = request.data
+    except Exception:  # an unparsable body: the view answers 400 anyway
+        return None
+    raw = data.get(name) if hasattr(data, "get") else None
+    if not isinstance(raw, str):
+        return None
+    field = _username_field(view, name)
+    try:
+        value = field.run_validation(raw)
+    except serializers.ValidationError:
+        return None
+    if not isinstance(value, str) or not value:
+        return None
+    return fold(value)
+
+
+def _username_field(view: Any, name: str) -> Any:
+    """The view serializer's field for ``name``, or a default CharField."""
+    get_serializer = getattr(view, "get_serializer", None)
+    field = None
+    if get_serializer is not None:
+        try:
+            field = get_serializer().fields.get(name)
+        except Exception:  # a serializer that cannot be built without data: the default
+            field = None
+    return field if field is not None else serializers.CharField()
+
+
+__all__ = [
+    "JWTRateThrottle",
+    "ObtainIPThrottle",
+    "ObtainUsernameThrottle",
+    "RefreshIPThrottle",
+    "normalized_username",
+    "scope_rates",
+]

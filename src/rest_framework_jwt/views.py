@@ -76,9 +76,14 @@ class JSONWebTokenAPIView(CheckedBodyMixin, APIView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
+            if drf_settings.NON_FIELD_ERRORS_KEY in serializer.errors:
+                # validate() refused the credentials or the token. A field refused before it
+                # (missing, not a string) is no attempt and is not counted.
+                self.count_attempt(request, failed=True)
             return self.invalid(request, serializer)
         data = serializer.validated_data
         self.succeeded(request, data)
+        self.count_attempt(request, failed=False)
         response = Response(
             self.response_body(request, data),
             status=status.HTTP_201_CREATED if api_settings.is_drf_jwt else status.HTTP_200_OK,
@@ -108,6 +113,20 @@ class JSONWebTokenAPIView(CheckedBodyMixin, APIView):
 
     def succeeded(self, request: Request, data: dict[str, Any]) -> None:
         """Hook called after a successful validation (signals)."""
+
+    def get_throttles(self) -> list[Any]:
+        # The same instances for the check before the handler and the count after it.
+        throttles = self.__dict__.get("_throttles")
+        if throttles is None:
+            throttles = self.__dict__["_throttles"] = super().get_throttles()
+        return throttles
+
+    def count_attempt(self, request: Request, *, failed: bool) -> None:
+        """Tell the throttles the outcome; they count failures only (throttling.py)."""
+        for throttle in self.get_throttles():
+            record = getattr(throttle, "failed" if failed else "succeeded", None)
+            if record is not None:
+                record(request, self)
 
     def invalid(self, request: Request, serializer: Any) -> Response:
         """Answer a failed validation: 1.x returns the errors, drf-jwt raises them."""
