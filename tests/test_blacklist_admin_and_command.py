@@ -350,7 +350,7 @@ def test_blacklist_view_in_drf_jwt_mode(client, alice, settings, frozen):
     assert response.status_code == 201
     assert response.data == {"token": token}
     response = client.get(PROTECTED, **bearer)
-    assert response.status_code == 401
+    assert response.status_code == 403
     assert response.data == {"detail": "Token is blacklisted."}
 
 

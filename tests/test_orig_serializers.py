@@ -69,11 +69,9 @@ def test_obtain_serializer_inactive_user_with_allow_all_backend(inactive_user, p
         data={"username": "sleeper", "password": password}
     )
     assert not serializer.is_valid()
-    # Same answer as a wrong password (1.x said "User account is disabled.").
-    assert serializer.errors == {
-        "non_field_errors": ["Unable to log in with provided credentials."]
-    }
-    assert serializer.errors["non_field_errors"][0].code == "invalid_credentials"
+    # As 1.x: the backend accepted the password, the account is disabled.
+    assert serializer.errors == {"non_field_errors": ["User account is disabled."]}
+    assert serializer.errors["non_field_errors"][0].code == "user_inactive"
 
 
 def test_obtain_serializer_required_fields(db):

@@ -120,10 +120,11 @@ def test_obtain_inactive_user_default_backend(client, inactive_user, password):
 
 
 def test_obtain_inactive_user_allow_all_backend(client, inactive_user, password, settings):
-    # 1.x answered "User account is disabled." here; 2.x answers as for a wrong password, so
-    # the response tells nothing about the account (docs/migrating/from-1x.md).
+    # As 1.x: only reachable with the right password, so it tells nothing to a guesser.
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.AllowAllUsersModelBackend"]
     response = client.post(OBTAIN, {"username": "sleeper", "password": password}, format="json")
+    assert_non_field_error(response, "User account is disabled.")
+    response = client.post(OBTAIN, {"username": "sleeper", "password": "wrong"}, format="json")
     assert_non_field_error(response, "Unable to log in with provided credentials.")
 
 

@@ -23,6 +23,7 @@ from . import lookup, revocation, rotation, tokens, utils
 from .exceptions import (
     InvalidAuthorizationCredentials,
     JWTAuthenticationFailed,
+    JWTPermissionDenied,
     MissingToken,
     TokenError,
     UserLookupError,
@@ -58,8 +59,14 @@ def jwt_get_username_from_payload(payload: dict[str, Any]) -> Any:
 def refuse(
     message: Any, code: str, error: type[JWTAuthenticationFailed] = JWTAuthenticationFailed
 ) -> NoReturn:
-    """Raise the 401 for ``code``."""
-    raise error(message, code=code, with_code=bool(api_settings.JWT_RESPONSE_ERROR_CODES))
+    """Raise the 401 for ``code`` (drf-jwt mode: a 403 for a revoked token, as drf-jwt)."""
+    with_code = bool(api_settings.JWT_RESPONSE_ERROR_CODES)
+    if code in _FORBIDDEN_IN_DRF_JWT and api_settings.is_drf_jwt:
+        raise JWTPermissionDenied(message, code=code, with_code=with_code)
+    raise error(message, code=code, with_code=with_code)
+
+
+_FORBIDDEN_IN_DRF_JWT = frozenset({"token_revoked", "refresh_token_reused"})
 
 
 class BaseJSONWebTokenAuthentication(BaseAuthentication):
@@ -119,7 +126,7 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
             return self._authenticate(request)
         except MissingToken:  # from a hook that follows drf-jwt's convention
             return None
-        except JWTAuthenticationFailed as error:
+        except (JWTAuthenticationFailed, JWTPermissionDenied) as error:
             token_refused.send(sender=type(self), request=request, code=error.code)
             raise
 

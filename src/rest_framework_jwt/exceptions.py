@@ -176,6 +176,20 @@ class MissingToken(JWTAuthenticationFailed):
     default_code = "token_missing"
 
 
+class JWTPermissionDenied(drf_exceptions.PermissionDenied):
+    """Raised by the authentication class in drf-jwt mode for a revoked token: a 403, as
+    drf-jwt answers for a blacklisted token; the body is shaped as for a 401."""
+
+    def __init__(self, detail: Any = None, code: str | None = None, *, with_code: bool = False):
+        super().__init__(detail, code)
+        self.code = code
+        if with_code:
+            self.detail = {
+                "detail": self.detail,
+                "code": drf_exceptions.ErrorDetail(str(code), code),
+            }
+
+
 class JWTValidationError(drf_exceptions.ValidationError):
     """Raised by the serializers: a 400 with a stable code."""
 
@@ -235,6 +249,7 @@ __all__ = [
     "InvalidPayload",
     "InvalidSignature",
     "JWTAuthenticationFailed",
+    "JWTPermissionDenied",
     "JWTValidationError",
     "MalformedRequestBody",
     "MissingClaim",

@@ -49,9 +49,11 @@ class StrictCharField(serializers.CharField):
 class JSONWebTokenSerializer(Serializer):
     """Obtain a token with the user model's ``USERNAME_FIELD`` and a password."""
 
+    token = serializers.CharField(read_only=True)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[self.username_field] = StrictCharField()
+        self.fields[self.username_field] = StrictCharField(write_only=True)
         # Bounded so a megabyte "password" cannot make the hasher burn CPU.
         self.fields["password"] = PasswordField(write_only=True, max_length=4096)
 
@@ -74,14 +76,16 @@ class JSONWebTokenSerializer(Serializer):
         request = self.context.get("request")
         user = authenticate(request, **credentials)
         if user is not None and not getattr(user, "is_active", True):
-            # Only reachable with a backend that lets inactive users authenticate. The answer
-            # is the same as for a wrong password, so it tells nothing about the account.
+            # Only reachable with a backend that lets inactive users authenticate
+            # (AllowAllUsersModelBackend), so the password was right: 1.x tells its holder that
+            # the account is disabled; drf-jwt mode answers as for a wrong password. Neither
+            # gets a token.
             user_login_failed.send(
                 sender=__name__,
                 credentials={self.username_field: credentials[self.username_field]},
                 request=request,
             )
-            user = None
+            raise _fail("invalid_credentials" if api_settings.is_drf_jwt else "user_inactive")
         if user is None:
             raise _fail("invalid_credentials")
         if rotation.enabled():

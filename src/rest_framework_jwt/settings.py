@@ -68,6 +68,7 @@ DEFAULTS: dict[str, Any] = {
     "JWT_DELETE_STALE_BLACKLISTED_TOKENS": False,
     # New in 2.x.
     "JWT_PAYLOAD_INCLUDE_IAT": True,
+    "JWT_PAYLOAD_INCLUDE_PASSWORD_VERSION": True,
     "JWT_IMPERSONATION_EXPIRATION_DELTA": datetime.timedelta(minutes=5),
     "JWT_MAX_TOKEN_SIZE": 8192,
     "JWT_REQUIRED_CLAIMS": ("exp",),
@@ -97,6 +98,8 @@ DRF_JWT_DEFAULTS: dict[str, Any] = {
     "JWT_AUTH_HEADER_PREFIX": "Bearer",
     "JWT_AUTH_COOKIE_SECURE": True,
     "JWT_AUTH_COOKIE_SAMESITE": "Lax",
+    # drf-jwt's exact claim set: a password change revokes through the blacklist app's cutoff.
+    "JWT_PAYLOAD_INCLUDE_PASSWORD_VERSION": False,
 }
 
 #: Settings whose value may be a dotted path to a callable.

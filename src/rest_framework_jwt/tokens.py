@@ -77,9 +77,10 @@ def build_payload(user: Any, *, drf_jwt: bool = False) -> dict[str, Any]:
         if hasattr(user, "email"):
             payload["email"] = user.email
     payload.update(base_claims())
-    version = password_version(user)
-    if version is not None:
-        payload[PASSWORD_CLAIM] = version
+    if api_settings.JWT_PAYLOAD_INCLUDE_PASSWORD_VERSION:
+        version = password_version(user)
+        if version is not None:
+            payload[PASSWORD_CLAIM] = version
     return payload
 
 
@@ -198,6 +199,15 @@ def decode_with_key(token: Any, key: Any, *, verify: bool = True) -> dict[str, A
             raise token_error(InvalidSignature, "Signature verification failed.") from None
         backend.verify_signature(parsed, algorithm, [prepared])
     return _checked_claims(parsed, config, verify)
+
+
+def unverified_claims(token: Any) -> dict[str, Any] | None:
+    """The claims of a token this server has just issued, read without verifying it; None if
+    ``token`` is not a readable JWT. Never use this for a token a client sent."""
+    try:
+        return backend.parse(token, 0).payload
+    except TokenError:
+        return None
 
 
 def username_from_payload(payload: Mapping[str, Any]) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
-from . import claims, rotation
+from . import claims, rotation, tokens
 from .authentication import JSONWebTokenAuthentication
 from .bodies import CheckedBodyMixin
 from .cookies import set_token_cookie
@@ -81,7 +82,7 @@ class JSONWebTokenAPIView(CheckedBodyMixin, APIView):
                 # (missing, not a string) is no attempt and is not counted.
                 self.count_attempt(request, failed=True)
             return self.invalid(request, serializer)
-        data = serializer.validated_data
+        data = _success_data(serializer.validated_data, request)
         self.succeeded(request, data)
         self.count_attempt(request, failed=False)
         response = Response(
@@ -90,22 +91,25 @@ class JSONWebTokenAPIView(CheckedBodyMixin, APIView):
         )
         response["Cache-Control"] = "no-store"
         cookie = getattr(api_settings, self.cookie_setting) if self.cookie_setting else None
-        if cookie:
-            exp = (data.get("payload") or {}).get("exp")
-            lifetime = timedelta(seconds=max(0, exp - claims.now())) if exp else None
+        if cookie and isinstance(data["token"], str):
+            exp = data["payload"].get("exp")
+            lifetime = (
+                timedelta(seconds=max(0, exp - claims.now()))
+                if claims.is_numeric_date(exp)
+                else None
+            )
             set_token_cookie(response, cookie, data["token"], lifetime)
         return response
 
     def response_body(self, request: Request, data: dict[str, Any]) -> Any:
         """The body of a success: the configured response payload handler's result, plus
         ``refresh_token`` in refresh-token mode."""
-        payload = data.get("payload") or {}
         body = call_response_handler(
             jwt_response_payload_handler,
             data["token"],
-            data.get("user") or request.user,
+            data["user"],
             request,
-            payload.get("iat"),
+            data["issued_at"],
         )
         if data.get("refresh_token") and isinstance(body, dict):
             body = {**body, "refresh_token": data["refresh_token"]}
@@ -155,6 +159,27 @@ class JSONWebTokenAPIView(CheckedBodyMixin, APIView):
         token_refused.send(sender=type(self), request=request, code=code)
 
 
+def _success_data(validated: Any, request: Request) -> dict[str, Any]:
+    """The serializer's result with every key the success path reads.
+
+    Our serializers return ``token``, ``user`` and ``payload``; a project's own serializer (as
+    drf-jwt allows) may return only ``token``, or ``token`` and ``user``. The user then
+    defaults to ``request.user``, the payload to the token's own claims (the token was just
+    made by the serializer; they are read, not verified), and ``issued_at`` to its ``iat``.
+    """
+    data = dict(validated) if isinstance(validated, Mapping) else {}
+    token = data.get("token")
+    payload = data.get("payload")
+    if not isinstance(payload, Mapping):
+        payload = tokens.unverified_claims(token) or {}
+    data["token"] = token
+    data["payload"] = payload
+    data["user"] = data.get("user") or request.user
+    if data.get("issued_at") is None:
+        data["issued_at"] = payload.get("iat")
+    return data
+
+
 def _first_code(errors: Any) -> str | None:
     """The code of the first non-field error (ours are stable; DRF's generic one is not)."""
     for detail in errors.get(drf_settings.NON_FIELD_ERRORS_KEY, []):
@@ -173,7 +198,8 @@ class ObtainJSONWebToken(JSONWebTokenAPIView):
     def succeeded(self, request: Request, data: dict[str, Any]) -> None:
         user = data["user"]
         token_issued.send(sender=type(self), user=user, request=request, payload=data["payload"])
-        user_logged_in.send(sender=type(user), request=request, user=user)
+        if getattr(user, "is_authenticated", False):
+            user_logged_in.send(sender=type(user), request=request, user=user)
 
     def refused(self, request: Request, code: str) -> None:
         # Failed credentials already sent Django's user_login_failed from authenticate().

@@ -31,7 +31,8 @@ def user_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any)
         and api_settings.JWT_REVOKE_ON_PASSWORD_CHANGE
     ):
         # Not strict: a token issued right after the change (same second) must work; earlier
-        # tokens of a user that is loaded per request already fail on their "pwv" claim.
+        # tokens of a user that is loaded per request already fail on their "pwv" claim. In
+        # drf-jwt mode tokens carry no such claim, and this cutoff is what ends them.
         revocation.revoke_user(instance, reason="password_change")
 
 
