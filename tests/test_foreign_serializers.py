@@ -134,32 +134,20 @@ class NotAJWTSerializer(serializers.Serializer):
         return {"token": "opaque-session-token"}
 
 
-class EmailObtainView(views.ObtainJSONWebTokenView):
-    serializer_class = EmailLoginSerializer
+def subclass(view, serializer):
+    """``class XView(view): serializer_class = serializer``, as a project writes it."""
+    return type(f"{serializer.__name__}View", (view,), {"serializer_class": serializer})
 
 
-class TokenOnlyObtainView(views.ObtainJSONWebTokenView):
-    serializer_class = TokenOnlyLoginSerializer
-
-
-class TokenOnlyVerifyView(views.VerifyJSONWebTokenView):
-    serializer_class = TokenOnlyVerifySerializer
-
-
-class TokenAndUserRefreshView(views.RefreshJSONWebTokenView):
-    serializer_class = TokenAndUserRefreshSerializer
-
-
-class TokenOnlyRefreshView(views.RefreshJSONWebTokenView):
-    serializer_class = TokenOnlyRefreshSerializer
-
-
-class TokenOnlyImpersonateView(views.ImpersonateJSONWebTokenView):
-    serializer_class = TokenOnlyImpersonateSerializer
-
-
-class OpaqueObtainView(views.ObtainJSONWebTokenView):
-    serializer_class = NotAJWTSerializer
+EmailObtainView = subclass(views.ObtainJSONWebTokenView, EmailLoginSerializer)
+TokenOnlyObtainView = subclass(views.ObtainJSONWebTokenView, TokenOnlyLoginSerializer)
+OpaqueObtainView = subclass(views.ObtainJSONWebTokenView, NotAJWTSerializer)
+TokenOnlyVerifyView = subclass(views.VerifyJSONWebTokenView, TokenOnlyVerifySerializer)
+TokenAndUserRefreshView = subclass(views.RefreshJSONWebTokenView, TokenAndUserRefreshSerializer)
+TokenOnlyRefreshView = subclass(views.RefreshJSONWebTokenView, TokenOnlyRefreshSerializer)
+TokenOnlyImpersonateView = subclass(
+    views.ImpersonateJSONWebTokenView, TokenOnlyImpersonateSerializer
+)
 
 
 # ----------------------------------------------------------------------------------------------

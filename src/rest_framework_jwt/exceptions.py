@@ -150,10 +150,7 @@ class JWTAuthenticationFailed(drf_exceptions.AuthenticationFailed):
         super().__init__(detail, code)
         self.code = code or self.default_code
         if with_code:
-            self.detail = {
-                "detail": self.detail,
-                "code": drf_exceptions.ErrorDetail(str(code), code),
-            }
+            _add_code(self, str(code))
 
 
 class InvalidAuthorizationCredentials(JWTAuthenticationFailed):
@@ -184,10 +181,7 @@ class JWTPermissionDenied(drf_exceptions.PermissionDenied):
         super().__init__(detail, code)
         self.code = code
         if with_code:
-            self.detail = {
-                "detail": self.detail,
-                "code": drf_exceptions.ErrorDetail(str(code), code),
-            }
+            _add_code(self, str(code))
 
 
 class JWTValidationError(drf_exceptions.ValidationError):
