@@ -146,6 +146,8 @@ class JWTAuthenticationFailed(drf_exceptions.AuthenticationFailed):
     1.x's ``{"detail": message}``.
     """
 
+    code: str | None
+
     def __init__(self, detail: Any = None, code: str | None = None, *, with_code: bool = False):
         super().__init__(detail, code)
         self.code = code or self.default_code
@@ -176,6 +178,8 @@ class MissingToken(JWTAuthenticationFailed):
 class JWTPermissionDenied(drf_exceptions.PermissionDenied):
     """Raised by the authentication class in drf-jwt mode for a revoked token: a 403, as
     drf-jwt answers for a blacklisted token; the body is shaped as for a 401."""
+
+    code: str | None
 
     def __init__(self, detail: Any = None, code: str | None = None, *, with_code: bool = False):
         super().__init__(detail, code)
