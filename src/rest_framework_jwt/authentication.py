@@ -120,7 +120,8 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, str] | None:
         """Return ``(user, token)`` for a valid token, None for no token; raise a 401 otherwise.
 
-        Every 401 sends the ``token_refused`` signal with its code.
+        Every 401 sends the ``token_refused`` signal with its code. A database that cannot be
+        reached is a 503 (``StoreUnavailable``), never an accepted token.
         """
         try:
             return self._authenticate(request)
@@ -129,6 +130,8 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         except (JWTAuthenticationFailed, JWTPermissionDenied) as error:
             token_refused.send(sender=type(self), request=request, code=error.code)
             raise
+        except revocation.DATABASE_OUTAGES as error:
+            raise revocation.unavailable(error, "database") from error
 
     def _authenticate(self, request: Request) -> tuple[Any, str] | None:
         jwt_value = self.get_jwt_value(request)

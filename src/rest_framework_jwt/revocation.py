@@ -16,6 +16,7 @@ The check costs one indexed query (database backend) or one ``get_many`` (cache 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -24,15 +25,18 @@ from typing import Any
 
 from django.apps import apps
 from django.core.cache import caches
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
+from rest_framework.response import Response
 
 from . import _state, claims, tokens
-from .exceptions import InvalidClaim, TokenRevoked, token_error
+from .exceptions import InvalidClaim, StoreUnavailable, TokenRevoked, token_error
 from .settings import REVOCATION_APP, api_settings
 from .signals import tokens_revoked
 
 CACHE_PREFIX = "rest_framework_jwt:revoked:"
+
+logger = logging.getLogger("rest_framework_jwt")
 
 
 class RevocationUnavailable(Exception):
@@ -136,11 +140,40 @@ def _as_datetime(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, tz=dt_timezone.utc)
 
 
+#: Database errors that mean "the database cannot be reached or cannot answer now" (a dropped
+#: connection, a server that is down, a deadlock or lock timeout), as opposed to a bug.
+DATABASE_OUTAGES: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+
+#: At most one log record per this many seconds while the store stays unavailable.
+OUTAGE_LOG_INTERVAL = 60.0
+_last_outage_log = [-math.inf]
+
+
+def unavailable(error: BaseException, store: str) -> StoreUnavailable:
+    """The 503 for a failure of ``store`` (``"cache"`` or ``"database"``); logs ``error`` on
+    the ``rest_framework_jwt`` logger, at most once per ``OUTAGE_LOG_INTERVAL`` seconds."""
+    current = claims.now()
+    if not 0 <= current - _last_outage_log[0] < OUTAGE_LOG_INTERVAL:  # (or the clock went back)
+        _last_outage_log[0] = current
+        logger.error(
+            "The token store (%s) is unavailable; answering 503: %s: %s",
+            store,
+            type(error).__name__,
+            error,
+        )
+    return StoreUnavailable()
+
+
 class DatabaseDenylist:
     """The denylist in the ``blacklist_revocation`` table."""
 
     def lookup(self, keys: list[str]) -> dict[str, float | None]:
-        rows = model("Revocation").objects.filter(key__in=keys).values_list("key", "not_before")
+        try:
+            rows = list(
+                model("Revocation").objects.filter(key__in=keys).values_list("key", "not_before")
+            )
+        except DATABASE_OUTAGES as error:
+            raise unavailable(error, "database") from error
         return {key: (None if nb is None else nb.timestamp()) for key, nb in rows}
 
     def add(
@@ -160,6 +193,13 @@ class DatabaseDenylist:
             "expires_at": expires_at,
             "reason": reason[:32],
         }
+        try:
+            self._write(store, key, values)
+        except DATABASE_OUTAGES as error:
+            raise unavailable(error, "database") from error
+
+    @staticmethod
+    def _write(store: Any, key: str, values: dict[str, Any]) -> None:
         # Idempotent under concurrency: several requests may revoke the same family at once
         # (a replayed refresh token); the unique key settles who inserts, the rest update.
         for attempt in range(3):
@@ -192,7 +232,12 @@ class CacheDenylist:
         return caches[api_settings.JWT_DENYLIST_CACHE]
 
     def lookup(self, keys: list[str]) -> dict[str, float | None]:
-        found = self.cache.get_many([CACHE_PREFIX + key for key in keys])
+        # Any error of the cache backend (a Redis or Memcached client's own exception types)
+        # means the answer is unknown: refuse to guess, and never accept the token unchecked.
+        try:
+            found = self.cache.get_many([CACHE_PREFIX + key for key in keys])
+        except Exception as error:
+            raise unavailable(error, "cache") from error
         return {
             name[len(CACHE_PREFIX) :]: (None if value == "" else float(value))
             for name, value in found.items()
@@ -209,7 +254,21 @@ class CacheDenylist:
     ) -> None:
         timeout = max(1, math.ceil((expires_at - timezone.now()).total_seconds()))
         value = "" if not_before is None else repr(not_before.timestamp())
-        self.cache.set(CACHE_PREFIX + key, value, timeout=timeout)
+        try:
+            self.cache.set(CACHE_PREFIX + key, value, timeout=timeout)
+        except Exception as error:
+            raise unavailable(error, "cache") from error
+
+
+class StoreOutageMixin:
+    """For an ``APIView``: a database that cannot be reached, wherever the view meets it (the
+    user lookup, the sessions, the denylist), is the 503 of :class:`StoreUnavailable`."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, DATABASE_OUTAGES):
+            exc = unavailable(exc, "database")
+        response: Response = super().handle_exception(exc)  # type: ignore[misc]
+        return response
 
 
 def uses_database() -> bool:

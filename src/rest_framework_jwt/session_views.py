@@ -34,7 +34,7 @@ class RevocationNotInstalled(APIException):
     default_code = "revocation_unavailable"
 
 
-class _RevocationView(CheckedBodyMixin, APIView):
+class _RevocationView(CheckedBodyMixin, revocation.StoreOutageMixin, APIView):
     authentication_classes: Any = (JSONWebTokenAuthentication,)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:

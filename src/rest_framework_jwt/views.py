@@ -20,6 +20,7 @@ from .authentication import JSONWebTokenAuthentication
 from .bodies import CheckedBodyMixin
 from .cookies import set_token_cookie
 from .permissions import IsSuperUser
+from .revocation import StoreOutageMixin
 from .serializers import (
     IMPERSONATION_NESTED,
     ImpersonateAuthTokenSerializer,
@@ -47,10 +48,11 @@ def jwt_response_payload_handler(
     )
 
 
-class JSONWebTokenAPIView(CheckedBodyMixin, APIView):
+class JSONWebTokenAPIView(CheckedBodyMixin, StoreOutageMixin, APIView):
     """Base view: validate the serializer, answer the token body (1.x API).
 
-    An unreadable body, or one that is not an object, is a 400 (``body_invalid``).
+    An unreadable body, or one that is not an object, is a 400 (``body_invalid``); a token
+    store or database that cannot be reached is a 503 (``temporarily_unavailable``).
     """
 
     permission_classes: Any = ()
