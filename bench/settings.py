@@ -123,7 +123,8 @@ def jwt_auth(algorithm: str, **extra: Any) -> dict[str, Any]:
         # Refresh is measured, so tokens carry orig_iat.
         "JWT_ALLOW_REFRESH": True,
         # simplejwt has no throttles; ours are on by default. Off here, so obtain and refresh
-        # compare like with like (their cost is one cache get and set per request).
+        # compare like with like (on success their cost is one cache get per scope; only
+        # failures write).
         "JWT_THROTTLE_RATES": None,
     }
     if algorithm.startswith("HS"):

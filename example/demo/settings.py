@@ -11,7 +11,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # DEMO ONLY, NOT FOR PRODUCTION: this key is public. A real project reads its secret from the
 # environment or a secrets store, and it must be at least 32 bytes long for HS256
-# (system check rest_framework_jwt.E003).
+# (system check rest_framework_jwt.W006; an error, E003, under `manage.py check --deploy`).
 SECRET_KEY = "demo-only-not-for-production-7f3c9a1e5b2d4c6e8a0b1d3f5e7c9a2b"
 
 DEBUG = True
