@@ -207,6 +207,12 @@ def test_e003_names_the_jwt_secret_key_when_it_is_set(jwt_auth, config, name):
     assert message("rest_framework_jwt.E003", deploy=True).msg.startswith(name)
 
 
+def test_an_empty_secret_is_e007_only(jwt_auth):
+    jwt_auth(JWT_SECRET_KEY="")
+    assert message("rest_framework_jwt.E007").level == checks.ERROR
+    assert not {"rest_framework_jwt.W006", "rest_framework_jwt.E003"} & deploy_ids()
+
+
 def test_e003_not_raised_for_asymmetric_only(jwt_auth):
     jwt_auth(
         JWT_SECRET_KEY="short",

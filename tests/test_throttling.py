@@ -36,10 +36,11 @@ from rest_framework_jwt.signals import token_throttled
 from rest_framework_jwt.test import APIJWTClient
 from rest_framework_jwt.throttling import (
     OUTAGE_LOG_INTERVAL,
+    OUTAGE_RETRY_INTERVAL,
     ObtainIPThrottle,
     ObtainUsernameThrottle,
     RefreshIPThrottle,
-    outage_log,
+    outage,
 )
 from tests.helpers import OBTAIN, REFRESH, VERIFY, capture
 
@@ -632,9 +633,9 @@ def private_redis(redis_server, settings, time_machine):
         },
     }
     settings.JWT_AUTH = {"JWT_THROTTLE_CACHE": "throttle", "JWT_ALLOW_REFRESH": True}
-    outage_log.reset()
+    outage.reset()
     yield redis_server
-    outage_log.reset()
+    outage.reset()
 
 
 def outage_records(caplog) -> list[logging.LogRecord]:
@@ -673,18 +674,36 @@ def test_an_unreachable_throttle_cache_lets_login_proceed(
     assert obtain(client, "admin", password).status_code == 200
     records = outage_records(caplog)
     assert len(records) == 2
-    left_out = re.search(r" (\d+) more failures since the last report", records[1].getMessage())
+    left_out = re.search(
+        r" (\d+) more cache operations failed or were skipped", records[1].getMessage()
+    )
     assert left_out is not None and int(left_out.group(1)) >= 30, records[1].getMessage()
 
-    # The server is back (empty): counting resumes.
+    # The server is back (empty): counting resumes once the cache's rest is over.
     private_redis.start()
-    throttled_window = int(time.time()) // 60
+    time_machine.shift(OUTAGE_RETRY_INTERVAL)
+    window = int(time.time()) // 60
     assert obtain(client, "admin").status_code == 400
-    stored = caches["throttle"].get(
-        f"rest_framework_jwt:throttle:obtain_ip:10.0.0.1:{throttled_window}"
-    )
+    stored = caches["throttle"].get(f"rest_framework_jwt:throttle:obtain_ip:10.0.0.1:{window}")
     assert stored == 1
     assert len(outage_records(caplog)) == 2
+
+
+def test_after_a_failure_the_throttle_cache_is_left_alone_for_a_while(
+    private_redis, client, user, time_machine
+):
+    # So that an unreachable host costs one connection timeout per interval, not per request.
+    private_redis.stop()
+    assert obtain(client, "admin").status_code == 400  # fails against the stopped server
+    private_redis.start()
+    time_machine.shift(OUTAGE_RETRY_INTERVAL - 1)
+    assert obtain(client, "admin").status_code == 400  # not even tried
+    window = int(time.time()) // 60
+    address_key = f"rest_framework_jwt:throttle:obtain_ip:10.0.0.1:{window}"
+    assert caches["throttle"].get(address_key) is None
+    time_machine.shift(1)
+    assert obtain(client, "admin").status_code == 400
+    assert caches["throttle"].get(address_key) == 1
 
 
 def test_an_unreachable_throttle_cache_while_locked_out(private_redis, client, user, password):

@@ -319,7 +319,7 @@ def check_secret_length(deploy: bool = False) -> list[CheckMessage]:
     for index, item in enumerate(keys.key_list(_state.secret_keys())):
         material = item.material
         size = len(material if isinstance(material, bytes) else str(material).encode())
-        if size >= MIN_HMAC_SECRET_BYTES:
+        if size >= MIN_HMAC_SECRET_BYTES or size == 0:  # an empty secret is E007
             continue
         if from_django:
             name = "SECRET_KEY" if index == 0 else f"SECRET_KEY_FALLBACKS[{index - 1}]"

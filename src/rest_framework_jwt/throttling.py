@@ -15,8 +15,8 @@ Counts are kept per fixed window of the rate's period (a minute for ``"10/min"``
 key per scope, identity and window, so two concurrent failures cannot overwrite each other's count.
 
 When the cache cannot be reached, the throttles let the request through (the password and the
-token are still checked) and log the failure, at most once per ``OUTAGE_LOG_INTERVAL`` seconds
-per process.
+token are still checked), leave the cache alone for ``OUTAGE_RETRY_INTERVAL`` seconds, and log
+the failure, at most once per ``OUTAGE_LOG_INTERVAL`` seconds per process.
 """
 
 from __future__ import annotations
@@ -42,40 +42,61 @@ logger = logging.getLogger(__name__)
 
 #: At most one log record about an unreachable throttle cache per this many seconds (per process).
 OUTAGE_LOG_INTERVAL = 60
+#: After a cache operation fails, the throttles leave that cache alone for this many seconds (per
+#: process), so an unreachable host costs one connection timeout per interval, not per request.
+OUTAGE_RETRY_INTERVAL = 5
 
 
-class _OutageLog:
-    """Log cache failures without a record per request: one, then one per interval with the
-    number of failures left out in between."""
+class _Outage:
+    """What this process knows about unreachable throttle caches: when to try each again, and
+    when to log next (one record, then one per interval with the number left out)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.last: float | None = None
+        self.retry_at: dict[str, float] = {}
+        self.logged_at: float | None = None
         self.left_out = 0
 
-    def report(self, alias: str, scope: str, error: Exception) -> None:
+    def resting(self, alias: str) -> bool:
+        """True while ``alias`` is left alone after a failure; the skipped operation is counted."""
+        retry_at = self.retry_at.get(alias)
+        if retry_at is None:
+            return False
+        now = time.time()
+        # A clock set back (a test moving time) ends the rest rather than prolonging it.
+        if not retry_at - OUTAGE_RETRY_INTERVAL <= now < retry_at:
+            return False
+        with self.lock:
+            self.left_out += 1
+        return True
+
+    def failed(self, alias: str, error: Exception) -> None:
         now = time.time()
         with self.lock:
-            if self.last is not None and 0 <= now - self.last < OUTAGE_LOG_INTERVAL:
+            self.retry_at[alias] = now + OUTAGE_RETRY_INTERVAL
+            if self.logged_at is not None and 0 <= now - self.logged_at < OUTAGE_LOG_INTERVAL:
                 self.left_out += 1
                 return
-            left_out, self.left_out, self.last = self.left_out, 0, now
+            left_out, self.left_out, self.logged_at = self.left_out, 0, now
         logger.error(
-            "The throttle cache %r cannot be reached (%s: %s); the %s throttle lets requests "
-            "through until it answers again.%s",
+            "The throttle cache %r cannot be reached (%s: %s): obtain and refresh are not "
+            "throttled; it is tried again every %d seconds.%s",
             alias,
             type(error).__name__,
             error,
-            scope,
-            f" {left_out} more failures since the last report." if left_out else "",
+            OUTAGE_RETRY_INTERVAL,
+            f" {left_out} more cache operations failed or were skipped since the last report."
+            if left_out
+            else "",
         )
 
     def reset(self) -> None:
         with self.lock:
-            self.last, self.left_out = None, 0
+            self.retry_at.clear()
+            self.logged_at, self.left_out = None, 0
 
 
-outage_log = _OutageLog()
+outage = _Outage()
 
 
 class JWTRateThrottle(SimpleRateThrottle):
@@ -183,11 +204,13 @@ class JWTRateThrottle(SimpleRateThrottle):
         return float((self._window() + 1) * self.period)
 
     def _cache_call(self, operation: Callable[[Any], Any], *, default: Any) -> Any:
-        alias = api_settings.JWT_THROTTLE_CACHE
+        alias = str(api_settings.JWT_THROTTLE_CACHE)
+        if outage.resting(alias):
+            return default
         try:
             return operation(self.cache)
         except Exception as error:  # an unreachable or misconfigured cache: let login proceed
-            outage_log.report(str(alias), self.scope_setting, error)
+            outage.failed(alias, error)
             return default
 
 
