@@ -233,17 +233,21 @@ def _race_without_grace(server, hold_at_consume, reuse_signals):
 
 
 @pytest.mark.parametrize("atomic_requests", [False, True], indirect=True)
-def test_concurrent_refreshes_within_the_grace_period_revoke_nothing(
-    server, settings, user, hold_at_consume, reuse_signals, atomic_requests
+def test_concurrent_replays_within_the_grace_period_share_one_successor(
+    server, settings, user, hold_at_consume, reuse_signals, atomic_requests, time_machine
 ):
-    """With JWT_REFRESH_GRACE_PERIOD, a replay soon after the consumption gets a new pair:
-    the N duplicates all get one and nothing is revoked; the token is still consumed once."""
+    """With JWT_REFRESH_GRACE_PERIOD, N duplicates of one refresh token all get an answer, and
+    every answer carries the same successor: the family keeps one chain. The token is consumed
+    once and nothing is revoked. Then whichever holder rotates the successor second (after the
+    grace period) is caught as a reuse, and the family is revoked."""
     settings.JWT_AUTH = {
         "JWT_REFRESH_TOKENS": True,
         "JWT_RESPONSE_ERROR_CODES": True,
         "JWT_REFRESH_GRACE_PERIOD": 30,
     }
     for _ in range(ROUNDS):
+        # The clock runs (the server needs it to), from wherever the last round left it.
+        time_machine.move_to(time.time(), tick=True)
         first = obtain(server)
         family = _claims(first["refresh_token"])["fam"]
 
@@ -252,10 +256,30 @@ def test_concurrent_refreshes_within_the_grace_period_revoke_nothing(
         assert [status for status, _ in results] == [200] * N, results
         assert hold_at_consume["broken"] == []
         assert reuse_signals == []
+        successors = {data["refresh_token"] for _, data in results}
+        assert len(successors) == 1, results
+        assert len({data["token"] for _, data in results}) == N
         assert TokenFamily.objects.get(pk=family).revoked_at is None
         tokens = RefreshToken.objects.filter(family_id=family)
-        assert tokens.get(consumed_at__isnull=False).jti == _claims(first["refresh_token"])["jti"]
-        assert tokens.filter(consumed_at__isnull=True).count() == N
+        consumed = tokens.get(consumed_at__isnull=False)
+        assert consumed.jti == _claims(first["refresh_token"])["jti"]
+        (successor,) = successors
+        assert [row.jti for row in tokens.filter(consumed_at__isnull=True)] == [
+            _claims(successor)["jti"]
+        ]
+        assert consumed.replaced_by == _claims(successor)["jti"]
+
+        # One holder rotates the successor; another, later, is a reuse.
+        status, newest = post(server, "/api-token-refresh/", {"refresh_token": successor})
+        assert status == 200, newest
+        time_machine.shift(31)
+        status, late = post(server, "/api-token-refresh/", {"refresh_token": successor})
+        assert (status, late.get("code")) == (400, "refresh_token_reused"), late
+        assert TokenFamily.objects.get(pk=family).revoke_reason == "refresh_reuse"
+        status, after = post(server, "/api-token-refresh/", newest)
+        assert (status, after.get("code")) == (400, "token_revoked"), after
+        assert len(reuse_signals) == 1
+        reuse_signals.clear()
 
 
 def test_the_server_threads_leave_no_connection_behind(server, settings, user):

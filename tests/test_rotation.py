@@ -314,7 +314,11 @@ def test_reuse_in_fork_mode_uses_the_fork_message(client, user, mode, frozen):
 
 @pytest.mark.parametrize("grace", [dt.timedelta(seconds=30), 30])
 @pytest.mark.parametrize("delay", [0, 1, 29, 30])
-def test_a_replay_within_the_grace_period_gets_a_new_pair(client, pair, mode, frozen, grace, delay):
+def test_a_replay_within_the_grace_period_gets_the_same_successor(
+    client, pair, mode, frozen, grace, delay
+):
+    """The client lost the answer and retries: it gets the refresh token it lost (the very
+    same token), and a new access token. The family still has one refresh token to rotate."""
     mode(JWT_REFRESH_GRACE_PERIOD=grace)
     frozen.shift(10)
     first = rotate(client, pair["refresh_token"])
@@ -325,15 +329,81 @@ def test_a_replay_within_the_grace_period_gets_a_new_pair(client, pair, mode, fr
         replay = rotate(client, pair["refresh_token"])
     assert replay.status_code == 200, replay.content
     assert set(replay.data) == {"token", "refresh_token"}
-    assert claims_of(replay.data["refresh_token"])["fam"] == claims_of(pair["token"])["fam"]
+    assert replay.data["refresh_token"] == first.data["refresh_token"]
+    assert replay.data["token"] != first.data["token"]
+    assert claims_of(replay.data["token"])["fam"] == claims_of(pair["token"])["fam"]
     assert calls == []
 
-    # Nothing was revoked: both answers work.
+    # Nothing was revoked, and no second chain was started.
     assert TokenFamily.objects.get().revoked_at is None
     for answer in (first.data, replay.data):
         assert call_protected(client, answer["token"]).status_code == 200
-    assert rotate(client, first.data["refresh_token"]).status_code == 200
+    assert RefreshToken.objects.filter(consumed_at__isnull=True).count() == 1
+    assert (
+        RefreshToken.objects.get(jti=claims_of(pair["refresh_token"])["jti"]).replaced_by
+        == (claims_of(first.data["refresh_token"])["jti"])
+    )
     assert rotate(client, replay.data["refresh_token"]).status_code == 200
+
+
+@pytest.mark.parametrize("first_holder", ["original", "replay"])
+def test_after_a_graced_replay_whichever_copy_rotates_second_is_a_reuse(
+    client, user, pair, mode, frozen, first_holder
+):
+    """Two parties hold the successor now (the one who got the first answer and the one who
+    replayed). One rotates it; when the other rotates its copy later, that is a reuse: the
+    family is revoked, the newest tokens with it."""
+    mode(JWT_REFRESH_GRACE_PERIOD=30)
+    frozen.shift(10)
+    original = rotate(client, pair["refresh_token"]).data
+    frozen.shift(5)
+    replay = rotate(client, pair["refresh_token"]).data
+    copies = {"original": original, "replay": replay}
+    second_holder = "replay" if first_holder == "original" else "original"
+
+    frozen.shift(60)
+    newest = rotate(client, copies[first_holder]["refresh_token"])
+    assert newest.status_code == 200
+    frozen.shift(31)
+    with capture(refresh_token_reused) as calls:
+        late = rotate(client, copies[second_holder]["refresh_token"])
+    assert code_400(late) == "refresh_token_reused"
+    assert len(calls) == 1
+    assert TokenFamily.objects.get().revoke_reason == "refresh_reuse"
+    assert code_400(rotate(client, newest.data["refresh_token"])) == "token_revoked"
+    assert code_401(call_protected(client, newest.data["token"])) == "token_revoked"
+
+
+def test_a_replay_after_the_successor_was_rotated_is_a_reuse(client, pair, mode, frozen):
+    """Within the grace period of R0, but its successor R1 has been rotated already: whoever
+    replays R0 did not lose R1's answer (R1 was used), so two parties hold the chain."""
+    mode(JWT_REFRESH_GRACE_PERIOD=30)
+    second = rotate(client, pair["refresh_token"]).data
+    frozen.shift(1)
+    third = rotate(client, second["refresh_token"]).data
+    frozen.shift(1)
+    assert code_400(rotate(client, pair["refresh_token"])) == "refresh_token_reused"
+    assert code_400(rotate(client, third["refresh_token"])) == "token_revoked"
+
+
+def test_a_graced_replay_of_a_row_without_a_successor_is_a_reuse(client, pair, mode, frozen):
+    """A row consumed before successors were recorded (migration 0006) cannot answer its
+    successor again: the replay is treated as a reuse rather than starting a second chain."""
+    mode(JWT_REFRESH_GRACE_PERIOD=30)
+    rotate(client, pair["refresh_token"])
+    RefreshToken.objects.filter(jti=claims_of(pair["refresh_token"])["jti"]).update(replaced_by="")
+    assert code_400(rotate(client, pair["refresh_token"])) == "refresh_token_reused"
+    assert TokenFamily.objects.get().revoke_reason == "refresh_reuse"
+
+
+def test_the_stored_times_are_the_tokens_own(client, user, mode, frozen):
+    """The successor is rebuilt from its row, so the row holds the token's iat and exp (whole
+    seconds, also when the clock is not on one)."""
+    frozen.shift(0.75)
+    refresh = claims_of(login(client).data["refresh_token"])
+    row = RefreshToken.objects.get()
+    assert row.issued_at.timestamp() == refresh["iat"]
+    assert row.expires_at.timestamp() == refresh["exp"]
 
 
 @pytest.mark.parametrize("delay", [31, 3600])

@@ -3,13 +3,16 @@
 Each login starts a family (a session). A refresh token is consumed when it is exchanged for a
 new pair; the exchange is one conditional UPDATE, so of N concurrent exchanges of one token
 exactly one wins. Presenting a consumed token again revokes the whole family, unless it comes
-within ``JWT_REFRESH_GRACE_PERIOD`` of its consumption (a client that lost the response).
+within ``JWT_REFRESH_GRACE_PERIOD`` of its consumption (a client that lost the response): then
+the answer carries the very refresh token the first exchange answered, so a family never has
+more than one chain.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from typing import Any
 
 from django.db import transaction
@@ -59,31 +62,52 @@ def _access(user: Any, family_id: str) -> tuple[str, dict[str, Any]]:
     return _encode(payload), payload
 
 
-def _refresh(user: Any, family: Any) -> tuple[str, dict[str, Any]]:
-    issued = int(claims.now())
+def _refresh_payload(user: Any, family: Any, jti: str, issued: int, expires: int) -> dict[str, Any]:
     payload = dict(api_settings.JWT_PAYLOAD_HANDLER(user))
     payload.pop("orig_iat", None)
     payload.update(
-        {
-            TYPE_CLAIM: REFRESH,
-            "fam": str(family.pk),
-            "jti": str(uuid.uuid4()),
-            "iat": issued,
-            "exp": issued + int(refresh_lifetime().total_seconds()),
-        }
+        {TYPE_CLAIM: REFRESH, "fam": str(family.pk), "jti": jti, "iat": issued, "exp": expires}
     )
+    return payload
+
+
+def _refresh(user: Any, family: Any, jti: str | None = None) -> tuple[str, dict[str, Any]]:
+    """A new refresh token of ``family`` (with id ``jti``, if given), and its stored row."""
+    issued = int(claims.now())
+    expires = issued + int(refresh_lifetime().total_seconds())
+    payload = _refresh_payload(user, family, jti or str(uuid.uuid4()), issued, expires)
+    # The row holds the token's own times (whole seconds), so the token can be rebuilt as it
+    # was (see _reissue).
     revocation.model("RefreshToken").objects.create(
         jti=payload["jti"],
         family=family,
-        issued_at=timezone.now(),
-        expires_at=timezone.now() + refresh_lifetime(),
+        issued_at=_as_datetime(issued),
+        expires_at=_as_datetime(expires),
     )
     return _encode(payload), payload
 
 
-def _pair(user: Any, family: Any) -> dict[str, Any]:
+def _reissue(user: Any, family: Any, row: Any) -> tuple[str, dict[str, Any]]:
+    """The refresh token of ``row`` again, as it was issued: same id, family and times."""
+    issued, expires = int(row.issued_at.timestamp()), int(row.expires_at.timestamp())
+    payload = _refresh_payload(user, family, row.jti, issued, expires)
+    return _encode(payload), payload
+
+
+def _as_datetime(timestamp: int) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=dt_timezone.utc)
+
+
+def _pair(
+    user: Any, family: Any, successor: str | None = None, again: Any = None
+) -> dict[str, Any]:
+    """An access token and a refresh token of ``family``: a new one (``successor`` its id), or
+    the one of the row ``again``."""
     access, access_payload = _access(user, str(family.pk))
-    refresh, refresh_payload = _refresh(user, family)
+    if again is not None:
+        refresh, refresh_payload = _reissue(user, family, again)
+    else:
+        refresh, refresh_payload = _refresh(user, family, successor)
     return {
         "token": access,
         "payload": access_payload,
@@ -112,7 +136,13 @@ def require_type(payload: dict[str, Any], expected: str) -> None:
 
 
 def rotate(payload: dict[str, Any], user: Any, request: Any = None) -> dict[str, Any]:
-    """Consume the refresh token ``payload`` and answer the next pair of its family."""
+    """Consume the refresh token ``payload`` and answer the next pair of its family.
+
+    The consuming UPDATE also records the successor's id, in the same statement, so every
+    later look at the row sees both. A replay within the grace period answers that same
+    successor (and a new access token): the family keeps one chain, and whichever holder
+    rotates the successor second is caught as a reuse like any other.
+    """
     require_type(payload, REFRESH)
     jti, family_id = payload.get("jti"), payload.get("fam")
     if not isinstance(jti, str) or not isinstance(family_id, str):
@@ -120,31 +150,47 @@ def rotate(payload: dict[str, Any], user: Any, request: Any = None) -> dict[str,
     tokens = revocation.model("RefreshToken").objects
     families = revocation.model("TokenFamily").objects
     now = timezone.now()
+    successor = str(uuid.uuid4())
+    again = None
     reused = False
     with transaction.atomic():
         won = tokens.filter(jti=jti, family_id=family_id, consumed_at__isnull=True).update(
-            consumed_at=now
+            consumed_at=now, replaced_by=successor
         )
-        consumed_at: datetime | None = now
         if won:
             family = families.filter(pk=family_id).first()
         else:
             row = tokens.filter(jti=jti, family_id=family_id).select_related("family").first()
             family = row.family if row is not None else None
-            consumed_at = row.consumed_at if row is not None else None
         if family is None or family.revoked_at is not None or str(family.user_id) != str(user.pk):
             raise token_error(TokenRevoked, "Unknown refresh token.")
         if not won:
-            grace = claims.seconds(api_settings.JWT_REFRESH_GRACE_PERIOD)
-            reused = (
-                grace <= 0 or consumed_at is None or now - consumed_at > timedelta(seconds=grace)
-            )
+            again = _graced_successor(row, now)
+            reused = again is None
         if not reused:
             family.last_used_at = now
             family.expires_at = now + refresh_lifetime()
             family.save(update_fields=["last_used_at", "expires_at"])
-            return _pair(user, family)
+            return _pair(user, family, successor, again)
     # Outside the transaction, so the revocation stays even though we answer an error.
     revocation.revoke_families([family_id], user=user, reason="refresh_reuse")
     refresh_token_reused.send(sender=__name__, user=user, family_id=family_id, request=request)
     raise token_error(RefreshTokenReused, "Refresh token has already been used.")
+
+
+def _graced_successor(row: Any, now: datetime) -> Any:
+    """The row of the successor to answer again for a replay of the consumed ``row``, or None
+    when the replay is a reuse: no grace period, outside it, no successor on record (a row
+    consumed before successors were recorded), or a successor already rotated in its turn
+    (whoever lost the first answer cannot have used the successor; someone else holds it)."""
+    grace = claims.seconds(api_settings.JWT_REFRESH_GRACE_PERIOD)
+    consumed_at = row.consumed_at
+    if grace <= 0 or consumed_at is None or now - consumed_at > timedelta(seconds=grace):
+        return None
+    if not row.replaced_by:
+        return None
+    return (
+        revocation.model("RefreshToken")
+        .objects.filter(jti=row.replaced_by, family_id=row.family_id, consumed_at__isnull=True)
+        .first()
+    )

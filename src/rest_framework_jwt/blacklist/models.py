@@ -94,7 +94,8 @@ class TokenFamily(models.Model):
 
 
 class RefreshToken(models.Model):
-    """A refresh token of a family, by ``jti``; consumed (rotated) at most once."""
+    """A refresh token of a family, by ``jti``; consumed (rotated) at most once, replaced by
+    exactly one successor."""
 
     jti = models.CharField(_("token id"), max_length=64, primary_key=True)
     family = models.ForeignKey(
@@ -103,6 +104,9 @@ class RefreshToken(models.Model):
     issued_at = models.DateTimeField(_("issued at"))
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
     consumed_at = models.DateTimeField(_("consumed at"), null=True, blank=True)
+    #: The jti of the refresh token that the rotation consuming this one answered; a replay
+    #: within JWT_REFRESH_GRACE_PERIOD answers that same token again.
+    replaced_by = models.CharField(_("replaced by"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("refresh token")
