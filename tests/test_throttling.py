@@ -128,6 +128,7 @@ def refresh(client, token: str, ip: str = "10.0.0.1"):
 def assert_throttled(response, wait: int | None = None) -> None:
     assert response.status_code == 429, (response.status_code, response.content)
     assert "token" not in response.data
+    assert response.data["detail"].code == "throttled"
     retry_after = int(response["Retry-After"])
     assert 1 <= retry_after <= 60
     if wait is not None:
