@@ -20,11 +20,12 @@ from django.db import IntegrityError
 from django.db.models import Q
 from rest_framework.test import APIRequestFactory
 
-from rest_framework_jwt import revocation, tokens
+from rest_framework_jwt import backend, revocation, tokens
 from rest_framework_jwt.blacklist.apps import BlacklistConfig, BlacklistedTokenConfig
 from rest_framework_jwt.blacklist.models import BlacklistedToken, Revocation
 from rest_framework_jwt.blacklist.permissions import IsNotBlacklisted
 from rest_framework_jwt.blacklist.serializers import BlacklistTokenSerializer
+from rest_framework_jwt.exceptions import ExpiredToken
 from rest_framework_jwt.settings import api_settings
 from rest_framework_jwt.signals import tokens_revoked
 from tests.helpers import LOGOUT, LOGOUT_ALL, PROTECTED, REFRESH, VERIFY, capture
@@ -91,6 +92,10 @@ def assert_accepted(client, token: str) -> None:
 def stored_text() -> str:
     """Every value of every row of the store, as one string."""
     return repr(list(Revocation.objects.values_list()))
+
+
+def jti_of(token: str) -> str:
+    return backend.parse(token, 8192).payload["jti"]
 
 
 def digest(token: str) -> str:
@@ -323,6 +328,23 @@ def test_a_string_that_does_not_verify_is_stored_by_its_digest(client, user, fro
     row = BlacklistedToken.objects.create(token="not-a-token", user=user)
     assert row.key == digest("not-a-token")
     assert "not-a-token" not in stored_text()
+
+
+def test_an_expired_token_is_still_found_by_its_id(user, frozen):
+    token = new_token(user)
+    BlacklistedToken.objects.create(token=token, user=user, expires_at=in_five_minutes())
+    frozen.shift(301)
+    with pytest.raises(ExpiredToken):
+        tokens.decode(token)
+
+    assert BlacklistedToken.objects.filter(token=token).exists()
+    assert BlacklistedToken.objects.create(token=token).key == f"t:{jti_of(token)}"
+    assert BlacklistedToken.objects.count() == 1
+    # An expired forgery is not: its signature is checked before its expiry.
+    forged = new_token(user, jti=jti_of(token), exp=int(START.timestamp())).split(".")
+    forged = ".".join([forged[0], forged[1], forged[2][::-1]])
+    assert not BlacklistedToken.objects.filter(token=forged).exists()
+    assert BlacklistedToken.objects.create(token=forged).key == digest(forged)
 
 
 def test_setting_the_token_attribute_then_saving(client, user, frozen):
