@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, ManagementUtility, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from rest_framework_jwt import utils
 from rest_framework_jwt.blacklist.models import RefreshToken, Revocation, TokenFamily
@@ -400,7 +402,7 @@ def test_is_not_blacklisted_refuses_a_revoked_token(client, alice, settings, fro
 
     assert permission.has_permission(SimpleNamespace(auth=token), None) is False
     assert permission.has_permission(SimpleNamespace(auth=other), None) is True
-    assert permission.has_permission(SimpleNamespace(auth=None), None) is True
+    assert permission.has_permission(Request(APIRequestFactory().get("/")), None) is True
     assert str(permission.message) == "You have been blacklisted."
 
 

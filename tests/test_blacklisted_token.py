@@ -18,14 +18,18 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldError
 from django.db import IntegrityError
 from django.db.models import Q
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 
-from rest_framework_jwt import backend, revocation, tokens
+from rest_framework_jwt import backend, exceptions, revocation, tokens
+from rest_framework_jwt.authentication import JSONWebTokenAuthentication
+from rest_framework_jwt.blacklist import exceptions as blacklist_exceptions
 from rest_framework_jwt.blacklist.apps import BlacklistConfig, BlacklistedTokenConfig
 from rest_framework_jwt.blacklist.models import BlacklistedToken, Revocation
 from rest_framework_jwt.blacklist.permissions import IsNotBlacklisted
 from rest_framework_jwt.blacklist.serializers import BlacklistTokenSerializer
-from rest_framework_jwt.exceptions import ExpiredToken
 from rest_framework_jwt.settings import api_settings
 from rest_framework_jwt.signals import tokens_revoked
 from tests.helpers import LOGOUT, LOGOUT_ALL, PROTECTED, REFRESH, VERIFY, capture
@@ -334,7 +338,7 @@ def test_an_expired_token_is_still_found_by_its_id(user, frozen):
     token = new_token(user)
     BlacklistedToken.objects.create(token=token, user=user, expires_at=in_five_minutes())
     frozen.shift(301)
-    with pytest.raises(ExpiredToken):
+    with pytest.raises(exceptions.ExpiredToken):
         tokens.decode(token)
 
     assert BlacklistedToken.objects.filter(token=token).exists()
@@ -548,6 +552,78 @@ def test_is_not_blacklisted_sees_a_row_created_through_the_model(user, frozen):
     BlacklistedToken.objects.create(token=token, user=user, expires_at=in_five_minutes())
 
     assert permission.has_permission(request, None) is False
+
+
+class QueryStringAuthentication(JSONWebTokenAuthentication):
+    """A drf-jwt style subclass: the token in ``?token=``."""
+
+    @classmethod
+    def get_token_from_request(cls, request):
+        return request.query_params.get("token")
+
+
+class SessionFirstView(APIView):
+    """Session authentication first: a JWT the request carries does not authenticate it."""
+
+    authentication_classes = (SessionAuthentication, QueryStringAuthentication)
+    permission_classes = (IsNotBlacklisted,)
+
+    def get(self, request):
+        return Response({"user": str(request.user)})
+
+
+def session_request(user, path="/", **extra):
+    request = APIRequestFactory().get(path, **extra)
+    request.user = user  # as the session middleware leaves it
+    request._dont_enforce_csrf_checks = True
+    return request
+
+
+def test_is_not_blacklisted_reads_the_token_with_the_views_jwt_class(user, mode):
+    token = new_token(user)
+    view = SessionFirstView.as_view()
+    assert view(session_request(user, f"/?token={token}")).status_code == 200
+
+    BlacklistedToken.objects.create(token=token, user=user, expires_at=in_five_minutes())
+
+    response = view(session_request(user, f"/?token={token}"))
+    assert response.status_code == 403
+    assert response.data == {"detail": "You have been blacklisted."}
+    assert view(session_request(user)).status_code == 200
+    assert view(session_request(user, f"/?token={new_token(user)}")).status_code == 200
+
+
+def test_is_not_blacklisted_reads_the_header_when_another_class_authenticated(user, mode):
+    token = new_token(user)
+    BlacklistedToken.objects.create(token=token, user=user, expires_at=in_five_minutes())
+    view = APIView.as_view(
+        authentication_classes=(SessionAuthentication,), permission_classes=(IsNotBlacklisted,)
+    )
+
+    response = view(session_request(user, **auth(token)))
+
+    assert response.status_code == 403
+    assert response.data == {"detail": "You have been blacklisted."}
+
+
+def test_is_not_blacklisted_refuses_a_blacklisted_string_that_does_not_verify(user, mode):
+    BlacklistedToken.objects.create(token="x.y.z", user=user, expires_at=in_five_minutes())
+    view = APIView.as_view(
+        authentication_classes=(SessionAuthentication,), permission_classes=(IsNotBlacklisted,)
+    )
+
+    assert view(session_request(user, **auth("x.y.z"))).status_code == 403
+    assert view(session_request(user, **auth("a.b.c"))).status_code == 405  # (passed: no GET)
+
+
+def test_drf_jwts_exception_names_are_the_ones_authentication_raises():
+    assert blacklist_exceptions.MissingToken is exceptions.MissingToken
+    assert blacklist_exceptions.InvalidAuthorizationCredentials is (
+        exceptions.InvalidAuthorizationCredentials
+    )
+    with pytest.raises(blacklist_exceptions.MissingToken) as caught:
+        JSONWebTokenAuthentication.get_token_from_authorization_header("")
+    assert (caught.value.status_code, caught.value.default_code) == (401, "token_missing")
 
 
 # ----------------------------------------------------------------------------------------------

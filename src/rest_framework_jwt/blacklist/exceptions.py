@@ -1,18 +1,10 @@
-"""drf-jwt's exception names, kept for its users (we raise neither to clients)."""
+"""drf-jwt's exception names at drf-jwt's import path.
 
-from rest_framework import status
-from rest_framework.exceptions import AuthenticationFailed
+They are the classes the authentication class raises and catches itself
+(``rest_framework_jwt.exceptions``), so ``except MissingToken`` around a call of
+``get_token_from_request()`` catches what it raises; neither reaches a client as such.
+"""
 
+from rest_framework_jwt.exceptions import InvalidAuthorizationCredentials, MissingToken
 
-class MissingToken(AuthenticationFailed):
-    """Raised when a request carries no token where one is needed."""
-
-    status_code = status.HTTP_401_UNAUTHORIZED
-    default_code = "token_missing"
-
-
-class InvalidAuthorizationCredentials(AuthenticationFailed):
-    """Raised when the Authorization header is malformed."""
-
-    status_code = status.HTTP_401_UNAUTHORIZED
-    default_code = "invalid_authorization_credentials"
+__all__ = ["InvalidAuthorizationCredentials", "MissingToken"]

@@ -3,25 +3,41 @@
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 
 from rest_framework_jwt import tokens
+from rest_framework_jwt.authentication import JSONWebTokenAuthentication
 from rest_framework_jwt.exceptions import TokenError
 
 from .models import BlacklistedToken
 
 
 def request_token(request: Any) -> str | None:
-    """The token that authenticated ``request``, if a JSON Web Token did."""
+    """The JSON Web Token ``request`` carries: the one that authenticated it, else the one
+    that the view's JWT authentication class (``JSONWebTokenAuthentication`` if it has none)
+    finds with ``get_token_from_request``, so a subclass that reads it elsewhere is honoured.
+    None without one, or with a malformed ``Authorization`` header."""
     token = getattr(request, "auth", None)
-    return token if isinstance(token, str) and token else None
+    if isinstance(token, str) and token:
+        return token
+    reader: Any = JSONWebTokenAuthentication
+    for authenticator in getattr(request, "authenticators", None) or ():
+        if isinstance(authenticator, JSONWebTokenAuthentication):
+            reader = type(authenticator)
+            break
+    try:
+        found = reader.get_token_from_request(request)
+    except AuthenticationFailed:
+        return None
+    return found if isinstance(found, str) and found else None
 
 
 class IsNotBlacklisted(BasePermission):
     """Refuses (403) a request whose token is revoked; requests without a token pass.
 
     The authentication class already refuses revoked tokens, so this only matters for views
-    that authenticate some other way but still receive a token.
+    that authenticate some other way but still receive a token (in the header or the cookie).
     """
 
     message = _("You have been blacklisted.")
@@ -33,5 +49,5 @@ class IsNotBlacklisted(BasePermission):
         try:
             payload = tokens.decode(token)
         except TokenError:
-            return False
+            payload = {}  # no id to trust: only an entry for this very string applies
         return not BlacklistedToken.is_blocked(token, payload)
