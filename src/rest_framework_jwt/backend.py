@@ -39,6 +39,7 @@ _PYJWT_COUNTERPARTS: dict[type[exc.TokenError], type[Exception]] = {
     exc.TokenError: jwt_exceptions.InvalidTokenError,
     exc.DecodeError: jwt_exceptions.DecodeError,
     exc.InvalidSignature: jwt_exceptions.InvalidSignatureError,
+    exc.UnknownUser: jwt_exceptions.InvalidSignatureError,
     exc.TokenTooLarge: jwt_exceptions.DecodeError,
     exc.InvalidAlgorithm: jwt_exceptions.InvalidAlgorithmError,
     exc.UnknownKey: jwt_exceptions.InvalidTokenError,

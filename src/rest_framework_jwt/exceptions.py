@@ -34,6 +34,13 @@ class InvalidSignature(DecodeError):
     """Raised when a token's signature does not verify with any acceptable key."""
 
 
+class UnknownUser(InvalidSignature):
+    """Raised when the user whose own secret (``JWT_GET_USER_SECRET_KEY``) would verify a token
+    does not exist."""
+
+    code = "user_not_found"
+
+
 class TokenTooLarge(DecodeError):
     """Raised when a token is longer than ``JWT_MAX_TOKEN_SIZE`` bytes."""
 
@@ -258,6 +265,7 @@ __all__ = [
     "TokenRevoked",
     "TokenTooLarge",
     "UnknownKey",
+    "UnknownUser",
     "UserInactive",
     "UserLookupError",
     "UserNotFound",

@@ -121,13 +121,7 @@ class VerificationBaseSerializer(Serializer):
         try:
             return jwt_decode_handler(token)
         except Exception as error:
-            code = tokens.message_code(error)
-            if code not in (
-                "token_expired",
-                "token_decode_error",
-                "token_invalid",
-                "token_too_large",
-            ):
+            if tokens.message_code(error) not in tokens.TOKEN_MESSAGE_CODES:
                 raise
             raise _refused(error) from None
 

@@ -23,6 +23,7 @@ from .exceptions import (
     TokenError,
     TokenRevoked,
     TokenTooLarge,
+    UnknownUser,
     UserInactive,
     UserLookupError,
     UserNotFound,
@@ -128,7 +129,7 @@ def _user_secret(payload: Mapping[str, Any]) -> Any:
     try:
         user = find_user(payload, active_only=False)
     except UserLookupError:
-        raise token_error(InvalidSignature, "Signature verification failed.") from None
+        raise token_error(UnknownUser, "Signature verification failed.") from None
     try:
         return backend.prepare_hmac_secret(api_settings.JWT_GET_USER_SECRET_KEY(user))
     except backend.ConfigurationError:
@@ -336,10 +337,12 @@ _SERIALIZER_MESSAGES: dict[str, tuple[Any, Any]] = {
 
 #: The message keys of token failures (as opposed to user or refresh failures).
 TOKEN_MESSAGE_CODES = frozenset(
-    {"token_expired", "token_decode_error", "token_invalid", "token_too_large"}
+    {"token_expired", "token_decode_error", "token_invalid", "token_too_large", "user_not_found"}
 )
 #: Codes of TokenError subclasses that have a message of their own.
-_OWN_MESSAGE_CODES = frozenset({"token_revoked", "refresh_token_reused", "token_type_invalid"})
+_OWN_MESSAGE_CODES = frozenset(
+    {"token_revoked", "refresh_token_reused", "token_type_invalid", "user_not_found"}
+)
 
 
 def error_code(error: Exception) -> str:
