@@ -87,3 +87,17 @@ REVOCATIONS = [
     "deletion",
     "admin_cutoff",
 ]
+
+
+#: A value for :func:`changed` that removes the claim.
+DROP = object()
+
+
+def changed(payload: dict, **changes) -> dict:
+    """``payload`` with the given claims set, or removed where the value is :data:`DROP`."""
+    for name, value in changes.items():
+        if value is DROP:
+            payload.pop(name, None)
+        else:
+            payload[name] = value
+    return payload

@@ -46,11 +46,19 @@ from rest_framework_jwt.exceptions import (
 from rest_framework_jwt.serializers import VerifyJSONWebTokenSerializer
 from rest_framework_jwt.settings import api_settings
 from tests.conftest import read_key
-from tests.helpers import OBTAIN, PROTECTED, REFRESH, REVOCATIONS, VERIFY, revoke_actor
+from tests.helpers import (
+    DROP,
+    OBTAIN,
+    PROTECTED,
+    REFRESH,
+    REVOCATIONS,
+    VERIFY,
+    changed,
+    revoke_actor,
+)
 
 START = dt.datetime(2024, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
 NOW = int(START.timestamp())
-DROP = object()
 MAX_DATE = 253402300799
 DIGESTS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 
@@ -84,13 +92,7 @@ def sign(payload, header=None, key: str | bytes | None = None, digest: str = "HS
 
 
 def claims_for(user, **changes) -> dict:
-    payload = dict(utils.jwt_payload_handler(user))
-    for name, value in changes.items():
-        if value is DROP:
-            payload.pop(name, None)
-        else:
-            payload[name] = value
-    return payload
+    return changed(dict(utils.jwt_payload_handler(user)), **changes)
 
 
 def raw_payload(user, fragment: str, **changes) -> str:

@@ -18,12 +18,11 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIRequestFactory
 
-from tests.helpers import protected
+from tests.helpers import DROP, changed, protected
 from tests.urls import ProtectedView
 
 FORK = {"JWT_COMPAT": "drf-jwt"}
 NOT_PROVIDED = "Authentication credentials were not provided."
-DROP = object()
 
 MODES = [
     pytest.param({}, id="orig"),
@@ -79,12 +78,7 @@ def claims(username: str = "admin", **changes) -> dict:
     }
     if username is DROP:
         del payload["username"]
-    for name, value in changes.items():
-        if value is DROP:
-            payload.pop(name, None)
-        else:
-            payload[name] = value
-    return payload
+    return changed(payload, **changes)
 
 
 def raw_claims(fragment: str, username: str = "admin") -> str:

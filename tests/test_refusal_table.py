@@ -32,7 +32,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
 from rest_framework_jwt import revocation, utils, views
-from tests.helpers import OBTAIN, REFRESH, VERIFY, protected
+from tests.helpers import DROP, OBTAIN, REFRESH, VERIFY, changed, protected
 
 START = dt.datetime(2024, 11, 12, 13, 14, 15, tzinfo=dt.timezone.utc)
 NOW = int(START.timestamp())
@@ -284,12 +284,7 @@ def user_secret(user) -> str:
 def payload_for(user, **changes) -> dict:
     payload = utils.jwt_payload_handler(user)
     payload.setdefault("orig_iat", NOW)  # refreshable unless the row says otherwise
-    for name, value in changes.items():
-        if value is None:
-            payload.pop(name, None)
-        else:
-            payload[name] = value
-    return payload
+    return changed(payload, **changes)
 
 
 def encode(payload: dict) -> str:
@@ -310,7 +305,7 @@ def token_for(situation: str, user, inactive_user) -> str:
             warnings.simplefilter("ignore")
             return jwt.encode(payload_for(user), django_settings.SECRET_KEY, algorithm="HS512")
     if situation == "no_username":
-        return encode(payload_for(user, username=None))
+        return encode(payload_for(user, username=DROP))
     if situation == "user_missing":
         return encode(payload_for(user, username="ghost"))
     if situation == "user_missing_with_user_secret":
@@ -321,7 +316,7 @@ def token_for(situation: str, user, inactive_user) -> str:
     if situation == "inactive":
         return encode(payload_for(inactive_user))
     if situation == "no_orig_iat":
-        return encode(payload_for(user, orig_iat=None))
+        return encode(payload_for(user, orig_iat=DROP))
     if situation == "refresh_window_over":
         return encode(payload_for(user, orig_iat=NOW - 8 * 24 * 3600))
     if situation == "blacklisted":
@@ -330,7 +325,7 @@ def token_for(situation: str, user, inactive_user) -> str:
         revocation.revoke_token(token, payload, user=user)
         return token
     if situation == "token_id_required_but_missing":
-        return encode(payload_for(user, jti=None))
+        return encode(payload_for(user, jti=DROP))
     raise AssertionError(situation)  # pragma: no cover
 
 
