@@ -272,6 +272,17 @@ def test_only_token_rows_are_blacklisted_tokens(client, user, frozen):
     ]
 
 
+def test_an_entry_outlives_its_deleted_user(client, other_user, frozen):
+    token = new_token(other_user)
+    row = BlacklistedToken.objects.create(token=token, user=other_user)
+
+    other_user.delete()
+
+    assert BlacklistedToken.objects.get(pk=row.pk).user is None
+    assert BlacklistedToken.objects.filter(token=token).exists()
+    assert client.get(PROTECTED, **auth(token)).status_code == 401
+
+
 def test_str_as_drf_jwt(user, frozen):
     row = BlacklistedToken.objects.create(
         token=new_token(user), user=user, expires_at=in_five_minutes()
