@@ -16,6 +16,9 @@ from rest_framework.test import APIClient
 
 KEYS = Path(__file__).parent / "keys"
 
+# Projects with test suites of their own, run by test_projects.py through their manage.py.
+collect_ignore = ["projects"]
+
 
 def read_key(name: str) -> str:
     """Return the text of ``tests/keys/<name>``."""
