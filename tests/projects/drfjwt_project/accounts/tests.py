@@ -281,7 +281,13 @@ class BlacklistTests(AccountsTestCase):
         self.assertEqual(self.me(token).status_code, status.HTTP_200_OK)
 
     def test_delete_stale_tokens(self):
-        stale = create_token(self.alice)
+        three_days_ago = datetime.utcnow() - timedelta(days=3)
+        stale = create_token(
+            self.alice,
+            iat=unix_epoch(three_days_ago),
+            orig_iat=unix_epoch(three_days_ago),
+            exp=three_days_ago + timedelta(minutes=15),
+        )
         fresh = create_token(self.alice)
         BlacklistedToken.objects.create(
             token=stale,
