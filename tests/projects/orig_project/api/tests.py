@@ -126,6 +126,21 @@ class ObtainTokenTests(APITestCase):
             self.assertEqual(client.get("/api/whoami/").status_code, status.HTTP_200_OK)
 
 
+class SignupTests(APITestCase):
+    def test_signup_returns_a_working_token(self):
+        response = self.client.post(
+            "/api/signup/",
+            {"username": "carol", "email": "carol@example.com", "password": "password"},
+            format="json",
+        )
+        self.assertEqual(response.status_code, status.HTTP_201_CREATED)
+        self.assertEqual(
+            utils.jwt_decode_handler(response.data["token"])["email"], "carol@example.com"
+        )
+        self.client.credentials(HTTP_AUTHORIZATION="JWT " + response.data["token"])
+        self.assertEqual(self.client.get("/api/whoami/").data, {"username": "carol"})
+
+
 class JWTClientTests(APIJWTTestCase):
     def setUp(self):
         self.user = User.objects.create_user("alice", "alice@example.com", "password")

@@ -9,4 +9,5 @@ urlpatterns = [
     re_path(r"^api-token-verify/", verify_jwt_token),
     re_path(r"^api/whoami/$", views.WhoAmIView.as_view()),
     re_path(r"^api/export/$", views.ExportView.as_view()),
+    re_path(r"^api/signup/$", views.SignupView.as_view()),
 ]
