@@ -3,7 +3,8 @@
 tests/projects/orig_project is written as djangorestframework-jwt 1.x projects are, and
 tests/projects/drfjwt_project as drf-jwt 1.19 projects are (with ``JWT_COMPAT = "drf-jwt"``, the
 one setting the upgrade adds). Each runs its own ``manage.py test`` (Django's runner) and
-``manage.py check`` in a subprocess, with ``PYTHONPATH`` pointing at this checkout's ``src/``.
+``manage.py check`` in a subprocess, with ``PYTHONPATH`` pointing at the package under test (this
+checkout's ``src/``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from pathlib import Path
 
 import pytest
 
+import rest_framework_jwt
+
 PROJECTS = Path(__file__).parent / "projects"
-SRC = Path(__file__).parent.parent / "src"
+# The package this run tests: src/ of the checkout, or the installed wheel under tox.
+PACKAGE_ROOT = Path(rest_framework_jwt.__file__).resolve().parent.parent
 SUITES = {"orig_project": "api/tests.py", "drfjwt_project": "accounts/tests.py"}
 
 
@@ -30,7 +34,7 @@ def manage(project: str, *args: str) -> subprocess.CompletedProcess[str]:
         # Ours (pytest-django sets DJANGO_SETTINGS_MODULE); the project's manage.py picks its own.
         if key not in {"DJANGO_SETTINGS_MODULE", "PYTHONPATH", "DATABASE_URL", "REDIS_URL"}
     }
-    env["PYTHONPATH"] = str(SRC)
+    env["PYTHONPATH"] = str(PACKAGE_ROOT)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
