@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
 from . import lookup, revocation, rotation, tokens, utils
@@ -139,6 +140,8 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
             return None
         try:
             payload = self.jwt_decode_token(jwt_value)
+        except APIException:
+            raise  # a hook's own answer (a subclass's AuthenticationFailed), as in 1.x and drf-jwt
         except Exception as error:
             code = tokens.message_code(error)
             if code not in tokens.TOKEN_MESSAGE_CODES:
