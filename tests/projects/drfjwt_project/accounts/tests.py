@@ -162,6 +162,15 @@ class AuthenticationTests(AccountsTestCase):
         self.assertEqual(response.status_code, status.HTTP_200_OK)
         self.assertEqual(response.data["username"], "bob")
 
+    def test_download_link(self):
+        response = self.client.post(
+            "/api/download-link/", HTTP_AUTHORIZATION="Bearer " + self.login("bob")
+        )
+        self.assertEqual(response.status_code, status.HTTP_201_CREATED)
+        response = APIClient().get(response.data["url"])
+        self.assertEqual(response.status_code, status.HTTP_200_OK)
+        self.assertEqual(response.data["username"], "bob")
+
     def test_query_string_only_for_get(self):
         response = self.client.post(
             "/api/notes/?token=" + create_token(self.bob), {"note": "x"}, format="json"

@@ -11,6 +11,8 @@ from rest_framework_jwt.authentication import JSONWebTokenAuthentication
 from rest_framework_jwt.blacklist.models import BlacklistedToken
 from rest_framework_jwt.settings import api_settings
 
+from .authentication import CookieJSONWebTokenAuthentication
+
 
 class MeView(APIView):
     def get(self, request):
@@ -20,6 +22,15 @@ class MeView(APIView):
 class NotesView(APIView):
     def post(self, request):
         return Response({"note": request.data.get("note")}, status=status.HTTP_201_CREATED)
+
+
+class DownloadLinkView(APIView):
+    """A link that works without the header or the cookie (opened from an e-mail)."""
+
+    def post(self, request):
+        payload = CookieJSONWebTokenAuthentication.jwt_create_payload(request.user)
+        token = CookieJSONWebTokenAuthentication.jwt_encode_payload(payload)
+        return Response({"url": f"/api/me/?token={token}"}, status=status.HTTP_201_CREATED)
 
 
 @method_decorator(ensure_csrf_cookie, name="get")

@@ -21,4 +21,5 @@ urlpatterns = [
     path("auth/csrf/", views.CSRFView.as_view()),
     path("api/me/", views.MeView.as_view()),
     path("api/notes/", views.NotesView.as_view()),
+    path("api/download-link/", views.DownloadLinkView.as_view()),
 ]
