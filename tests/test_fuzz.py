@@ -604,3 +604,142 @@ def test_fuzz_bodies_on_every_endpoint(
     method, url = route
     token = superuser_token(superuser) if authenticated else None
     check_any(send(method, url, body, content_type, token))
+
+
+# ----------------------------------------------------------------------------------------------
+# signed tokens whose private claims have an unexpected type or format, on every endpoint that
+# reads them: refused cleanly (401/400/403), or accepted where the claim does not matter.
+
+odd_strings = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "not-a-uuid",
+            "\x00",
+            "a\x00b",
+            "\udcff",
+            " ",
+            "a" * 1000,
+            str(uuid.uuid4()).upper(),
+            "{" + str(uuid.uuid4()) + "}",
+            "urn:uuid:" + str(uuid.uuid4()),
+            uuid.uuid4().hex,
+            str(uuid.uuid4()),
+            "access",
+            "refresh",
+            "f:x",
+            "%",
+        ]
+    ),
+    st.text(wild_chars, max_size=40),
+)
+odd_values = st.one_of(odd_strings, json_values)
+odd_claims = st.fixed_dictionaries(
+    {},
+    optional={
+        "fam": odd_values,
+        "jti": odd_values,
+        "orig_jti": odd_values,
+        "act": st.one_of(
+            st.fixed_dictionaries({"sub": odd_values}, optional={"user_id": odd_values}),
+            odd_values,
+        ),
+        "token_type": odd_values,
+        "orig_iat": st.one_of(st.just(int(time.time())), odd_values),
+        "pwv": odd_values,
+        "user_id": odd_values,
+    },
+)
+
+
+def claim_requests(token: str):
+    """Every place a token is read, as (method, url, body, token in the header)."""
+    yield "get", "/protected/", None, token
+    yield "post", VERIFY, {"token": token}, None
+    yield "post", REFRESH, {"token": token}, None
+    yield "post", REFRESH, {"refresh_token": token}, None
+    yield "post", LOGOUT, {"token": token}, None
+    yield "post", LOGOUT, {"refresh_token": token}, None
+    yield "post", "/blacklist/", {"token": token}, None
+    yield "get", SESSIONS, None, token
+    yield "post", REVOKE_OTHERS, None, token
+    yield "delete", f"{SESSIONS}{uuid.uuid4()}/", None, token
+    yield "post", IMPERSONATE, {"user": 1}, token
+    yield "post", LOGOUT, None, token
+    yield "post", LOGOUT_ALL, None, token
+
+
+@FUZZ
+@given(claims=odd_claims)
+def test_fuzz_private_claims_on_every_endpoint(body_mode, superuser, claims):
+    from rest_framework_jwt import utils
+
+    token = sign({**utils.jwt_payload_handler(superuser), **claims})
+    for method, url, body, header in claim_requests(token):
+        data = json.dumps(body) if body is not None else ""
+        response = send(method, url, data, JSON, header)
+        check_any(response, allowed={200, 201, 204, 400, 401, 403, 404})
+
+
+def _stateless_protected(token: str):
+    from rest_framework_jwt.authentication import StatelessJSONWebTokenAuthentication
+    from tests.urls import ProtectedView
+
+    view = ProtectedView.as_view(authentication_classes=(StatelessJSONWebTokenAuthentication,))
+    header = f"{api_settings.JWT_AUTH_HEADER_PREFIX} {token}"
+    response = view(APIRequestFactory().get("/protected/", HTTP_AUTHORIZATION=header))
+    response.render()
+    return response
+
+
+# (claims over a good token of the superuser, settings, where, status, the code in the body:
+# logout's field errors carry theirs on the exception only, so the message is checked there)
+CLAIM_CASES = [
+    ({"fam": "not-a-uuid"}, {}, "logout body", 400, "Invalid token."),
+    ({"fam": "not-a-uuid"}, {}, "header", 401, "token_invalid_claim"),
+    ({"fam": "not-a-uuid"}, {}, "verify", 400, "token_invalid"),
+    ({"fam": "not-a-uuid"}, {}, "sessions", 401, "token_invalid_claim"),
+    ({"fam": ["x"]}, {"JWT_REFRESH_TOKENS": True}, "refresh", 400, "token_invalid"),
+    ({"fam": str(uuid.uuid4()).upper()}, {}, "logout", 401, "token_invalid_claim"),
+    ({"token_type": "refresh", "jti": "a\x00b", "fam": str(uuid.uuid4())},
+     {"JWT_REFRESH_TOKENS": True}, "refresh", 400, "token_revoked"),
+    ({"token_type": "refresh", "jti": "\udcff", "fam": str(uuid.uuid4())},
+     {"JWT_REFRESH_TOKENS": True}, "refresh", 400, "token_revoked"),
+    ({"token_type": ["access"]}, {}, "header", 401, "token_type_invalid"),
+    ({"token_type": {"a": 1}}, {}, "verify", 400, "token_type_invalid"),
+    ({"orig_iat": "yesterday"}, {"JWT_ALLOW_REFRESH": True}, "refresh", 400, "orig_iat_invalid"),
+    ({"orig_iat": "yesterday"}, {}, "header", 200, None),
+    ({"pwv": 12}, {}, "header", 401, "token_invalid_claim"),
+    ({"pwv": ["x"]}, {}, "logout body", 204, None),  # (revoking it is harmless)
+    ({"act": ["root"]}, {"JWT_ALLOW_REFRESH": True}, "refresh", 400, "impersonation_refresh"),
+    ({"act": "root"}, {}, "header", 401, "token_invalid_claim"),
+    ({"act": {"sub": ["root"]}}, {}, "impersonate", 401, "token_invalid_claim"),
+    ({"user_id": "a\x00b"}, {}, "stateless", 200, None),
+    ({"user_id": {"pk": 1}}, {}, "stateless", 200, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("claims", "extra", "where", "status", "code"), CLAIM_CASES)
+def test_odd_private_claims_are_refused_cleanly(
+    settings, superuser, claims, extra, where, status, code
+):
+    from rest_framework_jwt import utils
+
+    settings.JWT_AUTH = {**extra, "JWT_RESPONSE_ERROR_CODES": True}
+    token = sign({**utils.jwt_payload_handler(superuser), **claims})
+    if where == "stateless":
+        response = _stateless_protected(token)
+    else:
+        method, url, body, header = {
+            "header": ("get", "/protected/", None, token),
+            "verify": ("post", VERIFY, {"token": token}, None),
+            "refresh": ("post", REFRESH, {"token": token}, None),
+            "logout body": ("post", LOGOUT, {"token": token}, None),
+            "logout": ("post", LOGOUT, None, token),
+            "sessions": ("get", SESSIONS, None, token),
+            "impersonate": ("post", IMPERSONATE, {"user": superuser.pk}, token),
+        }[where]
+        response = send(method, url, json.dumps(body) if body else "", JSON, header)
+    assert response.status_code == status, response.content
+    if code is not None:
+        assert code in json.dumps(json.loads(response.content)), response.content

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import math
 import time
+import uuid
 from calendar import timegm
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
@@ -73,6 +74,16 @@ def is_numeric_date(value: Any) -> bool:
     return False
 
 
+def is_uuid(value: Any) -> bool:
+    """True for a UUID as a string in canonical form (``str(uuid.UUID(...))``)."""
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
 def numeric_claim(payload: Mapping[str, Any], name: str) -> float | None:
     """Return claim ``name`` if present, refusing anything that is not a NumericDate."""
     if name not in payload:
@@ -108,6 +119,9 @@ def validate(
     for name in STRING_CLAIMS:
         if name in payload and not isinstance(payload[name], str):
             raise token_error(InvalidClaim, f"The {name} claim must be a string.")
+    # The refresh-token family (refresh-token mode) of this package's tokens.
+    if "fam" in payload and not is_uuid(payload["fam"]):
+        raise token_error(InvalidClaim, "The fam claim must be a UUID.")
 
     exp = numeric_claim(payload, "exp")
     if verify_exp and exp is not None and exp <= current - leeway:

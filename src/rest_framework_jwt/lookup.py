@@ -163,10 +163,10 @@ def fetch(username: str, token: Any, payload: dict[str, Any]) -> tuple[Any, bool
     params[compiled.username_at] = username
     connection = connections[alias]
     if compiled.keys_at is not None and compiled.time_at is not None:
-        family = payload.get("fam")
+        family = revocation.family_of(payload)
         params[compiled.keys_at[0]] = revocation.token_key(token, payload)
         params[compiled.keys_at[1]] = (
-            revocation.family_key(family) if isinstance(family, str) and family else _NO_KEY
+            revocation.family_key(family) if family is not None else _NO_KEY
         )
         issued = revocation.issued_at(payload)
         second = -1 if issued is None else int(issued) + 1

@@ -101,11 +101,27 @@ def usable_until(payload: Mapping[str, Any]) -> datetime:
     return _as_datetime(min(max(known) + leeway, MAX_TIMESTAMP))
 
 
+def is_key(value: Any) -> bool:
+    """True for a string that can go into a store key or a key column as it is: 1 to 64
+    printable ASCII characters (no NUL, no lone surrogate, nothing a database refuses)."""
+    return (
+        isinstance(value, str) and 0 < len(value) <= 64 and value.isascii() and value.isprintable()
+    )
+
+
+def family_of(payload: Mapping[str, Any]) -> str | None:
+    """The token's family (the ``fam`` claim, a UUID in canonical form), or None if it has
+    none. Decoding refuses a malformed ``fam``; a custom ``JWT_DECODE_HANDLER`` may not, so a
+    malformed one counts as none here (no family is stored under it)."""
+    value = payload.get("fam")
+    return value if claims.is_uuid(value) else None
+
+
 def token_key(token: Any, payload: Mapping[str, Any]) -> str:
     """The denylist key of one token."""
     chain = payload.get("orig_jti") or payload.get("jti")
     if isinstance(chain, str) and chain:
-        if len(chain) <= 64 and chain.isascii() and chain.isprintable():
+        if is_key(chain):
             return f"t:{chain}"
         return "d:" + hashlib.sha256(chain.encode("utf-8", "replace")).hexdigest()
     raw = token if isinstance(token, bytes) else str(token).encode("ascii", "replace")
@@ -294,10 +310,11 @@ def check(token: Any, payload: Mapping[str, Any], user: Any = None) -> None:
         return
     keys = [token_key(token, payload)]
     owner = user.pk if user is not None else payload.get("user_id")
-    if owner is not None:
+    # (A user id of a type no user has, from an unverified claim, can match no cutoff.)
+    if (type(owner) is int and abs(owner) < 2**63) or is_key(owner):
         keys.append(user_key(owner))
-    family = payload.get("fam")
-    if isinstance(family, str) and family:
+    family = family_of(payload)
+    if family is not None:
         keys.append(family_key(family))
     _refuse_found(denylist().lookup(keys), payload)
 
@@ -364,8 +381,8 @@ def revoke_token(
 ) -> None:
     """Revoke one token (and, for a token of a family, the whole family)."""
     denylist().add(token_key(token, payload), "token", user, usable_until(payload), reason)
-    family = payload.get("fam")
-    if isinstance(family, str) and family:
+    family = family_of(payload)
+    if family is not None:
         revoke_families([family], user=user, reason=reason)
     tokens_revoked.send(sender=__name__, user=user, kind="token", reason=reason)
 

@@ -144,8 +144,8 @@ def rotate(payload: dict[str, Any], user: Any, request: Any = None) -> dict[str,
     rotates the successor second is caught as a reuse like any other.
     """
     require_type(payload, REFRESH)
-    jti, family_id = payload.get("jti"), payload.get("fam")
-    if not isinstance(jti, str) or not isinstance(family_id, str):
+    jti, family_id = payload.get("jti"), revocation.family_of(payload)
+    if not revocation.is_key(jti) or family_id is None:
         raise token_error(TokenRevoked, "Unknown refresh token.")
     tokens = revocation.model("RefreshToken").objects
     families = revocation.model("TokenFamily").objects
