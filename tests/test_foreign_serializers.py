@@ -304,3 +304,15 @@ def test_a_subclass_hook_sees_user_payload_and_issued_at_for_any_serializer(mode
     assert seen["payload"] == decode(response.data["token"])
     assert seen["issued_at"] == NOW
     assert not seen["user"].is_authenticated
+
+
+def test_an_issued_at_of_the_serializer_is_drf_jwts_pk(mode, user, password):
+    class WithIssuedAt(EmailLoginSerializer):  # drf-jwt's own serializers return issued_at
+        def validate(self, attrs):
+            return {**super().validate(attrs), "issued_at": NOW - 5}
+
+    view = subclass(views.ObtainJSONWebTokenView, WithIssuedAt).as_view()
+    response = call(view, {"email": user.email, "password": password})
+
+    assert response.status_code == (201 if fork(mode) else 200), response.data
+    assert response.data == expected_body(mode, response.data["token"], NOW - 5)

@@ -203,8 +203,9 @@ def decode_with_key(token: Any, key: Any, *, verify: bool = True) -> dict[str, A
 
 
 def unverified_claims(token: Any) -> dict[str, Any] | None:
-    """The claims of a token this server has just issued, read without verifying it; None if
-    ``token`` is not a readable JWT. Never use this for a token a client sent."""
+    """The claims of a token that a serializer has just issued or accepted, read without
+    verifying it again; None if ``token`` is not a readable JWT. Never use this to decide
+    whether a token a client sent is valid."""
     try:
         return backend.parse(token, 0).payload
     except TokenError:

@@ -167,7 +167,8 @@ def _success_data(validated: Any, request: Request) -> dict[str, Any]:
     Our serializers return ``token``, ``user`` and ``payload``; a project's own serializer (as
     drf-jwt allows) may return only ``token``, or ``token`` and ``user``. The user then
     defaults to ``request.user``, the payload to the token's own claims (the token was just
-    made by the serializer; they are read, not verified), and ``issued_at`` to its ``iat``.
+    made or accepted by the serializer; they are read, not verified again), and ``issued_at``
+    to its ``iat``.
     """
     data = dict(validated) if isinstance(validated, Mapping) else {}
     token = data.get("token")
