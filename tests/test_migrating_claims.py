@@ -1,0 +1,33 @@
+"""Claims of docs/migrating/ that no other test module covers."""
+
+from __future__ import annotations
+
+from django.conf import settings as django_settings
+
+from rest_framework_jwt.settings import api_settings
+from tests.helpers import OBTAIN, protected
+
+
+def login(client, user, password):
+    response = client.post(OBTAIN, {"username": user.username, "password": password}, format="json")
+    assert response.status_code == 200, response.data
+    return response.data["token"]
+
+
+def test_without_jwt_auth_the_jwt_keys_of_rest_framework_are_read(settings, client, user, password):
+    # from-1x.md, "What stays the same": 1.x built on DRF's APISettings, which fell back to
+    # REST_FRAMEWORK when JWT_AUTH was missing or empty.
+    settings.JWT_AUTH = {}
+    settings.REST_FRAMEWORK = {**django_settings.REST_FRAMEWORK, "JWT_AUTH_HEADER_PREFIX": "Token"}
+    assert api_settings.JWT_AUTH_HEADER_PREFIX == "Token"
+    token = login(client, user, password)
+    assert protected(f"Token {token}").status_code == 200
+    assert protected(f"JWT {token}").status_code == 401
+
+
+def test_jwt_auth_wins_over_rest_framework(settings, client, user, password):
+    settings.JWT_AUTH = {"JWT_ALLOW_REFRESH": True}
+    settings.REST_FRAMEWORK = {**django_settings.REST_FRAMEWORK, "JWT_AUTH_HEADER_PREFIX": "Token"}
+    assert api_settings.JWT_AUTH_HEADER_PREFIX == "JWT"
+    token = login(client, user, password)
+    assert protected(f"JWT {token}").status_code == 200
