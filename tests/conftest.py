@@ -121,8 +121,9 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        # Wait until it answers PING (bounded by attempts, not by a clock).
-        for _ in range(500):
+        # Wait until it answers PING: bounded by attempts (about a minute of them, so that a slow
+        # start on a loaded machine still passes), not by a clock.
+        for _ in range(3000):
             if self.process.poll() is not None:
                 log = self.directory / "redis.log"
                 text = log.read_text() if log.exists() else ""

@@ -24,6 +24,10 @@ LOGOUT_ALL = "/included/api-token-logout-all/"
 SESSIONS = "/included/api-token-sessions/"
 REVOKE_OTHERS = "/included/api-token-sessions/revoke-others/"
 
+#: How long a test waits for a subprocess or a server of its own before it gives up: a guard
+#: against a hang, not a bound on speed, so generous that a slow run on a loaded machine passes.
+HANG_TIMEOUT = 600
+
 #: The protected view with only the JWT authenticator, so a 401 keeps its WWW-Authenticate
 #: header (with SessionAuthentication first, DRF answers 403 instead).
 jwt_only_view = ProtectedView.as_view(authentication_classes=(JSONWebTokenAuthentication,))

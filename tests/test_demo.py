@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers import HANG_TIMEOUT
+
 EXAMPLE = Path(__file__).parent.parent / "example"
 
 SCRIPT = r"""
@@ -53,7 +55,7 @@ def test_demo_answers_the_seed_flows(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_TIMEOUT,
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient, APITestCase
 import rest_framework_jwt
 from rest_framework_jwt import compat, views
 from rest_framework_jwt.test import APIJWTClient, APIJWTTestCase
+from tests.helpers import HANG_TIMEOUT
 
 # --- package attributes ---------------------------------------------------------------------
 
@@ -42,7 +43,7 @@ def test_import_without_django_settings():
         cwd=Path(__file__).parent.parent,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG_TIMEOUT,
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -21,7 +21,7 @@ from tests.helpers import LOGOUT, LOGOUT_ALL, OBTAIN, PROTECTED, REFRESH, SESSIO
 
 
 def test_the_redis_server_fixture_starts_stops_and_starts_again(redis_server):
-    conn = redis.Redis.from_url(redis_server.url, socket_timeout=5)
+    conn = redis.Redis.from_url(redis_server.url, socket_timeout=30)
     conn.set("k", "v")
     assert conn.get("k") == b"v"
     redis_server.stop()
@@ -30,7 +30,7 @@ def test_the_redis_server_fixture_starts_stops_and_starts_again(redis_server):
         redis.Redis.from_url(redis_server.url, retry=Retry(NoBackoff(), 0)).ping()
     redis_server.start()
     # Same URL, an empty server again (no persistence).
-    fresh = redis.Redis.from_url(redis_server.url, socket_timeout=5)
+    fresh = redis.Redis.from_url(redis_server.url, socket_timeout=30)
     assert fresh.ping()
     assert fresh.get("k") is None
 
@@ -74,7 +74,7 @@ def redis_denylist(mode, settings, redis_server):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_server.url,
             # Fail at once while the server is down (redis-py retries with back-off otherwise).
-            "OPTIONS": {"retry": Retry(NoBackoff(), 0), "socket_connect_timeout": 5},
+            "OPTIONS": {"retry": Retry(NoBackoff(), 0), "socket_connect_timeout": 30},
         },
     }
     settings.JWT_AUTH = {**mode, "JWT_DENYLIST_BACKEND": "cache", "JWT_DENYLIST_CACHE": "outage"}

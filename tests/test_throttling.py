@@ -630,7 +630,8 @@ def private_redis(redis_server, settings, time_machine):
         "throttle": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+            # Refused at once while the server is stopped; the timeouts only guard a hang.
+            "OPTIONS": {"socket_connect_timeout": 30, "socket_timeout": 30},
         },
     }
     settings.JWT_AUTH = {"JWT_THROTTLE_CACHE": "throttle", "JWT_ALLOW_REFRESH": True}
