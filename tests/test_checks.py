@@ -7,7 +7,9 @@ Problems common in test settings are a Warning under ``check`` and an Error unde
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
+from pathlib import Path
 
 import jwt
 import pytest
@@ -16,6 +18,7 @@ from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from rest_framework_jwt import checks as jwt_checks
 from tests.conftest import read_key
 
 LONG = "a-secret-that-is-long-enough-for-hs256-0123456789"
@@ -538,3 +541,133 @@ def test_each_warning_of_a_split_check_names_its_deploy_error(jwt_auth):
 def test_the_deploy_checks_wait_for_invalid_settings(jwt_auth):
     jwt_auth(JWT_TOKEN_ID="sometimes", JWT_SECRET_KEY="short")
     assert our_ids(deploy=True) == {"rest_framework_jwt.E006"}
+
+
+# ----------------------------------------------------------------------------------------------
+# the rows of the checks table that the tests above do not reach, with their exact texts
+
+HANDLER_HINT = "Give a dotted path to a callable, or the callable."
+
+
+@pytest.mark.parametrize(
+    ("config", "msg", "hint"),
+    [
+        pytest.param(
+            {"JWT_DENYLIST_BACKEND": "redis"},
+            "JWT_AUTH['JWT_DENYLIST_BACKEND'] is 'redis'.",
+            "Use one of 'database', 'cache'.",
+            id="denylist-backend",
+        ),
+        pytest.param(
+            {"JWT_REFRESH_GRACE_PERIOD": dt.timedelta(seconds=-1)},
+            "JWT_AUTH['JWT_REFRESH_GRACE_PERIOD'] must be a datetime.timedelta or a number of "
+            "seconds (zero or more).",
+            "For example datetime.timedelta(minutes=5).",
+            id="negative-grace-period",
+        ),
+        pytest.param(
+            {"JWT_LEEWAY": True},
+            "JWT_AUTH['JWT_LEEWAY'] must be a datetime.timedelta or a number of seconds "
+            "(zero or more).",
+            "For example datetime.timedelta(minutes=5).",
+            id="leeway-bool",
+        ),
+        pytest.param(
+            {"JWT_EXPIRATION_DELTA": 0},
+            "JWT_AUTH['JWT_EXPIRATION_DELTA'] must be a datetime.timedelta or a number of "
+            "seconds greater than zero.",
+            "For example datetime.timedelta(minutes=5).",
+            id="zero-lifetime",
+        ),
+        *(
+            pytest.param(
+                {"JWT_AUTH_HEADER_PREFIX": prefix},
+                "JWT_AUTH['JWT_AUTH_HEADER_PREFIX'] must be one word.",
+                'For example "JWT" or "Bearer".',
+                id=f"prefix-{prefix!r}",
+            )
+            for prefix in ("", "JWT Bearer", " JWT", 5)
+        ),
+        pytest.param(
+            {"JWT_MAX_TOKEN_SIZE": -1},
+            "JWT_AUTH['JWT_MAX_TOKEN_SIZE'] must be a whole number of bytes.",
+            "The default is 8192; 0 turns the bound off.",
+            id="negative-max-size",
+        ),
+        pytest.param(
+            {"JWT_PAYLOAD_HANDLER": "os.sep"},
+            "JWT_AUTH['JWT_PAYLOAD_HANDLER'] is not callable.",
+            HANDLER_HINT,
+            id="not-callable",
+        ),
+        pytest.param(
+            {"JWT_GET_USER_SECRET_KEY": 5},
+            "JWT_AUTH['JWT_GET_USER_SECRET_KEY'] is not callable.",
+            HANDLER_HINT,
+            id="not-callable-object",
+        ),
+    ],
+)
+def test_e006_rows_name_the_setting_and_say_what_fits(jwt_auth, config, msg, hint):
+    jwt_auth(**config)
+    found = [(m.msg, m.hint) for m in our_messages() if m.id == "rest_framework_jwt.E006"]
+    assert found == [(msg, hint)]
+
+
+def test_e006_a_handler_that_cannot_be_imported(jwt_auth):
+    jwt_auth(JWT_ENCODE_HANDLER="no_such_module.encode")
+    found = message("rest_framework_jwt.E006")
+    assert found.msg.startswith("JWT_AUTH['JWT_ENCODE_HANDLER'] cannot be imported: ")
+    assert "no_such_module" in found.msg
+    assert found.hint == HANDLER_HINT
+    # One message per setting: not "cannot be imported" and "is not callable" both.
+    assert [m.id for m in our_messages()] == ["rest_framework_jwt.E006"]
+
+
+def test_e006_unset_and_callable_handlers_pass(jwt_auth):
+    jwt_auth(JWT_GET_USER_SECRET_KEY=None, JWT_ENCODE_HANDLER=lambda payload: "token")
+    assert "rest_framework_jwt.E006" not in our_ids()
+
+
+def test_w004_a_service_that_verifies_but_cannot_sign(jwt_auth):
+    jwt_auth(JWT_ALGORITHM=["ES256", "HS256"], JWT_PUBLIC_KEY=read_key("ec_public.pem"))
+    found = message("rest_framework_jwt.W004")
+    assert found.level == checks.WARNING
+    assert found.msg == (
+        "Tokens would be signed with ES256 but JWT_PRIVATE_KEY is not set: this service can "
+        "verify tokens but not issue them (obtain and refresh fail)."
+    )
+    assert found.hint == "Fine for a service that only verifies; otherwise set JWT_PRIVATE_KEY."
+    assert "rest_framework_jwt.E004" not in our_ids()
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        pytest.param(
+            {"JWT_ALGORITHM": ["HS256", "RS256"], "JWT_PUBLIC_KEY": read_key("rsa_public.pem")},
+            id="asymmetric-not-first",
+        ),
+        pytest.param({"JWT_ALGORITHM": "RS256"}, id="no-key-at-all-is-e004"),
+        pytest.param(
+            {
+                "JWT_ALGORITHM": "RS256",
+                "JWT_PRIVATE_KEY": read_key("rsa_private.pem"),
+                "JWT_PUBLIC_KEY": read_key("rsa_public.pem"),
+            },
+            id="both-keys",
+        ),
+    ],
+)
+def test_no_w004_when_the_service_can_sign_or_it_is_e004(jwt_auth, config):
+    jwt_auth(**config)
+    assert "rest_framework_jwt.W004" not in our_ids()
+
+
+def test_every_id_of_the_checks_table_is_in_the_settings_reference():
+    rows = jwt_checks.VALUE_ROWS + jwt_checks.ROWS
+    ids = {row.check_id for row in rows} | {row.deploy_id for row in rows if row.deploy_id}
+    reference = (Path(__file__).parent.parent / "docs" / "settings.md").read_text()
+    documented = set(re.findall(r"^\| `(rest_framework_jwt\.[EW]\d{3})` \|", reference, re.M))
+    assert ids == documented
+    assert len(ids) == 20

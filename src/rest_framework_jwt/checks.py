@@ -7,11 +7,22 @@ unsafe in production are split in two: a Warning under ``manage.py check`` (so r
 migrate and the test runner go on) and an Error under ``manage.py check --deploy`` (Django's
 ``deploy=True`` checks), each with its own id. Under ``--deploy`` both are shown: Django passes
 a check no flag that says whether the deployment checks run too.
+
+Each check is one :class:`Row` of a table: the setting it is about, a validator, the check id,
+the message and the hint (and, for a split check, the Error id under ``--deploy``). A validator
+takes the setting's value and returns one mapping per problem it finds, empty when there is
+none; each mapping fills the ``{placeholders}`` of the message and the hint, next to
+``{setting}`` and ``{value}``. A row's level follows from its id: ``E...`` is an Error,
+``W...`` a Warning. :data:`VALUE_ROWS` (E006, W003) run first; while any of them reports an
+E006, the rows of :data:`ROWS` wait.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.apps import apps
@@ -54,19 +65,86 @@ W007 = "rest_framework_jwt.W007"  # JWT_THROTTLE_CACHE not in CACHES (E009 under
 W008 = "rest_framework_jwt.W008"  # --deploy: per-address throttles trust X-Forwarded-For
 W009 = "rest_framework_jwt.W009"  # --deploy: the throttles count in a DummyCache
 
+#: What a validator finds: one mapping of placeholder values per problem.
+Finds = Sequence[Mapping[str, Any]]
+Validator = Callable[[Any], Finds]
 
-def _invalid(name: str, problem: str, hint: str) -> Error:
-    return Error(f"JWT_AUTH['{name}'] {problem}", hint=hint, id=E006)
+FOUND: Finds = ({},)  # one problem, nothing to fill in beyond {setting} and {value}
+NOTHING: Finds = ()
 
 
-def _split(deploy: bool, ids: tuple[str, str], msg: str, hint: str) -> CheckMessage:
-    """The Warning ``ids[0]`` under ``check``, or the Error ``ids[1]`` under ``check --deploy``."""
-    warning_id, error_id = ids
-    if deploy:
-        return Error(msg, hint=hint, id=error_id)
-    return Warning(
-        msg, hint=f"{hint} `manage.py check --deploy` reports this as {error_id}.", id=warning_id
-    )
+def read_setting(setting: str) -> Any:
+    """The current value of ``setting``: a ``JWT_AUTH`` key, or the ``JWT_AUTH`` dict itself."""
+    if setting == "JWT_AUTH":
+        return api_settings.user_settings
+    return getattr(api_settings, setting)
+
+
+def read_import(setting: str) -> Any:
+    """An import-string setting's callable, or the ImportError that importing it raised."""
+    try:
+        return getattr(api_settings, setting)
+    except ImportError as error:
+        return error
+
+
+@dataclass(frozen=True)
+class Row:
+    """One check: the setting it is about, its validator, id, message and hint.
+
+    ``deploy_id`` makes it a split check: the Warning ``check_id`` under ``check``, whose hint
+    names the Error ``deploy_id`` it is under ``check --deploy``. ``deploy_only`` rows run under
+    ``check --deploy`` only.
+    """
+
+    setting: str
+    validator: Validator
+    check_id: str
+    message: str
+    hint: str
+    deploy_id: str | None = None
+    deploy_only: bool = False
+    read: Callable[[str], Any] = read_setting
+
+    def id_under(self, deploy: bool) -> str | None:
+        """The id this row reports under ``check`` (or ``--deploy``); None when it does not run."""
+        if self.deploy_only:
+            return self.check_id if deploy else None
+        return self.deploy_id if deploy else self.check_id
+
+    def run(self, deploy: bool) -> list[CheckMessage]:
+        check_id = self.id_under(deploy)
+        if check_id is None:
+            return []
+        value = self.read(self.setting)
+        hint = self.hint
+        if self.deploy_id and not deploy:
+            hint += f" `manage.py check --deploy` reports this as {self.deploy_id}."
+        level = Error if check_id.rsplit(".", 1)[-1].startswith("E") else Warning
+        return [
+            level(self.message.format_map(fields), hint=hint.format_map(fields), id=check_id)
+            for fields in (
+                {"setting": self.setting, "value": value, **found}
+                for found in self.validator(value)
+            )
+        ]
+
+
+def run_rows(rows: Iterable[Row], deploy: bool = False) -> list[CheckMessage]:
+    return [message for row in rows for message in row.run(deploy)]
+
+
+# ----------------------------------------------------------------------------------------------
+# validators
+
+
+def must(ok: Callable[[Any], bool]) -> Validator:
+    """A validator that finds one problem when ``ok(value)`` is false."""
+    return lambda value: NOTHING if ok(value) else FOUND
+
+
+def _unknown_keys(user: Mapping[str, Any]) -> Finds:
+    return [{"name": name} for name in sorted(set(user) - set(DEFAULTS))]
 
 
 def _duration_ok(value: Any, *, allow_zero: bool) -> bool:
@@ -79,144 +157,21 @@ def _duration_ok(value: Any, *, allow_zero: bool) -> bool:
     return seconds > 0 or (allow_zero and seconds == 0)
 
 
-def check_values() -> list[CheckMessage]:
-    """E006: values of the wrong type or outside their choices; W003: unknown keys."""
-    messages: list[CheckMessage] = []
-    user = api_settings.user_settings
-    for name in sorted(set(user) - set(DEFAULTS)):
-        messages.append(
-            Warning(
-                f"JWT_AUTH['{name}'] is not a setting of rest_framework_jwt; it is ignored.",
-                hint="Check the spelling against the settings reference (docs/settings.md).",
-                id=W003,
-            )
-        )
-    if api_settings.JWT_COMPAT not in COMPAT_MODES:
-        messages.append(
-            _invalid(
-                "JWT_COMPAT",
-                f"is {api_settings.JWT_COMPAT!r}.",
-                f"Use one of {', '.join(map(repr, COMPAT_MODES))}.",
-            )
-        )
-    if api_settings.JWT_DENYLIST_BACKEND not in DENYLIST_BACKENDS:
-        messages.append(
-            _invalid(
-                "JWT_DENYLIST_BACKEND",
-                f"is {api_settings.JWT_DENYLIST_BACKEND!r}.",
-                f"Use one of {', '.join(map(repr, DENYLIST_BACKENDS))}.",
-            )
-        )
-    if api_settings.JWT_TOKEN_ID not in TOKEN_ID_MODES:
-        messages.append(
-            _invalid(
-                "JWT_TOKEN_ID",
-                f"is {api_settings.JWT_TOKEN_ID!r}.",
-                f"Use one of {', '.join(map(repr, TOKEN_ID_MODES))}.",
-            )
-        )
-    for name, allow_zero in (
-        ("JWT_EXPIRATION_DELTA", False),
-        ("JWT_REFRESH_EXPIRATION_DELTA", False),
-        ("JWT_IMPERSONATION_EXPIRATION_DELTA", False),
-        ("JWT_LEEWAY", True),
-        ("JWT_REFRESH_GRACE_PERIOD", True),
-    ):
-        if not _duration_ok(getattr(api_settings, name), allow_zero=allow_zero):
-            messages.append(
-                _invalid(
-                    name,
-                    "must be a datetime.timedelta or a number of seconds"
-                    + (" (zero or more)." if allow_zero else " greater than zero."),
-                    "For example datetime.timedelta(minutes=5).",
-                )
-            )
-    prefix = api_settings.JWT_AUTH_HEADER_PREFIX
-    if not isinstance(prefix, str) or not prefix or prefix.split() != [prefix]:
-        messages.append(
-            _invalid(
-                "JWT_AUTH_HEADER_PREFIX", "must be one word.", 'For example "JWT" or "Bearer".'
-            )
-        )
-    size = api_settings.JWT_MAX_TOKEN_SIZE
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        messages.append(
-            _invalid(
-                "JWT_MAX_TOKEN_SIZE",
-                "must be a whole number of bytes.",
-                "The default is 8192; 0 turns the bound off.",
-            )
-        )
-    messages.extend(_check_throttle_rates())
-    for item in keys.key_list(api_settings.JWT_SECRET_KEY):
-        if not isinstance(item.material, (str, bytes)):
-            messages.append(
-                _invalid(
-                    "JWT_SECRET_KEY",
-                    "must be a str or bytes, or a list or dict of them.",
-                    "For example a 50-character random str.",
-                )
-            )
-            break
-    algorithm = api_settings.JWT_ALGORITHM
-    if not isinstance(algorithm, (str, list, tuple)):
-        messages.append(
-            _invalid(
-                "JWT_ALGORITHM",
-                "must be a name or a list of names.",
-                'For example "HS256" or ["RS256", "HS256"].',
-            )
-        )
-    for name in IMPORT_STRINGS:
-        try:
-            value = getattr(api_settings, name)
-        except ImportError as error:
-            messages.append(
-                _invalid(
-                    name,
-                    f"cannot be imported: {error}",
-                    "Give a dotted path to a callable, or the callable.",
-                )
-            )
-            continue
-        if value is not None and not callable(value):
-            messages.append(
-                _invalid(
-                    name, "is not callable.", "Give a dotted path to a callable, or the callable."
-                )
-            )
-    return messages
+def _one_word(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and value.split() == [value]
 
 
-def _check_throttle_rates() -> list[CheckMessage]:
-    rates = api_settings.JWT_THROTTLE_RATES
-    example = 'For example {"obtain_username": "5/min"}; None turns a scope off.'
-    if rates is None:
-        return []
-    if not isinstance(rates, dict):
-        return [
-            _invalid("JWT_THROTTLE_RATES", "must be a dict of scope to rate, or None.", example)
-        ]
-    messages: list[CheckMessage] = []
-    for scope, rate in rates.items():
-        if scope not in DEFAULTS["JWT_THROTTLE_RATES"]:
-            messages.append(
-                _invalid(
-                    "JWT_THROTTLE_RATES",
-                    f"names the unknown scope {scope!r}.",
-                    f"Use {', '.join(map(repr, DEFAULTS['JWT_THROTTLE_RATES']))}.",
-                )
-            )
-        elif rate is not None and not _rate_ok(rate):
-            messages.append(
-                _invalid(
-                    "JWT_THROTTLE_RATES",
-                    f"has the rate {rate!r} for {scope!r}, which is not a DRF rate.",
-                    "A positive number of attempts per second, minute, hour or day, such as "
-                    '"10/min" or "100/hour"; None turns the scope off.',
-                )
-            )
-    return messages
+def _byte_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _rate_entries(rates: Any) -> list[tuple[Any, Any]]:
+    return list(rates.items()) if isinstance(rates, dict) else []
+
+
+def _unknown_scopes(rates: Any) -> Finds:
+    known = DEFAULTS["JWT_THROTTLE_RATES"]
+    return [{"scope": scope} for scope, _ in _rate_entries(rates) if scope not in known]
 
 
 def _rate_ok(rate: Any) -> bool:
@@ -229,269 +184,437 @@ def _rate_ok(rate: Any) -> bool:
     return bool(attempts and attempts > 0)
 
 
-def _usable_algorithms() -> list[str]:
-    """The configured algorithms this installation can use."""
+def _bad_rates(rates: Any) -> Finds:
+    known = DEFAULTS["JWT_THROTTLE_RATES"]
+    return [
+        {"scope": scope, "rate": rate}
+        for scope, rate in _rate_entries(rates)
+        if scope in known and rate is not None and not _rate_ok(rate)
+    ]
+
+
+def _secrets_ok(value: Any) -> bool:
+    return all(isinstance(item.material, (str, bytes)) for item in keys.key_list(value))
+
+
+def _import_failed(value: Any) -> Finds:
+    return [{"error": value}] if isinstance(value, ImportError) else NOTHING
+
+
+def _callable_or_unset(value: Any) -> bool:
+    return value is None or isinstance(value, ImportError) or callable(value)
+
+
+def _algorithms_where(test: Callable[[str], bool]) -> Validator:
+    """A validator that finds each configured algorithm for which ``test`` is true."""
+    return lambda value: [{"name": name} for name in keys.algorithm_list(value) if test(name)]
+
+
+def _is_none(name: str) -> bool:
+    return name.lower() == "none"
+
+
+def _is_unknown(name: str) -> bool:
+    return not _is_none(name) and name not in keys.SUPPORTED_ALGORITHMS
+
+
+def _needs_missing_crypto(name: str) -> bool:
+    return name in keys.ASYMMETRIC_ALGORITHMS and not backend.crypto_available()
+
+
+def _usable_algorithms(value: Any) -> list[str]:
+    """The algorithms of ``JWT_ALGORITHM`` (``value``) this installation can use."""
     return [
         name
-        for name in keys.algorithm_list(api_settings.JWT_ALGORITHM)
+        for name in keys.algorithm_list(value)
         if name in backend.ALGORITHMS
         and (backend.crypto_available() or name not in keys.ASYMMETRIC_ALGORITHMS)
     ]
 
 
-def check_keys() -> list[CheckMessage]:
-    """E001-E005 and E007: algorithms and the keys they need."""
-    messages: list[CheckMessage] = []
-    algorithms = keys.algorithm_list(api_settings.JWT_ALGORITHM)
-    for name in algorithms:
-        if name.lower() == "none":
-            messages.append(
-                Error(
-                    "JWT_AUTH['JWT_ALGORITHM'] includes 'none': unsigned tokens would be accepted.",
-                    hint="Remove 'none'; use HS256 or an asymmetric algorithm.",
-                    id=E002,
-                )
-            )
-        elif name not in keys.SUPPORTED_ALGORITHMS:
-            messages.append(
-                Error(
-                    f"JWT_AUTH['JWT_ALGORITHM'] includes the unknown algorithm {name!r}.",
-                    hint=f"Use one of {', '.join(sorted(keys.SUPPORTED_ALGORITHMS))}.",
-                    id=E001,
-                )
-            )
-        elif name in keys.ASYMMETRIC_ALGORITHMS and not backend.crypto_available():
-            messages.append(
-                Error(
-                    f"The algorithm {name!r} needs the 'cryptography' package.",
-                    hint="Install djangorestframework-jwt[crypto].",
-                    id=E005,
-                )
-            )
-    usable = _usable_algorithms()
+def _unusable_keys(value: Any) -> Finds:
+    usable = _usable_algorithms(value)
     if not usable:
-        return messages
-
+        return NOTHING
     ring = backend.build_keyring(
-        usable,
-        _state.secret_keys(),
-        api_settings.JWT_PRIVATE_KEY,
-        api_settings.JWT_PUBLIC_KEY,
+        usable, _state.secret_keys(), api_settings.JWT_PRIVATE_KEY, api_settings.JWT_PUBLIC_KEY
     )
-    for problem in ring.errors:
-        messages.append(
-            Error(
-                f"A configured key cannot be used: {problem}",
-                hint="Check the key's type against JWT_ALGORITHM.",
-                id=E007,
-            )
-        )
+    return [{"problem": problem} for problem in ring.errors]
 
-    asymmetric = [name for name in usable if name in keys.ASYMMETRIC_ALGORITHMS]
+
+def _asymmetric_without_keys(value: Any) -> Finds:
+    asymmetric = [name for name in _usable_algorithms(value) if name in keys.ASYMMETRIC_ALGORITHMS]
     if asymmetric and not (api_settings.JWT_PUBLIC_KEY or api_settings.JWT_PRIVATE_KEY):
-        messages.append(
-            Error(
-                f"JWT_AUTH['JWT_ALGORITHM'] uses {asymmetric[0]} but no key is configured.",
-                hint="Set JWT_PRIVATE_KEY (to sign) and JWT_PUBLIC_KEY (to verify).",
-                id=E004,
-            )
-        )
-    elif usable[0] in keys.ASYMMETRIC_ALGORITHMS and not api_settings.JWT_PRIVATE_KEY:
-        messages.append(
-            Warning(
-                f"Tokens would be signed with {usable[0]} but JWT_PRIVATE_KEY is not set: this "
-                "service can verify tokens but not issue them (obtain and refresh fail).",
-                hint="Fine for a service that only verifies; otherwise set JWT_PRIVATE_KEY.",
-                id=W004,
-            )
-        )
-
-    return messages
+        return [{"name": asymmetric[0]}]
+    return NOTHING
 
 
-def check_secret_length(deploy: bool = False) -> list[CheckMessage]:
-    """W006 (E003 under --deploy): an HS secret shorter than 32 bytes."""
-    if not any(keys.is_hmac(name) for name in _usable_algorithms()):
-        return []
-    messages: list[CheckMessage] = []
-    # Including SECRET_KEY_FALLBACKS when they verify (JWT_SECRET_KEY not set).
-    from_django = api_settings.user_settings.get("JWT_SECRET_KEY") is None
-    for index, item in enumerate(keys.key_list(_state.secret_keys())):
-        material = item.material
-        size = len(material if isinstance(material, bytes) else str(material).encode())
-        if size >= MIN_HMAC_SECRET_BYTES or size == 0:  # an empty secret is E007
-            continue
-        if from_django:
-            name = "SECRET_KEY" if index == 0 else f"SECRET_KEY_FALLBACKS[{index - 1}]"
-        else:
-            label = f"[{item.kid!r}]" if item.kid is not None else ""
-            name = f"JWT_AUTH['JWT_SECRET_KEY']{label}"
-        messages.append(
-            _split(
-                deploy,
-                (W006, E003),
-                f"{name} is {size} bytes long; HS tokens signed with it can be brute-forced.",
-                f"Use a random secret of at least {MIN_HMAC_SECRET_BYTES} bytes "
-                "(python -c 'import secrets; print(secrets.token_urlsafe(48))').",
-            )
-        )
-    return messages
+def _verify_only(private_key: Any) -> Finds:
+    # Without any key at all it is E004 instead.
+    usable = _usable_algorithms(api_settings.JWT_ALGORITHM)
+    if not usable or usable[0] not in keys.ASYMMETRIC_ALGORITHMS:
+        return NOTHING
+    return [{"name": usable[0]}] if api_settings.JWT_PUBLIC_KEY and not private_key else NOTHING
 
 
-def check_verification(deploy: bool = False) -> list[CheckMessage]:
-    """W001 (E010 under --deploy), W002: verification switched off."""
-    messages: list[CheckMessage] = []
-    if not api_settings.JWT_VERIFY:
-        messages.append(
-            _split(
-                deploy,
-                (W001, E010),
-                "JWT_AUTH['JWT_VERIFY'] is False: token signatures are not checked, so anyone can "
-                "forge a token.",
-                "Remove JWT_VERIFY or set it to True.",
-            )
-        )
-    if deploy:
-        return messages
-    if not api_settings.JWT_VERIFY_EXPIRATION:
-        messages.append(
-            Warning(
-                "JWT_AUTH['JWT_VERIFY_EXPIRATION'] is False: tokens never expire.",
-                hint="Remove JWT_VERIFY_EXPIRATION or set it to True.",
-                id=W002,
-            )
-        )
-    return messages
+def _secret_name(index: int, item: keys.KeyMaterial, from_django: bool) -> str:
+    if from_django:
+        return "SECRET_KEY" if index == 0 else f"SECRET_KEY_FALLBACKS[{index - 1}]"
+    label = f"[{item.kid!r}]" if item.kid is not None else ""
+    return f"JWT_AUTH['JWT_SECRET_KEY']{label}"
 
 
-def check_revocation() -> list[CheckMessage]:
-    """E008: features that need the revocation app, without it."""
+def _size(material: Any) -> int:
+    return len(material if isinstance(material, bytes) else str(material).encode())
+
+
+def _short_secrets(value: Any) -> Finds:
+    """Each HS secret (with SECRET_KEY_FALLBACKS when they verify) under 32 bytes; an empty
+    one is E007."""
+    if not any(keys.is_hmac(name) for name in _usable_algorithms(api_settings.JWT_ALGORITHM)):
+        return NOTHING
+    from_django = value is None  # JWT_SECRET_KEY not set: Django's SECRET_KEY and fallbacks
+    return [
+        {"name": _secret_name(index, item, from_django), "size": _size(item.material)}
+        for index, item in enumerate(keys.key_list(_state.secret_keys()))
+        if 0 < _size(item.material) < MIN_HMAC_SECRET_BYTES
+    ]
+
+
+def _read_user_secret(setting: str) -> Any:
+    return api_settings.user_settings.get(setting)
+
+
+def _revocation_settings(user: Mapping[str, Any]) -> Finds:
     if apps.is_installed(REVOCATION_APP):
-        return []
+        return NOTHING
     wanted = [
         name
         for name, on in (
             ("JWT_REFRESH_TOKENS", bool(api_settings.JWT_REFRESH_TOKENS)),
-            ("JWT_DENYLIST_BACKEND", "JWT_DENYLIST_BACKEND" in api_settings.user_settings),
-            ("JWT_REFRESH_GRACE_PERIOD", "JWT_REFRESH_GRACE_PERIOD" in api_settings.user_settings),
+            ("JWT_DENYLIST_BACKEND", "JWT_DENYLIST_BACKEND" in user),
+            ("JWT_REFRESH_GRACE_PERIOD", "JWT_REFRESH_GRACE_PERIOD" in user),
         )
         if on
     ]
-    if not wanted:
-        return []
-    return [
-        Error(
-            f"JWT_AUTH sets {', '.join(wanted)}, which needs the revocation app.",
-            hint=f"Add '{REVOCATION_APP}' to INSTALLED_APPS and run migrate.",
-            id=E008,
-        )
-    ]
+    return [{"names": ", ".join(wanted)}] if wanted else NOTHING
 
 
-def _is_dummy(alias: str) -> bool:
-    config = (getattr(settings, "CACHES", {}) or {}).get(alias) or {}
+def _caches() -> Mapping[str, Any]:
+    return getattr(settings, "CACHES", {}) or {}
+
+
+def _is_dummy(alias: Any) -> bool:
+    config = _caches().get(alias) or {}
     return str(config.get("BACKEND", "")).endswith("DummyCache")
 
 
-def check_caches(deploy: bool = False) -> list[CheckMessage]:
-    """Unknown cache aliases: E009, the throttle cache's W007 (E009 under --deploy); W005 (E011
-    under --deploy): a denylist in a cache that forgets everything."""
-    messages: list[CheckMessage] = []
-    caches = getattr(settings, "CACHES", {}) or {}
-    known = f"Use one of {', '.join(map(repr, caches)) or 'the aliases in CACHES'}."
-
-    def undefined(name: str, alias: Any) -> str:
-        return f"JWT_AUTH['{name}'] names the cache {alias!r}, which CACHES does not define."
-
-    throttle_alias = api_settings.JWT_THROTTLE_CACHE
-    if throttle_alias not in caches:
-        # Without its cache, a throttle lets every request through (and logs it).
-        messages.append(
-            _split(
-                deploy,
-                (W007, E009),
-                undefined("JWT_THROTTLE_CACHE", throttle_alias)
-                + " Obtain and refresh are not throttled.",
-                known,
-            )
-        )
-    if api_settings.JWT_DENYLIST_BACKEND != "cache":
-        return messages
-    alias = api_settings.JWT_DENYLIST_CACHE
-    if alias not in caches:
-        if not deploy:  # an Error under check already
-            messages.append(Error(undefined("JWT_DENYLIST_CACHE", alias), hint=known, id=E009))
-    elif _is_dummy(alias):
-        messages.append(
-            _split(
-                deploy,
-                (W005, E011),
-                f"The denylist is in the cache {alias!r}, a DummyCache: revoked tokens keep "
-                "working.",
-                "Point JWT_DENYLIST_CACHE at a real cache (Redis), or use the database backend.",
-            )
-        )
-    return messages
+def _undefined_cache(alias: Any) -> Finds:
+    caches = _caches()
+    if alias in caches:
+        return NOTHING
+    return [{"aliases": ", ".join(map(repr, caches)) or "the aliases in CACHES"}]
 
 
-def check_throttle_deployment() -> list[CheckMessage]:
-    """--deploy: W008, the per-address throttles trust X-Forwarded-For; W009, the throttles
-    count in a DummyCache."""
-    rates = throttling.scope_rates()
-    if not any(rate is not None for rate in rates.values()):
-        return []
-    messages: list[CheckMessage] = []
-    by_address = [scope for scope in ("obtain_ip", "refresh_ip") if rates.get(scope) is not None]
+def _with_cache_denylist(validator: Validator) -> Validator:
+    """``validator``, for when the denylist is in the cache (``JWT_DENYLIST_BACKEND``)."""
+    return lambda value: (
+        validator(value) if api_settings.JWT_DENYLIST_BACKEND == "cache" else NOTHING
+    )
+
+
+def _throttles_on() -> bool:
+    return any(rate is not None for rate in throttling.scope_rates().values())
+
+
+def _trusting_forwarded_for(rates: Any) -> Finds:
+    on = throttling.scope_rates()  # ``rates`` over the defaults
+    by_address = [scope for scope in ("obtain_ip", "refresh_ip") if on.get(scope) is not None]
     if by_address and drf_settings.NUM_PROXIES is None:
-        messages.append(
-            Warning(
-                f"REST_FRAMEWORK['NUM_PROXIES'] is not set, so the per-address throttles "
-                f"({', '.join(by_address)}) take the client address from the X-Forwarded-For "
-                "header whenever there is one: a client that sends a new value with each "
-                "attempt is never throttled by address.",
-                hint="Set REST_FRAMEWORK['NUM_PROXIES'] to the number of proxies in front of "
-                "the application (0 when clients connect to it directly).",
-                id=W008,
-            )
+        return [{"scopes": ", ".join(by_address)}]
+    return NOTHING
+
+
+# ----------------------------------------------------------------------------------------------
+# the tables
+
+_HANDLER_HINT = "Give a dotted path to a callable, or the callable."
+_DURATIONS = (
+    ("JWT_EXPIRATION_DELTA", False),
+    ("JWT_REFRESH_EXPIRATION_DELTA", False),
+    ("JWT_IMPERSONATION_EXPIRATION_DELTA", False),
+    ("JWT_LEEWAY", True),
+    ("JWT_REFRESH_GRACE_PERIOD", True),
+)
+_CHOICES = (
+    ("JWT_COMPAT", COMPAT_MODES),
+    ("JWT_DENYLIST_BACKEND", DENYLIST_BACKENDS),
+    ("JWT_TOKEN_ID", TOKEN_ID_MODES),
+)
+
+
+def _one_of(choices: tuple[str, ...]) -> Validator:
+    return must(lambda value: value in choices)
+
+
+#: W003 and E006: unknown keys, and values of the wrong type or outside their choices.
+VALUE_ROWS: tuple[Row, ...] = (
+    Row(
+        "JWT_AUTH",
+        _unknown_keys,
+        W003,
+        "JWT_AUTH['{name}'] is not a setting of rest_framework_jwt; it is ignored.",
+        "Check the spelling against the settings reference (docs/settings.md).",
+    ),
+    *(
+        Row(
+            setting,
+            _one_of(choices),
+            E006,
+            "JWT_AUTH['{setting}'] is {value!r}.",
+            f"Use one of {', '.join(map(repr, choices))}.",
         )
-    if _is_dummy(api_settings.JWT_THROTTLE_CACHE):
-        messages.append(
-            Warning(
-                f"The throttles count in the cache {api_settings.JWT_THROTTLE_CACHE!r}, a "
-                "DummyCache: obtain and refresh are never throttled.",
-                hint="Point JWT_THROTTLE_CACHE at a cache all workers share (Redis, Memcached), "
-                "or set JWT_THROTTLE_RATES to None if throttling is done elsewhere.",
-                id=W009,
-            )
+        for setting, choices in _CHOICES
+    ),
+    *(
+        Row(
+            setting,
+            must(partial(_duration_ok, allow_zero=allow_zero)),
+            E006,
+            "JWT_AUTH['{setting}'] must be a datetime.timedelta or a number of seconds"
+            + (" (zero or more)." if allow_zero else " greater than zero."),
+            "For example datetime.timedelta(minutes=5).",
         )
-    return messages
+        for setting, allow_zero in _DURATIONS
+    ),
+    Row(
+        "JWT_AUTH_HEADER_PREFIX",
+        must(_one_word),
+        E006,
+        "JWT_AUTH['{setting}'] must be one word.",
+        'For example "JWT" or "Bearer".',
+    ),
+    Row(
+        "JWT_MAX_TOKEN_SIZE",
+        must(_byte_count),
+        E006,
+        "JWT_AUTH['{setting}'] must be a whole number of bytes.",
+        "The default is 8192; 0 turns the bound off.",
+    ),
+    Row(
+        "JWT_THROTTLE_RATES",
+        must(lambda rates: rates is None or isinstance(rates, dict)),
+        E006,
+        "JWT_AUTH['{setting}'] must be a dict of scope to rate, or None.",
+        'For example {{"obtain_username": "5/min"}}; None turns a scope off.',
+    ),
+    Row(
+        "JWT_THROTTLE_RATES",
+        _unknown_scopes,
+        E006,
+        "JWT_AUTH['{setting}'] names the unknown scope {scope!r}.",
+        f"Use {', '.join(map(repr, DEFAULTS['JWT_THROTTLE_RATES']))}.",
+    ),
+    Row(
+        "JWT_THROTTLE_RATES",
+        _bad_rates,
+        E006,
+        "JWT_AUTH['{setting}'] has the rate {rate!r} for {scope!r}, which is not a DRF rate.",
+        "A positive number of attempts per second, minute, hour or day, such as "
+        '"10/min" or "100/hour"; None turns the scope off.',
+    ),
+    Row(
+        "JWT_SECRET_KEY",
+        must(_secrets_ok),
+        E006,
+        "JWT_AUTH['{setting}'] must be a str or bytes, or a list or dict of them.",
+        "For example a 50-character random str.",
+    ),
+    Row(
+        "JWT_ALGORITHM",
+        must(lambda value: isinstance(value, (str, list, tuple))),
+        E006,
+        "JWT_AUTH['{setting}'] must be a name or a list of names.",
+        'For example "HS256" or ["RS256", "HS256"].',
+    ),
+    *(
+        row
+        for setting in IMPORT_STRINGS
+        for row in (
+            Row(
+                setting,
+                _import_failed,
+                E006,
+                "JWT_AUTH['{setting}'] cannot be imported: {error}",
+                _HANDLER_HINT,
+                read=read_import,
+            ),
+            Row(
+                setting,
+                must(_callable_or_unset),
+                E006,
+                "JWT_AUTH['{setting}'] is not callable.",
+                _HANDLER_HINT,
+                read=read_import,
+            ),
+        )
+    ),
+)
+
+#: The other checks, in the order they report: algorithms and keys, secrets, verification,
+#: revocation, caches, then the throttles' deployment checks.
+ROWS: tuple[Row, ...] = (
+    Row(
+        "JWT_ALGORITHM",
+        _algorithms_where(_is_none),
+        E002,
+        "JWT_AUTH['{setting}'] includes 'none': unsigned tokens would be accepted.",
+        "Remove 'none'; use HS256 or an asymmetric algorithm.",
+    ),
+    Row(
+        "JWT_ALGORITHM",
+        _algorithms_where(_is_unknown),
+        E001,
+        "JWT_AUTH['{setting}'] includes the unknown algorithm {name!r}.",
+        f"Use one of {', '.join(sorted(keys.SUPPORTED_ALGORITHMS))}.",
+    ),
+    Row(
+        "JWT_ALGORITHM",
+        _algorithms_where(_needs_missing_crypto),
+        E005,
+        "The algorithm {name!r} needs the 'cryptography' package.",
+        "Install djangorestframework-jwt[crypto].",
+    ),
+    Row(
+        "JWT_ALGORITHM",
+        _unusable_keys,
+        E007,
+        "A configured key cannot be used: {problem}",
+        "Check the key's type against JWT_ALGORITHM.",
+    ),
+    Row(
+        "JWT_ALGORITHM",
+        _asymmetric_without_keys,
+        E004,
+        "JWT_AUTH['{setting}'] uses {name} but no key is configured.",
+        "Set JWT_PRIVATE_KEY (to sign) and JWT_PUBLIC_KEY (to verify).",
+    ),
+    Row(
+        "JWT_PRIVATE_KEY",
+        _verify_only,
+        W004,
+        "Tokens would be signed with {name} but JWT_PRIVATE_KEY is not set: this service can "
+        "verify tokens but not issue them (obtain and refresh fail).",
+        "Fine for a service that only verifies; otherwise set JWT_PRIVATE_KEY.",
+    ),
+    Row(
+        "JWT_SECRET_KEY",
+        _short_secrets,
+        W006,
+        "{name} is {size} bytes long; HS tokens signed with it can be brute-forced.",
+        f"Use a random secret of at least {MIN_HMAC_SECRET_BYTES} bytes "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(48))').",
+        deploy_id=E003,
+        read=_read_user_secret,
+    ),
+    Row(
+        "JWT_VERIFY",
+        must(bool),
+        W001,
+        "JWT_AUTH['{setting}'] is False: token signatures are not checked, so anyone can "
+        "forge a token.",
+        "Remove JWT_VERIFY or set it to True.",
+        deploy_id=E010,
+    ),
+    Row(
+        "JWT_VERIFY_EXPIRATION",
+        must(bool),
+        W002,
+        "JWT_AUTH['{setting}'] is False: tokens never expire.",
+        "Remove JWT_VERIFY_EXPIRATION or set it to True.",
+    ),
+    Row(
+        "JWT_AUTH",
+        _revocation_settings,
+        E008,
+        "JWT_AUTH sets {names}, which needs the revocation app.",
+        f"Add '{REVOCATION_APP}' to INSTALLED_APPS and run migrate.",
+    ),
+    # Without its cache, a throttle lets every request through (and logs it).
+    Row(
+        "JWT_THROTTLE_CACHE",
+        _undefined_cache,
+        W007,
+        "JWT_AUTH['{setting}'] names the cache {value!r}, which CACHES does not define. "
+        "Obtain and refresh are not throttled.",
+        "Use one of {aliases}.",
+        deploy_id=E009,
+    ),
+    Row(
+        "JWT_DENYLIST_CACHE",
+        _with_cache_denylist(_undefined_cache),
+        E009,
+        "JWT_AUTH['{setting}'] names the cache {value!r}, which CACHES does not define.",
+        "Use one of {aliases}.",
+    ),
+    Row(
+        "JWT_DENYLIST_CACHE",
+        _with_cache_denylist(must(lambda alias: not _is_dummy(alias))),
+        W005,
+        "The denylist is in the cache {value!r}, a DummyCache: revoked tokens keep working.",
+        "Point JWT_DENYLIST_CACHE at a real cache (Redis), or use the database backend.",
+        deploy_id=E011,
+    ),
+    Row(
+        "JWT_THROTTLE_RATES",
+        _trusting_forwarded_for,
+        W008,
+        "REST_FRAMEWORK['NUM_PROXIES'] is not set, so the per-address throttles ({scopes}) take "
+        "the client address from the X-Forwarded-For header whenever there is one: a client "
+        "that sends a new value with each attempt is never throttled by address.",
+        "Set REST_FRAMEWORK['NUM_PROXIES'] to the number of proxies in front of the "
+        "application (0 when clients connect to it directly).",
+        deploy_only=True,
+    ),
+    Row(
+        "JWT_THROTTLE_CACHE",
+        must(lambda alias: not (_throttles_on() and _is_dummy(alias))),
+        W009,
+        "The throttles count in the cache {value!r}, a DummyCache: obtain and refresh are "
+        "never throttled.",
+        "Point JWT_THROTTLE_CACHE at a cache all workers share (Redis, Memcached), or set "
+        "JWT_THROTTLE_RATES to None if throttling is done elsewhere.",
+        deploy_only=True,
+    ),
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# registered with Django
+
+
+def check_values() -> list[CheckMessage]:
+    """E006: values of the wrong type or outside their choices; W003: unknown keys."""
+    return run_rows(VALUE_ROWS)
+
+
+def _has_invalid_value(messages: list[CheckMessage]) -> bool:
+    return any(message.id == E006 for message in messages)
 
 
 @register(Tags.security, "rest_framework_jwt")
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Run every rest_framework_jwt check of ``manage.py check``."""
     messages = check_values()
-    if any(message.id == E006 for message in messages):
+    if _has_invalid_value(messages):
         return messages
-    return (
-        messages
-        + check_keys()
-        + check_secret_length()
-        + check_verification()
-        + check_revocation()
-        + check_caches()
-    )
+    return messages + run_rows(ROWS)
 
 
 @register(Tags.security, "rest_framework_jwt", deploy=True)
 def check_deployment(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """The checks ``manage.py check --deploy`` adds: the Errors of the split checks, and W008,
     W009. Nothing while a setting is invalid (``check`` reports that as E006)."""
-    if any(message.id == E006 for message in check_values()):
+    if _has_invalid_value(check_values()):
         return []
-    return (
-        check_secret_length(deploy=True)
-        + check_verification(deploy=True)
-        + check_caches(deploy=True)
-        + check_throttle_deployment()
-    )
+    return run_rows(ROWS, deploy=True)
