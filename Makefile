@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test redis-server lint typecheck check bench clean
+.PHONY: demo test redis-server lint typecheck check complexity bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 check: test lint typecheck
+
+# The functions of src/ of cyclomatic complexity C or worse (radon); not part of CI or `check`.
+complexity: $(STAMP)
+	$(BIN)/radon cc -n C src/
 
 $(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group bench
