@@ -9,7 +9,10 @@ from django.contrib.auth.hashers import make_password
 from rest_framework.test import APIClient, APIRequestFactory
 
 from rest_framework_jwt import revocation
-from rest_framework_jwt.authentication import JSONWebTokenAuthentication
+from rest_framework_jwt.authentication import (
+    JSONWebTokenAuthentication,
+    StatelessJSONWebTokenAuthentication,
+)
 from tests.urls import ProtectedView
 
 # Routes of tests/urls.py (the 1.x callables at the root, rest_framework_jwt.urls under
@@ -31,16 +34,21 @@ HANG_TIMEOUT = 600
 #: The protected view with only the JWT authenticator, so a 401 keeps its WWW-Authenticate
 #: header (with SessionAuthentication first, DRF answers 403 instead).
 jwt_only_view = ProtectedView.as_view(authentication_classes=(JSONWebTokenAuthentication,))
+#: The protected view of a service that does not load users (StatelessJSONWebTokenAuthentication).
+stateless_view = ProtectedView.as_view(
+    authentication_classes=(StatelessJSONWebTokenAuthentication,)
+)
 
 
-def protected(header: str | None = None, cookie: str | None = None):
-    """GET the JWT-only protected view with this Authorization header and Cookie header."""
+def protected(header: str | None = None, cookie: str | None = None, view=jwt_only_view):
+    """GET the JWT-only protected view (or ``view``) with this Authorization header and Cookie
+    header."""
     extra = {}
     if header is not None:
         extra["HTTP_AUTHORIZATION"] = header
     if cookie is not None:
         extra["HTTP_COOKIE"] = cookie
-    response = jwt_only_view(APIRequestFactory().get("/protected/", **extra))
+    response = view(APIRequestFactory().get("/protected/", **extra))
     response.render()
     return response
 

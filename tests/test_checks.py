@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from rest_framework_jwt import checks as jwt_checks
+from rest_framework_jwt.middleware import StoreUnavailableMiddleware
 from tests.conftest import read_key
 
 LONG = "a-secret-that-is-long-enough-for-hs256-0123456789"
@@ -670,4 +671,43 @@ def test_every_id_of_the_checks_table_is_in_the_settings_reference():
     reference = (Path(__file__).parent.parent / "docs" / "settings.md").read_text()
     documented = set(re.findall(r"^\| `(rest_framework_jwt\.[EW]\d{3})` \|", reference, re.M))
     assert ids == documented
-    assert len(ids) == 20
+    assert len(ids) == 21
+
+
+# ----------------------------------------------------------------------------------------------
+# W010: the cache denylist without the middleware that answers its outages outside DRF
+
+OUTAGE_MIDDLEWARE = "rest_framework_jwt.middleware.StoreUnavailableMiddleware"
+
+
+class UnrelatedMiddleware:
+    pass
+
+
+class OwnOutageMiddleware(StoreUnavailableMiddleware):
+    pass
+
+
+def test_w010_cache_denylist_without_the_outage_middleware(production, settings):
+    production(JWT_DENYLIST_BACKEND="cache", JWT_DENYLIST_CACHE="locmem")
+    assert "rest_framework_jwt.W010" not in our_ids()  # deploy only
+    found = message("rest_framework_jwt.W010", deploy=True)
+    assert found.level == checks.WARNING
+    assert "admin" in found.msg and "503" in found.msg
+    assert OUTAGE_MIDDLEWARE in found.hint
+    settings.MIDDLEWARE = [*django_settings.MIDDLEWARE, OUTAGE_MIDDLEWARE]
+    assert "rest_framework_jwt.W010" not in deploy_ids()
+
+
+def test_w010_accepts_a_subclass_of_the_middleware(production, settings):
+    production(JWT_DENYLIST_BACKEND="cache", JWT_DENYLIST_CACHE="locmem")
+    settings.MIDDLEWARE = [*django_settings.MIDDLEWARE, f"{__name__}.UnrelatedMiddleware"]
+    assert "rest_framework_jwt.W010" in deploy_ids()
+    settings.MIDDLEWARE = [*django_settings.MIDDLEWARE, f"{__name__}.OwnOutageMiddleware"]
+    assert "rest_framework_jwt.W010" not in deploy_ids()
+
+
+@pytest.mark.parametrize("backend", ["database", None])
+def test_w010_not_raised_for_the_database_denylist(production, backend):
+    production(**({"JWT_DENYLIST_BACKEND": backend} if backend else {}))
+    assert "rest_framework_jwt.W010" not in deploy_ids()

@@ -11,7 +11,9 @@ PACKAGE = Path(__file__).parent.parent / "src" / "rest_framework_jwt"
 RANKS = {
     "__init__": 0,
     "exceptions": 0,
+    "logs": 0,
     "bodies": 1,
+    "middleware": 1,
     "settings": 1,
     "signals": 1,
     "claims": 2,

@@ -6,18 +6,35 @@ stops (the ``redis_server`` fixture in conftest.py), so nothing here touches a s
 
 from __future__ import annotations
 
-import math
+import re
 
 import pytest
 import redis
+from asgiref.sync import async_to_sync
+from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import OperationalError, connection
+from django.http import HttpResponse
+from django.test import AsyncClient, Client
+from django.urls import include, path
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 from rest_framework.test import APIClient
 
 from rest_framework_jwt import revocation
+from rest_framework_jwt.exceptions import StoreUnavailable
 from rest_framework_jwt.settings import api_settings
-from tests.helpers import LOGOUT, LOGOUT_ALL, OBTAIN, PROTECTED, REFRESH, SESSIONS, VERIFY
+from tests.helpers import (
+    LOGOUT,
+    LOGOUT_ALL,
+    OBTAIN,
+    PROTECTED,
+    REFRESH,
+    SESSIONS,
+    VERIFY,
+    protected,
+    stateless_view,
+)
 
 
 def test_the_redis_server_fixture_starts_stops_and_starts_again(redis_server):
@@ -190,9 +207,9 @@ def test_denylist_table_failing_never_accepts_a_token(database_denylist, user, p
 
 
 def test_the_outage_is_logged_once_a_minute(
-    database_denylist, user, password, caplog, time_machine, monkeypatch
+    database_denylist, user, password, caplog, time_machine
 ):
-    monkeypatch.setattr(revocation, "_last_outage_log", [-math.inf])
+    revocation.outage_log.reset()
     time_machine.move_to("2031-01-01 00:00:00", tick=False)
     login = Login(password)
     with connection.execute_wrapper(failing()), caplog.at_level("ERROR", "rest_framework_jwt"):
@@ -206,3 +223,182 @@ def test_the_outage_is_logged_once_a_minute(
     assert len(records) == 2
     assert "unavailable" in records[0].getMessage()
     assert "OperationalError" in records[0].getMessage()
+    assert "more requests met it" not in records[0].getMessage()
+    # The second one says how many were left out in between (3 requests at least).
+    left_out = re.search(
+        r" (\d+) more requests met it since the last report", records[1].getMessage()
+    )
+    assert left_out is not None and int(left_out.group(1)) >= 3, records[1].getMessage()
+
+
+# ----------------------------------------------------------------------------------------------
+# Revocations that a user's save or deletion writes (blacklist/signals.py), outside DRF: the
+# Django admin and plain Django views. With the store down the change is refused with the same
+# 503 (StoreUnavailableMiddleware) and nothing of it is saved: a deactivated user's tokens must
+# not keep working on services that do not load the user.
+
+MIDDLEWARE = "rest_framework_jwt.middleware.StoreUnavailableMiddleware"
+
+
+def _deactivate(request, pk):
+    user = get_user_model().objects.get(pk=pk)
+    user.is_active = False
+    user.save()
+    return HttpResponse("deactivated")
+
+
+def _change_password(request, pk):
+    user = get_user_model().objects.get(pk=pk)
+    user.set_password(NEW_PASSWORD)
+    user.save()
+    return HttpResponse("changed")
+
+
+def _delete(request, pk):
+    get_user_model().objects.get(pk=pk).delete()
+    return HttpResponse("deleted")
+
+
+def _fails(request):
+    raise ValueError("not an outage")
+
+
+async def _async_outage(request):
+    raise StoreUnavailable()
+
+
+urlpatterns = [
+    path("plain/deactivate/<int:pk>/", _deactivate),
+    path("plain/password/<int:pk>/", _change_password),
+    path("plain/delete/<int:pk>/", _delete),
+    path("plain/fails/", _fails),
+    path("plain/async/", _async_outage),
+    path("admin/", admin.site.urls),
+    path("", include("tests.urls")),
+]
+plain_urls = pytest.mark.urls(__name__)
+
+
+@pytest.fixture
+def staff_client(redis_denylist, settings, superuser, transactional_db, time_machine):
+    """A client logged in to the admin as a superuser, with the middleware installed, and the
+    clock stopped (``later()`` moves it past the second of the logins, which a password change
+    lets live)."""
+    time_machine.move_to("2031-01-01 00:00:00", tick=False)
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, MIDDLEWARE]
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+def user_form(user, **changes) -> dict:
+    """The admin's change form of ``user`` as posted back, with ``changes``."""
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        "initial-date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "initial-date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        **changes,
+    }
+    return {name: value for name, value in data.items() if value != ""}
+
+
+@pytest.fixture
+def later(time_machine):
+    return lambda: time_machine.shift(2)
+
+
+def assert_refused_everywhere(login: Login) -> None:
+    """The token no longer works, also on a service that does not load the user."""
+    header = f"{api_settings.JWT_AUTH_HEADER_PREFIX} {login.token}"
+    assert protected(header).status_code in REFUSED
+    assert protected(header, view=stateless_view).status_code in REFUSED
+
+
+def assert_still_works(login: Login) -> None:
+    header = f"{api_settings.JWT_AUTH_HEADER_PREFIX} {login.token}"
+    assert protected(header).status_code == 200
+    assert protected(header, view=stateless_view).status_code == 200
+
+
+def assert_unchanged(user, password: str) -> None:
+    """``user``'s row is as it was: there, active, with its password."""
+    saved = get_user_model().objects.get(pk=user.pk)
+    assert saved.is_active
+    assert saved.check_password(password)
+
+
+NEW_PASSWORD = "a-new-password-1"
+
+#: Changes through the admin: (the URL under /admin/auth/user/<pk>/, the form posted).
+ADMIN_CHANGES = {
+    "deactivate": ("change/", lambda user: user_form(user, is_active="")),
+    "password": ("password/", lambda user: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}),
+    "delete": ("delete/", lambda user: {"post": "yes"}),
+}
+
+
+@plain_urls
+@pytest.mark.parametrize("change", list(ADMIN_CHANGES))
+def test_an_admin_change_with_the_denylist_down_is_a_503_and_saves_nothing(
+    staff_client, redis_denylist, user, password, later, change
+):
+    login = Login(password)
+    page, form = ADMIN_CHANGES[change]
+    url = f"/admin/auth/user/{user.pk}/{page}"
+    redis_denylist.stop()
+    assert_unavailable(staff_client.post(url, form(user)))
+    assert_unchanged(user, password)
+    redis_denylist.start()
+    assert_still_works(login)
+    later()
+    # With the store back, the same change goes through and ends the user's tokens.
+    response = staff_client.post(url, form(user))
+    assert response.status_code == 302, response.content[:300]
+    assert_refused_everywhere(login)
+
+
+@plain_urls
+@pytest.mark.parametrize("action", ["deactivate", "password", "delete"])
+def test_a_plain_view_that_saves_a_user_with_the_denylist_down(
+    staff_client, redis_denylist, user, password, action, later
+):
+    # A save outside any transaction (no ATOMIC_REQUESTS): it must not be written either.
+    login = Login(password)
+    redis_denylist.stop()
+    assert_unavailable(staff_client.post(f"/plain/{action}/{user.pk}/"))
+    assert_unchanged(user, password)
+    redis_denylist.start()
+    assert_still_works(login)
+    later()
+    assert staff_client.post(f"/plain/{action}/{user.pk}/").status_code == 200
+    assert_refused_everywhere(login)
+
+
+@plain_urls
+def test_the_middleware_answers_async_views_too(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, MIDDLEWARE]
+    assert_unavailable(async_to_sync(AsyncClient().get)("/plain/async/"))
+
+
+@plain_urls
+def test_the_middleware_leaves_other_errors_alone(staff_client):
+    with pytest.raises(ValueError, match="not an outage"):
+        staff_client.get("/plain/fails/")
+
+
+@plain_urls
+def test_without_the_middleware_the_outage_reaches_django(
+    redis_denylist, transactional_db, user, password
+):
+    # What the middleware is for: Django's own answer would be a 500. The save is not written.
+    client = Client()
+    redis_denylist.stop()
+    with pytest.raises(StoreUnavailable):
+        client.post(f"/plain/deactivate/{user.pk}/")
+    assert_unchanged(user, password)

@@ -28,6 +28,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.utils.module_loading import import_string
 from rest_framework.settings import api_settings as drf_settings
 
 from . import _state, backend, keys, throttling
@@ -64,6 +65,7 @@ W006 = "rest_framework_jwt.W006"  # HS secret too short (E003 under --deploy)
 W007 = "rest_framework_jwt.W007"  # JWT_THROTTLE_CACHE not in CACHES (E009 under --deploy)
 W008 = "rest_framework_jwt.W008"  # --deploy: per-address throttles trust X-Forwarded-For
 W009 = "rest_framework_jwt.W009"  # --deploy: the throttles count in a DummyCache
+W010 = "rest_framework_jwt.W010"  # --deploy: the cache denylist without StoreUnavailableMiddleware
 
 #: What a validator finds: one mapping of placeholder values per problem.
 Finds = Sequence[Mapping[str, Any]]
@@ -335,6 +337,31 @@ def _trusting_forwarded_for(rates: Any) -> Finds:
     return NOTHING
 
 
+#: The middleware that answers StoreUnavailable outside DRF (middleware.py).
+OUTAGE_MIDDLEWARE = "rest_framework_jwt.middleware.StoreUnavailableMiddleware"
+
+
+def _is_outage_middleware(path: str) -> bool:
+    from .middleware import StoreUnavailableMiddleware
+
+    if path == OUTAGE_MIDDLEWARE:
+        return True
+    try:
+        found = import_string(path)
+    except ImportError:
+        return False
+    return isinstance(found, type) and issubclass(found, StoreUnavailableMiddleware)
+
+
+def _without_outage_middleware(backend: Any) -> Finds:
+    """The revocation app with the cache denylist, and no StoreUnavailableMiddleware (or a
+    subclass) in MIDDLEWARE."""
+    if not _state.config().revocation:
+        return NOTHING
+    middleware = getattr(settings, "MIDDLEWARE", None) or ()
+    return NOTHING if any(map(_is_outage_middleware, middleware)) else FOUND
+
+
 # ----------------------------------------------------------------------------------------------
 # the tables
 
@@ -586,6 +613,17 @@ ROWS: tuple[Row, ...] = (
         "JWT_THROTTLE_RATES to None if throttling is done elsewhere.",
         deploy_only=True,
     ),
+    Row(
+        "JWT_DENYLIST_BACKEND",
+        _with_cache_denylist(_without_outage_middleware),
+        W010,
+        "The denylist is in a cache (JWT_DENYLIST_BACKEND = 'cache'), and MIDDLEWARE does not "
+        "have StoreUnavailableMiddleware: while that cache cannot be reached, a password change "
+        "or deactivation saved through the admin or a view that is not DRF's is refused with a "
+        "500 instead of a 503.",
+        f"Add '{OUTAGE_MIDDLEWARE}' to MIDDLEWARE.",
+        deploy_only=True,
+    ),
 )
 
 
@@ -614,7 +652,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
 @register(Tags.security, "rest_framework_jwt", deploy=True)
 def check_deployment(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """The checks ``manage.py check --deploy`` adds: the Errors of the split checks, and W008,
-    W009. Nothing while a setting is invalid (``check`` reports that as E006)."""
+    W009, W010. Nothing while a setting is invalid (``check`` reports that as E006)."""
     if _has_invalid_value(check_values()):
         return []
     return run_rows(ROWS, deploy=True)

@@ -31,6 +31,7 @@ from rest_framework.response import Response
 
 from . import _state, claims, tokens
 from .exceptions import InvalidClaim, StoreUnavailable, TokenRevoked, token_error
+from .logs import OUTAGE_LOG_INTERVAL, RateLimitedLog
 from .settings import REVOCATION_APP, api_settings
 from .signals import tokens_revoked
 
@@ -160,23 +161,21 @@ def _as_datetime(timestamp: float) -> datetime:
 #: connection, a server that is down, a deadlock or lock timeout), as opposed to a bug.
 DATABASE_OUTAGES: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
-#: At most one log record per this many seconds while the store stays unavailable.
-OUTAGE_LOG_INTERVAL = 60.0
-_last_outage_log = [-math.inf]
+#: The log of store outages: one record, then at most one per ``OUTAGE_LOG_INTERVAL`` seconds.
+outage_log = RateLimitedLog(
+    logger, OUTAGE_LOG_INTERVAL, left_out=" %d more requests met it since the last report."
+)
 
 
 def unavailable(error: BaseException, store: str) -> StoreUnavailable:
     """The 503 for a failure of ``store`` (``"cache"`` or ``"database"``); logs ``error`` on
     the ``rest_framework_jwt`` logger, at most once per ``OUTAGE_LOG_INTERVAL`` seconds."""
-    current = claims.now()
-    if not 0 <= current - _last_outage_log[0] < OUTAGE_LOG_INTERVAL:  # (or the clock went back)
-        _last_outage_log[0] = current
-        logger.error(
-            "The token store (%s) is unavailable; answering 503: %s: %s",
-            store,
-            type(error).__name__,
-            error,
-        )
+    outage_log.error(
+        "The token store (%s) is unavailable; answering 503: %s: %s",
+        store,
+        type(error).__name__,
+        error,
+    )
     return StoreUnavailable()
 
 

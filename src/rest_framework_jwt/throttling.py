@@ -34,14 +34,13 @@ from django.core.cache import caches
 from rest_framework import serializers
 from rest_framework.throttling import SimpleRateThrottle
 
+from .logs import OUTAGE_LOG_INTERVAL, RateLimitedLog
 from .settings import DEFAULTS, api_settings
 from .signals import token_throttled
 from .tokens import get_username_field
 
 logger = logging.getLogger(__name__)
 
-#: At most one log record about an unreachable throttle cache per this many seconds (per process).
-OUTAGE_LOG_INTERVAL = 60
 #: After a cache operation fails, the throttles leave that cache alone for this many seconds (per
 #: process), so an unreachable host costs one connection timeout per interval, not per request.
 OUTAGE_RETRY_INTERVAL = 5
@@ -49,13 +48,17 @@ OUTAGE_RETRY_INTERVAL = 5
 
 class _Outage:
     """What this process knows about unreachable throttle caches: when to try each again, and
-    when to log next (one record, then one per interval with the number left out)."""
+    the log of failures (one record, then one per ``OUTAGE_LOG_INTERVAL`` with the number left
+    out)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.retry_at: dict[str, float] = {}
-        self.logged_at: float | None = None
-        self.left_out = 0
+        self.log = RateLimitedLog(
+            logger,
+            OUTAGE_LOG_INTERVAL,
+            left_out=" %d more cache operations failed or were skipped since the last report.",
+        )
 
     def resting(self, alias: str) -> bool:
         """True while ``alias`` is left alone after a failure; the skipped operation is counted."""
@@ -66,34 +69,25 @@ class _Outage:
         # A clock set back (a test moving time) ends the rest rather than prolonging it.
         if not retry_at - OUTAGE_RETRY_INTERVAL <= now < retry_at:
             return False
-        with self.lock:
-            self.left_out += 1
+        self.log.leave_out()
         return True
 
     def failed(self, alias: str, error: Exception) -> None:
-        now = time.time()
         with self.lock:
-            self.retry_at[alias] = now + OUTAGE_RETRY_INTERVAL
-            if self.logged_at is not None and 0 <= now - self.logged_at < OUTAGE_LOG_INTERVAL:
-                self.left_out += 1
-                return
-            left_out, self.left_out, self.logged_at = self.left_out, 0, now
-        logger.error(
+            self.retry_at[alias] = time.time() + OUTAGE_RETRY_INTERVAL
+        self.log.error(
             "The throttle cache %r cannot be reached (%s: %s): obtain and refresh are not "
-            "throttled; it is tried again every %d seconds.%s",
+            "throttled; it is tried again every %d seconds.",
             alias,
             type(error).__name__,
             error,
             OUTAGE_RETRY_INTERVAL,
-            f" {left_out} more cache operations failed or were skipped since the last report."
-            if left_out
-            else "",
         )
 
     def reset(self) -> None:
         with self.lock:
             self.retry_at.clear()
-            self.logged_at, self.left_out = None, 0
+        self.log.reset()
 
 
 outage = _Outage()
