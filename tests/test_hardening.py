@@ -24,6 +24,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.core.cache import caches
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -1264,3 +1265,38 @@ def test_probe_a_removed_superuser_keeps_no_access(
     assert auth(client, as_boss).data["code"] == "token_revoked"
     assert post(client, VERIFY, as_boss).data["code"] == "token_revoked"
     assert impersonate_with(client, as_boss, boss).status_code == 401
+
+
+@pytest.fixture(params=["database", "cache"])
+def store(request, strict):
+    """The denylist in the database, or in the (emptied) LocMem cache."""
+    strict(JWT_DENYLIST_BACKEND=request.param, JWT_DENYLIST_CACHE="locmem")
+    caches["locmem"].clear()
+    yield request.param
+    caches["locmem"].clear()
+
+
+@pytest.mark.parametrize("offset", [0, 500_000], ids=["on_the_second", "within_it"])
+def test_probe_an_impersonation_made_in_the_second_of_logout_everywhere_dies_with_it(
+    store, client, time_machine, superuser, boss, offset
+):
+    """The clock does not move: root impersonates boss and logs out everywhere in the same
+    second. The impersonation token may have come first, so it must not survive."""
+    time_machine.move_to(START + dt.timedelta(microseconds=offset), tick=False)
+    root = sign(claims_for(superuser))
+    as_boss = impersonate_with(client, root, boss).data["token"]
+    assert auth(client, as_boss).status_code == 200
+    revoke_actor("logout_all", superuser, root)
+    assert auth(client, as_boss).data["code"] == "token_revoked"
+    assert post(client, VERIFY, as_boss).data["code"] == "token_revoked"
+
+
+def test_probe_logout_everywhere_still_spares_a_login_of_the_same_second(
+    store, client, time_machine, superuser, password
+):
+    """The strict actor check does not change the rule for the user's own tokens."""
+    time_machine.move_to(START + dt.timedelta(milliseconds=500), tick=False)
+    root = sign(claims_for(superuser))
+    revoke_actor("logout_all", superuser, root)
+    again = client.post(OBTAIN, {"username": "root", "password": password}, format="json")
+    assert auth(client, again.data["token"]).status_code == 200

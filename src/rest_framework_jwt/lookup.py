@@ -147,12 +147,14 @@ def plan(model: Any, alias: str) -> Plan | None:
     return found
 
 
-def fetch(username: str, token: Any, payload: dict[str, Any]) -> tuple[Any, bool | None]:
+def fetch(
+    username: str, token: Any, payload: dict[str, Any], *, strict: bool = False
+) -> tuple[Any, bool | None]:
     """Find the user and (with the database denylist) whether the token is revoked.
 
     Returns ``(user or None, revoked)``; ``revoked`` is None when it was not checked here
     (the caller then runs :func:`revocation.check`). Raises LookupError when the fast path
-    does not apply.
+    does not apply. ``strict``: a cutoff of the user also ends tokens issued in its second.
     """
     model = _state.user_model()
     alias = router.db_for_read(model)
@@ -169,7 +171,8 @@ def fetch(username: str, token: Any, payload: dict[str, Any]) -> tuple[Any, bool
             revocation.family_key(family) if family is not None else _NO_KEY
         )
         issued = revocation.issued_at(payload)
-        second = -1 if issued is None else int(issued) + 1
+        # Revoked by a cutoff at or after this second (the next one, unless strict).
+        second = -1 if issued is None else int(issued) + (0 if strict else 1)
         prepared = compiled.times.get(second)
         if prepared is None:
             if len(compiled.times) > 4096:
@@ -241,7 +244,7 @@ def check_actor(token: Any, payload: dict[str, Any]) -> None:
     try:
         tokens.check_username(username)
         try:
-            actor, revoked = fetch(username, token, payload)
+            actor, revoked = fetch(username, token, payload, strict=True)
         except LookupError:  # no fast path for this user model
             actor = tokens.user_for_username(username, active_only=False)
     except UserLookupError:

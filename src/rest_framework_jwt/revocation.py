@@ -318,14 +318,20 @@ def check(token: Any, payload: Mapping[str, Any], user: Any = None) -> None:
     _refuse_found(denylist().lookup(keys), payload)
 
 
-def _refuse_found(found: Mapping[str, float | None], payload: Mapping[str, Any]) -> None:
-    """Raise TokenRevoked if an entry ``found`` for ``payload``'s keys applies to it."""
+def _refuse_found(
+    found: Mapping[str, float | None], payload: Mapping[str, Any], *, strict: bool = False
+) -> None:
+    """Raise TokenRevoked if an entry ``found`` for ``payload``'s keys applies to it.
+
+    ``strict``: a user cutoff also ends the tokens issued in its second.
+    """
     for key, not_before in found.items():
         if key.startswith("u:") and not_before is not None:
             issued = issued_at(payload)
             # Tokens issued in the second of the cutoff or later survive it (iat is whole
             # seconds), so a login right after "log out everywhere" works.
-            if issued is not None and issued >= math.floor(not_before):
+            first = math.floor(not_before) + (1 if strict else 0)
+            if issued is not None and issued >= first:
                 continue
         raise token_error(TokenRevoked, "Token has been revoked.")
 
@@ -361,7 +367,9 @@ def check_actor_cutoff(payload: Mapping[str, Any], actor_pk: Any = None) -> None
         actor_pk = actor_of(payload).get("user_id")
     if actor_pk is None or not _state.config().revocation:
         return
-    _refuse_found(denylist().lookup([user_key(actor_pk)]), payload)
+    # Strict: an impersonation made in the second of the impersonator's "log out everywhere"
+    # may come just before it, and nobody needs it to survive (impersonate again).
+    _refuse_found(denylist().lookup([user_key(actor_pk)]), payload, strict=True)
 
 
 def finish(token: Any, payload: Mapping[str, Any], user: Any, revoked: bool | None) -> None:
