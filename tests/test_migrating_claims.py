@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from django.conf import settings as django_settings
+from rest_framework.schemas.openapi import AutoSchema
 
+from rest_framework_jwt.serializers import JSONWebTokenSerializer
 from rest_framework_jwt.settings import api_settings
 from tests.helpers import OBTAIN, protected
 
@@ -31,3 +34,14 @@ def test_jwt_auth_wins_over_rest_framework(settings, client, user, password):
     assert api_settings.JWT_AUTH_HEADER_PREFIX == "JWT"
     token = login(client, user, password)
     assert protected(f"JWT {token}").status_code == 200
+
+
+@pytest.mark.parametrize("jwt_auth", [{}, {"JWT_COMPAT": "drf-jwt"}], ids=["orig", "drf-jwt"])
+def test_a_schema_generator_documents_the_obtain_response_as_the_token(settings, db, jwt_auth):
+    # from-1x.md, difference 25: the declared fields are what schema generators read.
+    settings.JWT_AUTH = jwt_auth
+    schema = AutoSchema().map_serializer(JSONWebTokenSerializer())
+    assert schema["properties"]["token"] == {"type": "string", "readOnly": True}
+    assert schema["properties"]["username"]["writeOnly"] is True
+    assert schema["properties"]["password"]["writeOnly"] is True
+    assert sorted(schema["required"]) == ["password", "username"]
