@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 from rest_framework.schemas.openapi import AutoSchema
+from rest_framework.test import APIRequestFactory
 
+from rest_framework_jwt.blacklist.models import BlacklistedToken
+from rest_framework_jwt.blacklist.views import BlacklistView
 from rest_framework_jwt.serializers import JSONWebTokenSerializer
 from rest_framework_jwt.settings import api_settings
 from tests.helpers import OBTAIN, protected
@@ -45,3 +48,28 @@ def test_a_schema_generator_documents_the_obtain_response_as_the_token(settings,
     assert schema["properties"]["username"]["writeOnly"] is True
     assert schema["properties"]["password"]["writeOnly"] is True
     assert sorted(schema["required"]) == ["password", "username"]
+
+
+class AuditedBlacklistView(BlacklistView):
+    saved: list = []
+
+    def perform_create(self, serializer):
+        instance = serializer.save()
+        self.saved.append(instance)
+
+
+def test_a_blacklist_view_subclass_may_override_perform_create(user, password, client):
+    # from-drf-jwt.md, "BlacklistView still works": it saves through its serializer.
+    AuditedBlacklistView.saved = []
+    token = login(client, user, password)
+    view = AuditedBlacklistView.as_view({"post": "create"})
+    request = APIRequestFactory().post(
+        "/blacklist/", {"token": token}, format="json", HTTP_AUTHORIZATION=f"JWT {token}"
+    )
+    response = view(request)
+    assert response.status_code == 201
+    assert response.data == {"token": token}
+    assert [row.pk for row in AuditedBlacklistView.saved] == [
+        BlacklistedToken.objects.get(token=token).pk
+    ]
+    assert protected(f"JWT {token}").status_code == 401
