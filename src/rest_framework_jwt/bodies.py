@@ -1,5 +1,8 @@
-"""Request bodies: every view of the package reads its body first, and refuses one it cannot
-read with a 400 of code ``body_invalid``.
+"""Request and error bodies of the package's views.
+
+Every view reads its request body first, and refuses one it cannot read with a 400 of code
+``body_invalid``; and with ``JWT_RESPONSE_ERROR_CODES`` every error body it answers carries the
+refusal's code at the top level (:class:`CodedErrorsMixin`).
 
 DRF parses ``request.data`` lazily with the project's parsers. Most parse failures are DRF's
 ``ParseError`` (whose message quotes the parser's exception), but some escape it as a 500: a
@@ -16,10 +19,12 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.request import Request
+from rest_framework.response import Response
 
-from .exceptions import MalformedRequestBody
+from .exceptions import MalformedRequestBody, add_code
+from .settings import api_settings
 
 #: What parsers raise, besides DRF's ParseError, on input they cannot read: nesting beyond the
 #: recursion limit, a charset or encoding that does not decode, an integer longer than
@@ -57,4 +62,17 @@ class CheckedBodyMixin:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
 
-__all__ = ["PARSE_FAILURES", "CheckedBodyMixin", "read_body"]
+class CodedErrorsMixin:
+    """For an ``APIView``: with ``JWT_RESPONSE_ERROR_CODES``, the body of every error it
+    answers (its own refusals, DRF's 401, 403, 404, 405, 415 and 429) carries the code at the
+    top level: ``{"detail": message, "code": code}``, or the field errors plus ``"code"``
+    (:func:`~rest_framework_jwt.exceptions.with_code`). Without the setting, DRF's bodies."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, APIException) and api_settings.JWT_RESPONSE_ERROR_CODES:
+            add_code(exc)
+        response: Response = super().handle_exception(exc)  # type: ignore[misc]
+        return response
+
+
+__all__ = ["PARSE_FAILURES", "CheckedBodyMixin", "CodedErrorsMixin", "read_body"]

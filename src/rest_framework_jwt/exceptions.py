@@ -12,10 +12,12 @@ Two families:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exceptions
+from rest_framework.settings import api_settings as drf_settings
 
 
 class TokenError(Exception):
@@ -150,7 +152,7 @@ class JWTAuthenticationFailed(drf_exceptions.AuthenticationFailed):
     """Raised by the authentication class: a 401 with a stable code.
 
     With ``with_code`` the response body is ``{"detail": message, "code": code}`` instead of
-    1.x's ``{"detail": message}``.
+    1.x's ``{"detail": message}`` (:func:`add_code`).
     """
 
     code: str | None
@@ -159,7 +161,7 @@ class JWTAuthenticationFailed(drf_exceptions.AuthenticationFailed):
         super().__init__(detail, code)
         self.code = code or self.default_code
         if with_code:
-            _add_code(self, str(code))
+            add_code(self, self.code)
 
 
 class InvalidAuthorizationCredentials(JWTAuthenticationFailed):
@@ -190,18 +192,53 @@ class JWTPermissionDenied(drf_exceptions.PermissionDenied):
 
     def __init__(self, detail: Any = None, code: str | None = None, *, with_code: bool = False):
         super().__init__(detail, code)
-        self.code = code
+        self.code = code or self.default_code
         if with_code:
-            _add_code(self, str(code))
+            add_code(self, self.code)
 
 
 class JWTValidationError(drf_exceptions.ValidationError):
     """Raised by the serializers: a 400 with a stable code."""
 
 
-def _add_code(error: drf_exceptions.APIException, code: str) -> None:
-    """Make ``error``'s body ``{"detail": message, "code": code}``."""
-    error.detail = {"detail": error.detail, "code": drf_exceptions.ErrorDetail(code, code)}
+def first_code(detail: Any) -> str | None:
+    """The code of the first error in ``detail`` (a message, or DRF's list or dict of them):
+    the non-field errors first, then the fields in order. None when it carries no code."""
+    if isinstance(detail, drf_exceptions.ErrorDetail):
+        return detail.code
+    items: Any = ()
+    if isinstance(detail, Mapping):
+        key = drf_settings.NON_FIELD_ERRORS_KEY
+        items = [detail[key]] if key in detail else []
+        items += [value for name, value in detail.items() if name != key]
+    elif isinstance(detail, list):
+        items = detail
+    for item in items:
+        code = first_code(item)
+        if code:
+            return code
+    return None
+
+
+def with_code(detail: Any, code: str | None = None) -> Any:
+    """The body of a refusal with its stable code at the top level: ``{"detail": message,
+    "code": code}`` for a message (or a list of them), the field errors plus ``"code"`` for a
+    dict of errors. ``code`` defaults to :func:`first_code`; a dict that has a ``"code"``
+    already, or a detail without any code, is returned as it is. The one rule of
+    ``JWT_RESPONSE_ERROR_CODES``."""
+    if isinstance(detail, Mapping) and "code" in detail:
+        return detail
+    code = code or first_code(detail)
+    if not code:
+        return detail
+    body = dict(detail) if isinstance(detail, Mapping) else {"detail": detail}
+    body["code"] = drf_exceptions.ErrorDetail(code, code)
+    return body
+
+
+def add_code(error: drf_exceptions.APIException, code: str | None = None) -> None:
+    """Give ``error``'s body its code at the top level (:func:`with_code`)."""
+    error.detail = with_code(error.detail, code)
 
 
 class MalformedRequestBody(drf_exceptions.ParseError):
@@ -218,7 +255,7 @@ class MalformedRequestBody(drf_exceptions.ParseError):
     def __init__(self, detail: Any = None) -> None:
         super().__init__(detail, self.default_code)
         self.code = self.default_code
-        _add_code(self, self.code)
+        add_code(self, self.code)
 
 
 class StoreUnavailable(drf_exceptions.APIException):
@@ -239,7 +276,7 @@ class StoreUnavailable(drf_exceptions.APIException):
         super().__init__(None, self.default_code)
         self.code = self.default_code
         self.wait = self.retry_after
-        _add_code(self, self.code)
+        add_code(self, self.code)
 
 
 __all__ = [
@@ -269,5 +306,8 @@ __all__ = [
     "UserInactive",
     "UserLookupError",
     "UserNotFound",
+    "add_code",
+    "first_code",
     "token_error",
+    "with_code",
 ]

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from . import revocation, tokens
 from .authentication import JSONWebTokenAuthentication
-from .bodies import CheckedBodyMixin
+from .bodies import CheckedBodyMixin, CodedErrorsMixin
 from .exceptions import TokenError, UserLookupError
 
 
@@ -34,7 +34,7 @@ class RevocationNotInstalled(APIException):
     default_code = "revocation_unavailable"
 
 
-class _RevocationView(CheckedBodyMixin, revocation.StoreOutageMixin, APIView):
+class _RevocationView(CheckedBodyMixin, CodedErrorsMixin, revocation.StoreOutageMixin, APIView):
     authentication_classes: Any = (JSONWebTokenAuthentication,)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:

@@ -17,8 +17,9 @@ from rest_framework.views import APIView
 
 from . import claims, rotation, tokens
 from .authentication import JSONWebTokenAuthentication
-from .bodies import CheckedBodyMixin
+from .bodies import CheckedBodyMixin, CodedErrorsMixin
 from .cookies import set_token_cookie
+from .exceptions import with_code
 from .permissions import IsSuperUser
 from .revocation import StoreOutageMixin
 from .serializers import (
@@ -48,11 +49,12 @@ def jwt_response_payload_handler(
     )
 
 
-class JSONWebTokenAPIView(CheckedBodyMixin, StoreOutageMixin, APIView):
+class JSONWebTokenAPIView(CheckedBodyMixin, CodedErrorsMixin, StoreOutageMixin, APIView):
     """Base view: validate the serializer, answer the token body (1.x API).
 
     An unreadable body, or one that is not an object, is a 400 (``body_invalid``); a token
-    store or database that cannot be reached is a 503 (``temporarily_unavailable``).
+    store or database that cannot be reached is a 503 (``temporarily_unavailable``); with
+    ``JWT_RESPONSE_ERROR_CODES`` every error body carries its code.
     """
 
     permission_classes: Any = ()
@@ -141,8 +143,8 @@ class JSONWebTokenAPIView(CheckedBodyMixin, StoreOutageMixin, APIView):
         if code is not None:
             self.refused(request, code)
         body = dict(errors)
-        if code is not None and api_settings.JWT_RESPONSE_ERROR_CODES:
-            body["code"] = code
+        if api_settings.JWT_RESPONSE_ERROR_CODES:
+            body = with_code(body)
         if not api_settings.is_drf_jwt:
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         # drf-jwt sends the errors through DRF's exception handler (a custom EXCEPTION_HANDLER
@@ -266,10 +268,7 @@ class ImpersonateJSONWebToken(JSONWebTokenAPIView):
         (403, code ``impersonation_nested``), whatever permission classes a subclass sets."""
         super().check_permissions(request)
         if impersonation_credential(request):
-            detail: Any = IMPERSONATION_NESTED
-            if api_settings.JWT_RESPONSE_ERROR_CODES:
-                detail = {"detail": detail, "code": "impersonation_nested"}
-            raise PermissionDenied(detail, code="impersonation_nested")
+            raise PermissionDenied(IMPERSONATION_NESTED, code="impersonation_nested")
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().post(request, *args, **kwargs)

@@ -1,0 +1,158 @@
+"""JWT_RESPONSE_ERROR_CODES: one rule for every error answer of the package's views.
+
+With the setting off, the bodies are DRF's (and 1.x's); with it on, each is the same body with
+the refusal's stable code at the top level: ``{"detail": message, "code": code}``, or the field
+errors plus ``"code"``. (``body_invalid`` and ``temporarily_unavailable`` carry theirs always.)
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from rest_framework_jwt import utils
+from rest_framework_jwt.settings import api_settings
+from tests.helpers import (
+    IMPERSONATE,
+    LOGOUT,
+    LOGOUT_ALL,
+    OBTAIN,
+    REFRESH,
+    REVOKE_OTHERS,
+    SESSIONS,
+    VERIFY,
+)
+
+pytestmark = pytest.mark.urls("tests.urls_blacklist")
+BLACKLIST = "/blacklist/"
+
+MODES = [
+    pytest.param({}, id="orig"),
+    pytest.param({"JWT_COMPAT": "drf-jwt"}, id="fork"),
+]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    method: str
+    url: str
+    status: int
+    code: str
+    #: The body: a dict, or a callable of the tokens (``own``, ``other``) that builds one.
+    body: Any = None
+    #: Whose token authenticates the request: None, "own" or "other".
+    as_: str | None = None
+    content_type: str = "application/json"
+
+
+GARBAGE = "not.a.token"
+
+REFUSALS = {
+    "obtain: wrong password": Refusal(
+        "post", OBTAIN, 400, "invalid_credentials", {"username": "admin", "password": "wrong"}
+    ),
+    "obtain: a field missing": Refusal("post", OBTAIN, 400, "required", {"username": "admin"}),
+    "obtain: GET": Refusal("get", OBTAIN, 405, "method_not_allowed"),
+    "obtain: a content type no parser reads": Refusal(
+        "post", OBTAIN, 415, "unsupported_media_type", "x", content_type="text/csv"
+    ),
+    "verify: not a token": Refusal("post", VERIFY, 400, "token_decode_error", {"token": GARBAGE}),
+    "refresh: not a token": Refusal("post", REFRESH, 400, "token_decode_error", {"token": GARBAGE}),
+    "impersonate: anonymous": Refusal("post", IMPERSONATE, 401, "not_authenticated", {"user": 1}),
+    "impersonate: not a superuser": Refusal(
+        "post", IMPERSONATE, 403, "permission_denied", {"user": 1}, as_="own"
+    ),
+    "logout: no token": Refusal("post", LOGOUT, 400, "token_missing", {}),
+    "logout: not a token": Refusal("post", LOGOUT, 400, "token_decode_error", {"token": GARBAGE}),
+    "logout: another user's token": Refusal(
+        "post", LOGOUT, 400, "token_invalid", lambda own, other: {"token": other}, as_="own"
+    ),
+    "logout: a token that is not a string": Refusal(
+        "post", LOGOUT, 400, "invalid", {"token": {"a": 1}}
+    ),
+    "logout-all: anonymous": Refusal("post", LOGOUT_ALL, 401, "not_authenticated", {}),
+    "sessions: anonymous": Refusal("get", SESSIONS, 401, "not_authenticated"),
+    "sessions: DELETE of an unknown session": Refusal(
+        "delete", f"{SESSIONS}{uuid.uuid4()}/", 404, "not_found", as_="own"
+    ),
+    "sessions: PUT": Refusal("put", SESSIONS, 405, "method_not_allowed", {}, as_="own"),
+    "revoke-others: anonymous": Refusal("post", REVOKE_OTHERS, 401, "not_authenticated", {}),
+    "BlacklistView: no token": Refusal("post", BLACKLIST, 400, "token_missing", {}),
+    "BlacklistView: not a token": Refusal(
+        "post", BLACKLIST, 400, "token_decode_error", {"token": GARBAGE}
+    ),
+}
+
+
+@pytest.fixture
+def tokens(user, db, password):
+    other = get_user_model().objects.create_user(username="other", password=password)
+    return {
+        "own": utils.jwt_encode_handler(utils.jwt_payload_handler(user)),
+        "other": utils.jwt_encode_handler(utils.jwt_payload_handler(other)),
+    }
+
+
+def send(refusal: Refusal, tokens: dict[str, str]):
+    client = APIClient()
+    if refusal.as_ is not None:
+        header = f"{api_settings.JWT_AUTH_HEADER_PREFIX} {tokens[refusal.as_]}"
+        client.credentials(HTTP_AUTHORIZATION=header)
+    body = refusal.body(**tokens) if callable(refusal.body) else refusal.body
+    if refusal.content_type == "application/json":
+        return getattr(client, refusal.method)(refusal.url, body, format="json")
+    return client.generic(refusal.method.upper(), refusal.url, body, refusal.content_type)
+
+
+def off_and_on(settings, mode: dict, answer):
+    """The responses of ``answer()`` with the setting off, then on."""
+    settings.JWT_AUTH = {**mode, "JWT_ALLOW_REFRESH": True}
+    off = answer()
+    settings.JWT_AUTH = {**mode, "JWT_ALLOW_REFRESH": True, "JWT_RESPONSE_ERROR_CODES": True}
+    on = answer()
+    return off, on
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", list(REFUSALS))
+def test_every_refusal_of_the_packages_views_follows_the_setting(settings, tokens, mode, name):
+    refusal = REFUSALS[name]
+    off, on = off_and_on(settings, mode, lambda: send(refusal, tokens))
+    assert off.status_code == on.status_code == refusal.status, (off.content, on.content)
+    assert "code" not in off.json()
+    assert on.json() == {**off.json(), "code": refusal.code}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_throttled_request_follows_the_setting(settings, user, mode, time_machine):
+    time_machine.move_to("2031-01-01 00:00:10", tick=False)  # both attempts in one window
+
+    def answer():
+        caches["locmem"].clear()
+        client = APIClient()
+        client.post(OBTAIN, {"username": "admin", "password": "wrong"}, format="json")
+        return client.post(OBTAIN, {"username": "admin", "password": "wrong"}, format="json")
+
+    rates = {"JWT_THROTTLE_CACHE": "locmem", "JWT_THROTTLE_RATES": {"obtain_ip": "1/min"}}
+    off, on = off_and_on(settings, {**mode, **rates}, answer)
+    assert off.status_code == on.status_code == 429
+    assert "code" not in off.json()
+    assert on.json() == {**off.json(), "code": "throttled"}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_revocation_endpoints_without_the_app_follow_the_setting(settings, tokens, mode):
+    apps = [a for a in django_settings.INSTALLED_APPS if a != "rest_framework_jwt.blacklist"]
+    with override_settings(INSTALLED_APPS=apps):
+        off, on = off_and_on(settings, mode, lambda: APIClient().post(LOGOUT_ALL, {}))
+    assert off.status_code == on.status_code == 501
+    assert "code" not in off.json()
+    assert on.json() == {**off.json(), "code": "revocation_unavailable"}
