@@ -41,7 +41,7 @@ def test_jwt_auth_wins_over_rest_framework(settings, client, user, password):
 
 @pytest.mark.parametrize("jwt_auth", [{}, {"JWT_COMPAT": "drf-jwt"}], ids=["orig", "drf-jwt"])
 def test_a_schema_generator_documents_the_obtain_response_as_the_token(settings, db, jwt_auth):
-    # from-1x.md, difference 25: the declared fields are what schema generators read.
+    # from-1x.md, difference 20: the declared fields are what schema generators read.
     settings.JWT_AUTH = jwt_auth
     schema = AutoSchema().map_serializer(JSONWebTokenSerializer())
     assert schema["properties"]["token"] == {"type": "string", "readOnly": True}
