@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import caches
 from rest_framework.schemas.openapi import AutoSchema
 from rest_framework.test import APIRequestFactory
 
@@ -11,7 +14,7 @@ from rest_framework_jwt.blacklist.models import BlacklistedToken
 from rest_framework_jwt.blacklist.views import BlacklistView
 from rest_framework_jwt.serializers import JSONWebTokenSerializer
 from rest_framework_jwt.settings import api_settings
-from tests.helpers import OBTAIN, protected
+from tests.helpers import LOGOUT, OBTAIN, protected
 
 
 def login(client, user, password):
@@ -72,4 +75,40 @@ def test_a_blacklist_view_subclass_may_override_perform_create(user, password, c
     assert [row.pk for row in AuditedBlacklistView.saved] == [
         BlacklistedToken.objects.get(token=token).pk
     ]
+    assert protected(f"JWT {token}").status_code == 401
+
+
+@pytest.fixture
+def cache_denylist(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "claims-denylist": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"claims-denylist-{uuid.uuid4()}",
+        },
+    }
+    settings.JWT_AUTH = {"JWT_DENYLIST_BACKEND": "cache", "JWT_DENYLIST_CACHE": "claims-denylist"}
+    yield
+    caches["claims-denylist"].clear()
+
+
+def test_with_the_cache_backend_blacklistedtoken_does_not_see_a_logout(
+    cache_denylist, client, user, password
+):
+    # from-drf-jwt.md, "With JWT_DENYLIST_BACKEND = "cache"".
+    token = login(client, user, password)
+    response = client.post(LOGOUT, HTTP_AUTHORIZATION=f"JWT {token}")
+    assert response.status_code == 204
+    assert protected(f"JWT {token}").status_code == 401
+    assert not BlacklistedToken.objects.filter(token=token).exists()
+
+
+def test_with_the_cache_backend_deleting_the_row_keeps_the_token_refused(
+    cache_denylist, client, user, password
+):
+    token = login(client, user, password)
+    BlacklistedToken.objects.create(token=token, user=user)
+    assert protected(f"JWT {token}").status_code == 401
+    BlacklistedToken.objects.filter(token=token).delete()
+    assert not BlacklistedToken.objects.filter(token=token).exists()
     assert protected(f"JWT {token}").status_code == 401
