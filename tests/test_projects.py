@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import rest_framework_jwt
+from tests.helpers import HANG_TIMEOUT
 
 PROJECTS = Path(__file__).parent / "projects"
 # The package this run tests: src/ of the checkout, or the installed wheel under tox.
@@ -43,6 +44,7 @@ def manage(project: str, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
+        timeout=HANG_TIMEOUT,
     )
 
 
