@@ -27,7 +27,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.cache import caches
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
-from rest_framework.test import APIRequestFactory
+from rest_framework.test import APIClient, APIRequestFactory
 
 from rest_framework_jwt import backend, utils
 from rest_framework_jwt.authentication import JSONWebTokenAuthentication
@@ -49,10 +49,14 @@ from rest_framework_jwt.settings import api_settings
 from tests.conftest import read_key
 from tests.helpers import (
     DROP,
+    LOGOUT,
+    LOGOUT_ALL,
     OBTAIN,
     PROTECTED,
     REFRESH,
     REVOCATIONS,
+    REVOKE_OTHERS,
+    SESSIONS,
     VERIFY,
     changed,
     revoke_actor,
@@ -1300,3 +1304,36 @@ def test_probe_logout_everywhere_still_spares_a_login_of_the_same_second(
     revoke_actor("logout_all", superuser, root)
     again = client.post(OBTAIN, {"username": "root", "password": password}, format="json")
     assert auth(client, again.data["token"]).status_code == 200
+
+
+CSRF_AUTHENTICATION = "tests.test_fork_auth_hooks.CSRFCookieAuthentication"
+
+
+@pytest.mark.urls("tests.urls_blacklist")
+@pytest.mark.parametrize("route", ["logout", "logout_all", "revoke_others", "session", "blacklist"])
+def test_probe_the_revocation_endpoints_use_the_projects_csrf_enforcing_authentication(
+    strict, settings, user, password, route
+):
+    """A project that enforces CSRF for cookie-authenticated requests (docs/authentication.md)
+    gets it on the package's own logout, sessions and BlacklistView endpoints too: a
+    cross-site form POST with the victim's cookie ends nothing."""
+    strict(JWT_AUTH_COOKIE="jwt", JWT_REFRESH_TOKENS=True)
+    settings.REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": (CSRF_AUTHENTICATION,)}
+    login = APIClient().post(OBTAIN, {"username": user.username, "password": password})
+    token = login.data["token"]
+    family = jwt.decode(token, options={"verify_signature": False})["fam"]
+    method, path = {
+        "logout": ("post", LOGOUT),
+        "logout_all": ("post", LOGOUT_ALL),
+        "revoke_others": ("post", REVOKE_OTHERS),
+        "session": ("delete", f"{SESSIONS}{family}/"),
+        "blacklist": ("post", "/blacklist/"),
+    }[route]
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.cookies["jwt"] = token
+    forged = getattr(browser, method)(path)
+    assert forged.status_code == 403, forged.content
+    assert "CSRF" in str(forged.data["detail"])
+    assert auth(APIClient(), token).status_code == 200
+    with_header = getattr(APIClient(), method)(path, HTTP_AUTHORIZATION=f"JWT {token}")
+    assert with_header.status_code in (200, 201, 204), with_header.content

@@ -15,10 +15,11 @@ from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
 from . import revocation, tokens
-from .authentication import JSONWebTokenAuthentication
+from .authentication import JSONWebTokenAuthentication, StatelessJSONWebTokenAuthentication
 from .bodies import CheckedBodyMixin, CodedErrorsMixin
 from .exceptions import TokenError, UserLookupError
 
@@ -34,8 +35,27 @@ class RevocationNotInstalled(APIException):
     default_code = "revocation_unavailable"
 
 
+_DEFAULT_AUTHENTICATION = (JSONWebTokenAuthentication,)
+
+
 class _RevocationView(CheckedBodyMixin, CodedErrorsMixin, revocation.StoreOutageMixin, APIView):
-    authentication_classes: Any = (JSONWebTokenAuthentication,)
+    authentication_classes: Any = _DEFAULT_AUTHENTICATION
+
+    def get_authenticators(self) -> list[Any]:
+        """The project's own JWT authentication classes from ``DEFAULT_AUTHENTICATION_CLASSES``
+        (a subclass that enforces CSRF for the cookie, say), else ``JSONWebTokenAuthentication``;
+        ``authentication_classes`` set on a view wins."""
+        if self.authentication_classes is not _DEFAULT_AUTHENTICATION:
+            return super().get_authenticators()
+        configured: tuple[Any, ...] = tuple(drf_settings.DEFAULT_AUTHENTICATION_CLASSES)
+        own = [
+            cls
+            for cls in configured
+            if isinstance(cls, type)
+            and issubclass(cls, JSONWebTokenAuthentication)
+            and not issubclass(cls, StatelessJSONWebTokenAuthentication)
+        ]
+        return [cls() for cls in own or _DEFAULT_AUTHENTICATION]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         if not revocation.available():
