@@ -342,6 +342,23 @@ class CookieTests(AccountsTestCase):
         )
         self.assertEqual(response.status_code, status.HTTP_201_CREATED)
 
+    def test_blacklisting_with_the_cookie_needs_csrf_token(self):
+        token = self.login("alice", client=self.browser)
+        response = self.browser.post("/auth/token/blacklist/", {}, format="json")
+        self.assertEqual(response.status_code, status.HTTP_403_FORBIDDEN)
+        self.assertFalse(BlacklistedToken.objects.filter(token=token).exists())
+
+        self.browser.get("/auth/csrf/")
+        response = self.browser.post(
+            "/auth/token/blacklist/",
+            {},
+            format="json",
+            HTTP_X_CSRFTOKEN=self.browser.cookies["csrftoken"].value,
+        )
+        self.assertEqual(response.status_code, status.HTTP_201_CREATED)
+        self.assertEqual(response.data, {"token": token})
+        self.assertTrue(BlacklistedToken.objects.filter(token=token).exists())
+
     def test_header_needs_no_csrf_token(self):
         token = self.login("alice")
         client = APIClient(enforce_csrf_checks=True)
