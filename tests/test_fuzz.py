@@ -571,6 +571,22 @@ def test_a_body_too_large_for_django_is_a_400(body_mode, user, settings):
     assert response.json()["code"] == "body_invalid"
 
 
+@pytest.mark.parametrize("kind", ["[", "{"])
+def test_a_body_nested_past_the_bound_is_a_400_on_every_python(body_mode, user, kind):
+    # 40 deep: every supported Python's decoder builds it (3.12+ builds far deeper ones), so
+    # only the package's own bound refuses it.
+    body = '{"username": "admin", "password": "abc123", "x": ' + nested(40, kind=kind) + "}"
+    response = send("post", OBTAIN, body, JSON)
+    assert response.status_code == 400
+    assert response.json()["code"] == "body_invalid"
+
+
+def test_a_body_nested_within_the_bound_is_read(body_mode, user):
+    body = '{"username": "admin", "password": "abc123", "x": ' + nested(20) + "}"
+    response = send("post", OBTAIN, body, JSON)
+    assert response.status_code in (200, 201), response.content
+
+
 body_texts = st.one_of(
     json_values.map(json.dumps),
     st.builds(

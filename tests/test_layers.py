@@ -12,6 +12,7 @@ RANKS = {
     "__init__": 0,
     "exceptions": 0,
     "logs": 0,
+    "jsonlimits": 0,
     "bodies": 1.5,
     "middleware": 1,
     "settings": 1,

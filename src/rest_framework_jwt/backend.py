@@ -24,6 +24,7 @@ from jwt.algorithms import Algorithm, get_default_algorithms, has_crypto
 from . import exceptions as exc
 from .claims import unix_epoch
 from .exceptions import token_error
+from .jsonlimits import too_deep
 from .keys import HMAC_ALGORITHMS, KeyMaterial, key_list
 
 HAS_CRYPTO: bool = bool(has_crypto)
@@ -326,19 +327,6 @@ def _no_constants(name: str) -> Any:
 MAX_JSON_DEPTH = 16
 
 
-def _too_deep(value: Any) -> bool:
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
-            return True
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
-    return False
-
-
 _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
 
 
@@ -350,7 +338,7 @@ def _json_object(data: bytes, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise token_error(exc.DecodeError, f"The {what} must be a JSON object.")
     nested = [item for item in value.values() if isinstance(item, (dict, list))]
-    if nested and _too_deep(nested):
+    if nested and too_deep(nested, MAX_JSON_DEPTH):
         raise token_error(exc.DecodeError, f"The {what} is nested too deeply.")
     return value
 

@@ -10,6 +10,12 @@ JSON document nested deeper than the interpreter's recursion limit raises ``Recu
 from the JSON decoder. A body that parses to a list, a string, a number or ``null`` is no better
 for views that expect an object. :class:`CheckedBodyMixin` turns each of these into one answer
 before authentication, throttling or validation run. An unsupported content type stays DRF's 415.
+
+Two bounds make the answer the same on every supported Python and Django: a body nested more
+than ``MAX_BODY_DEPTH`` deep is refused even where the decoder manages to build it (Python 3.12
+and later parse far deeper than 3.10 and 3.11 do), and a ``Content-Length`` above Django's
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused before the body is read (DRF streams JSON bodies
+past the check that Django 4.2 makes only in ``request.body``).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import APIException, ParseError
@@ -24,6 +31,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .exceptions import MalformedRequestBody, add_code
+from .jsonlimits import too_deep
 from .settings import api_settings
 
 #: What parsers raise, besides DRF's ParseError, on input they cannot read: nesting beyond the
@@ -42,15 +50,34 @@ PARSE_FAILURES: tuple[type[Exception], ...] = (
 )
 
 
+#: Deepest nesting of arrays and objects accepted in a request body (the package's own bodies
+#: are flat objects).
+MAX_BODY_DEPTH = 32
+
+
+def _too_long(request: Request) -> bool:
+    limit = django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # not a number: the parser sees the body as it is
+        return False
+    return limit is not None and length > limit
+
+
 def read_body(request: Request) -> Mapping[str, Any]:
-    """``request.data``, parsed now; raise MalformedRequestBody (400) if it cannot be read or
-    is not an object. ``UnsupportedMediaType`` (415) passes through."""
+    """``request.data``, parsed now; raise MalformedRequestBody (400) if it cannot be read,
+    is larger than Django accepts, nests deeper than ``MAX_BODY_DEPTH`` or is not an object.
+    ``UnsupportedMediaType`` (415) passes through."""
+    if _too_long(request):
+        raise MalformedRequestBody()
     try:
         data = request.data
     except PARSE_FAILURES:
         raise MalformedRequestBody() from None
     if not isinstance(data, Mapping):
         raise MalformedRequestBody(_("The request body must be an object."))
+    if too_deep(dict(data), MAX_BODY_DEPTH):
+        raise MalformedRequestBody()
     return data
 
 
@@ -75,4 +102,4 @@ class CodedErrorsMixin:
         return response
 
 
-__all__ = ["PARSE_FAILURES", "CheckedBodyMixin", "CodedErrorsMixin", "read_body"]
+__all__ = ["MAX_BODY_DEPTH", "PARSE_FAILURES", "CheckedBodyMixin", "CodedErrorsMixin", "read_body"]
