@@ -148,12 +148,10 @@ def token_error(cls: type[TokenError], *args: object) -> TokenError:
     return _TWINS.get(cls, cls)(*args)
 
 
-class JWTAuthenticationFailed(drf_exceptions.AuthenticationFailed):
-    """Raised by the authentication class: a 401 with a stable code.
-
-    With ``with_code`` the response body is ``{"detail": message, "code": code}`` instead of
-    1.x's ``{"detail": message}`` (:func:`add_code`).
-    """
+class _CodedError(drf_exceptions.APIException):
+    """Mixin for the DRF exceptions that authentication raises: the stable ``code`` (the
+    class's default when none is given) and, with ``with_code``, the code in the body
+    (:func:`add_code`)."""
 
     code: str | None
 
@@ -162,6 +160,14 @@ class JWTAuthenticationFailed(drf_exceptions.AuthenticationFailed):
         self.code = code or self.default_code
         if with_code:
             add_code(self, self.code)
+
+
+class JWTAuthenticationFailed(_CodedError, drf_exceptions.AuthenticationFailed):
+    """Raised by the authentication class: a 401 with a stable code.
+
+    With ``with_code`` the response body is ``{"detail": message, "code": code}`` instead of
+    1.x's ``{"detail": message}`` (:func:`add_code`).
+    """
 
 
 class InvalidAuthorizationCredentials(JWTAuthenticationFailed):
@@ -184,17 +190,9 @@ class MissingToken(JWTAuthenticationFailed):
     default_code = "token_missing"
 
 
-class JWTPermissionDenied(drf_exceptions.PermissionDenied):
+class JWTPermissionDenied(_CodedError, drf_exceptions.PermissionDenied):
     """Raised by the authentication class in drf-jwt mode for a revoked token: a 403, as
     drf-jwt answers for a blacklisted token; the body is shaped as for a 401."""
-
-    code: str | None
-
-    def __init__(self, detail: Any = None, code: str | None = None, *, with_code: bool = False):
-        super().__init__(detail, code)
-        self.code = code or self.default_code
-        if with_code:
-            add_code(self, self.code)
 
 
 class JWTValidationError(drf_exceptions.ValidationError):
