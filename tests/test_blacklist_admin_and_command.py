@@ -13,12 +13,13 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, ManagementUtility, call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from rest_framework_jwt import utils
+from rest_framework_jwt.blacklist.management.commands import delete_stale_tokens as stale_command
 from rest_framework_jwt.blacklist.models import RefreshToken, Revocation, TokenFamily
 from rest_framework_jwt.blacklist.permissions import IsNotBlacklisted
 
@@ -203,10 +204,10 @@ def _deletes(queries, table: str) -> list[str]:
     ]
 
 
-def run(*args) -> tuple[str, list[dict]]:
+def run(*args, stderr: io.StringIO | None = None) -> tuple[str, list[dict]]:
     out = io.StringIO()
     with CaptureQueriesContext(connection) as queries:
-        call_command("delete_stale_tokens", *args, stdout=out)
+        call_command("delete_stale_tokens", *args, stdout=out, stderr=stderr or io.StringIO())
     return out.getvalue(), queries.captured_queries
 
 
@@ -299,6 +300,138 @@ def test_delete_stale_tokens_keeps_what_protects_live_tokens(client, alice, sett
     response = client.get(PROTECTED, **auth(token))
     assert response.status_code == 401
     assert response.data["code"] == "token_expired"
+
+
+@pytest.fixture
+def ticking(monkeypatch):
+    """The command's clock, moved one second forward each time the command reads it."""
+    ticks = iter(range(1_000))
+    monkeypatch.setattr(stale_command, "clock", lambda: float(next(ticks)))
+
+
+def test_delete_stale_tokens_reports_each_batch_with_rate_and_time_left(alice, frozen, ticking):
+    for n in range(5):
+        _revocation(f"t:expired-{n}", START - dt.timedelta(seconds=n + 1))
+    err = io.StringIO()
+
+    output, _ = run("--batch-size", "2", stderr=err)
+
+    # The clock reads 0 at the start, 1 when the table starts, then 2, 3, 4 after each batch.
+    assert err.getvalue().splitlines() == [
+        "revocations: 2 of 5 rows deleted (2 rows/s, about 2 s left)",
+        "revocations: 4 of 5 rows deleted (2 rows/s, about 0 s left)",
+        "revocations: 5 of 5 rows deleted (2 rows/s, about 0 s left)",
+    ]
+    assert output == "5 revocations, 0 refresh tokens, 0 sessions\n"
+
+
+def test_delete_stale_tokens_progress_without_elapsed_time_claims_no_rate():
+    progress = stale_command.Progress("sessions", total=3, started=5.0, done=1)
+
+    assert progress.line(5.0) == "sessions: 1 of 3 rows deleted (rate unknown, time left unknown)"
+    assert progress.line(6.0) == "sessions: 1 of 3 rows deleted (1 rows/s, about 2 s left)"
+
+
+def test_delete_stale_tokens_is_quiet_with_verbosity_0(alice, frozen, ticking):
+    for n in range(3):
+        _revocation(f"t:expired-{n}", START - dt.timedelta(seconds=1))
+    err = io.StringIO()
+
+    output, _ = run("--batch-size", "2", "--verbosity", "0", stderr=err)
+
+    assert (output, err.getvalue()) == ("", "")
+    assert Revocation.objects.count() == 0
+
+
+def test_delete_stale_tokens_time_limit_stops_with_rows_left_and_says_so(alice, frozen, ticking):
+    for n in range(5):
+        _revocation(f"t:expired-{n}", START - dt.timedelta(seconds=1))
+    out = io.StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "delete_stale_tokens", "--batch-size", "2", "--time-limit", "2",
+            stdout=out, stderr=io.StringIO(),
+        )  # fmt: skip
+
+    # The first batch ends at second 2 of the run: the limit, with 3 rows left.
+    assert caught.value.returncode == stale_command.STOPPED_WITH_ROWS_LEFT == 3
+    assert str(caught.value) == (
+        "Stopped by --time-limit after 3 s with expired rows left "
+        "(2 revocations, 0 refresh tokens, 0 sessions deleted); run the command again."
+    )
+    assert out.getvalue() == "2 revocations, 0 refresh tokens, 0 sessions\n"
+    assert Revocation.objects.count() == 3
+
+    output, _ = run("--batch-size", "2")
+    assert output == "3 revocations, 0 refresh tokens, 0 sessions\n"
+    assert Revocation.objects.count() == 0
+
+
+def test_delete_stale_tokens_exit_status_from_the_command_line(alice, frozen, ticking, capsys):
+    for n in range(3):
+        _revocation(f"t:expired-{n}", START - dt.timedelta(seconds=1))
+    argv = ["manage.py", "delete_stale_tokens", "--batch-size", "1"]
+
+    with pytest.raises(SystemExit) as stopped:
+        ManagementUtility([*argv, "--time-limit", "0"]).execute()
+    assert stopped.value.code == 3
+    assert "run the command again" in capsys.readouterr().err
+    assert Revocation.objects.count() == 2
+
+    with pytest.raises(SystemExit) as bad:
+        ManagementUtility([*argv, "--batch-size", "many"]).execute()
+    assert bad.value.code == 2
+    assert "invalid int value: 'many'" in capsys.readouterr().err
+
+    ManagementUtility([*argv, "--verbosity", "0"]).execute()  # status 0: returns
+    assert capsys.readouterr() == ("", "")
+    assert Revocation.objects.count() == 0
+
+
+def test_delete_stale_tokens_time_limit_reached_on_the_last_batch_is_success(
+    alice, frozen, ticking
+):
+    for n in range(2):
+        _revocation(f"t:expired-{n}", START - dt.timedelta(seconds=1))
+
+    output, _ = run("--batch-size", "2", "--time-limit", "1")
+
+    assert output == "2 revocations, 0 refresh tokens, 0 sessions\n"
+    assert Revocation.objects.count() == 0
+
+
+def test_delete_stale_tokens_database_failure_exits_1_and_keeps_the_rest(alice, frozen):
+    for n in range(4):
+        _revocation(f"t:expired-{n}", START - dt.timedelta(seconds=n + 1))
+    _revocation("t:live", START + dt.timedelta(days=1))
+    deletes = 0
+
+    def second_delete_fails(execute, sql, params, many, context):
+        nonlocal deletes
+        if sql.lstrip().upper().startswith("DELETE"):
+            deletes += 1
+            if deletes == 2:
+                raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(second_delete_fails), pytest.raises(CommandError) as caught:
+        call_command("delete_stale_tokens", "--batch-size", "2", stdout=io.StringIO(),
+                     stderr=io.StringIO())  # fmt: skip
+
+    assert caught.value.returncode == 1
+    assert str(caught.value) == (
+        "The database failed while deleting revocations: OperationalError: server closed the "
+        "connection unexpectedly. Deleted before the failure: 2 revocations, 0 refresh tokens, "
+        "0 sessions. Nothing else changed; "
+        "run the command again."
+    )
+    # The first batch (the two oldest by primary key) went; the rest is intact.
+    assert sorted(Revocation.objects.values_list("key", flat=True)) == [
+        "t:expired-2",
+        "t:expired-3",
+        "t:live",
+    ]
 
 
 def test_delete_stale_tokens_refuses_a_bad_batch_size(db):
