@@ -431,13 +431,17 @@ def revoke_families(family_ids: Iterable[Any], *, user: Any = None, reason: str)
     now = timezone.now()
     expires_at = now + max_lifetime()
     backend = denylist()
-    for family_id in family_ids:
-        backend.add(family_key(family_id), "family", user, expires_at, reason)
-    count = int(
-        model("TokenFamily")
-        .objects.filter(pk__in=family_ids, revoked_at__isnull=True)
-        .update(revoked_at=now, revoke_reason=reason[:32])
-    )
+    families = model("TokenFamily").objects
+    # One transaction: a failure of the sessions' UPDATE or of a denylist write (the table,
+    # or the cache, written last) records neither, so a retry finds the family as it was.
+    with transaction.atomic(using=families.db):
+        count = int(
+            families.filter(pk__in=family_ids, revoked_at__isnull=True).update(
+                revoked_at=now, revoke_reason=reason[:32]
+            )
+        )
+        for family_id in family_ids:
+            backend.add(family_key(family_id), "family", user, expires_at, reason)
     if family_ids:
         tokens_revoked.send(sender=__name__, user=user, kind="family", reason=reason)
     return count
