@@ -19,6 +19,9 @@ KEYS = Path(__file__).parent / "keys"
 # Projects with test suites of their own, run by test_projects.py through their manage.py.
 collect_ignore = ["projects"]
 
+# The fixtures the package offers to projects' test suites (jwt_client, jwt_token, jwt_clock).
+pytest_plugins = ["rest_framework_jwt.pytest_plugin"]
+
 
 def read_key(name: str) -> str:
     """Return the text of ``tests/keys/<name>``."""

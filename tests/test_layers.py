@@ -39,6 +39,7 @@ RANKS = {
     "apps": 11,
     "urls": 11,
     "test": 11,
+    "pytest_plugin": 11.5,
     "management.commands.obtain_token": 11,
     # The optional revocation app sits on top; the core never imports it.
     "blacklist.models": 11.5,

@@ -46,9 +46,16 @@ class Claims(TypedDict, total=False):
     act: dict[str, Any]
 
 
+#: The time the token clock stands at while ``rest_framework_jwt.test.freeze_token_clock``
+#: holds it (None: it follows the system clock).
+frozen_at: float | None = None
+
+
 def now() -> float:
-    """The current time as a POSIX timestamp (tests move it with time_machine)."""
-    return time.time()
+    """The current time of the token clock, as a POSIX timestamp: the system clock (which
+    time_machine moves), or the time ``freeze_token_clock`` holds it at."""
+    frozen = frozen_at
+    return time.time() if frozen is None else frozen
 
 
 def unix_epoch(value: datetime.datetime | None = None) -> int:

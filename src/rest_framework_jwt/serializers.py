@@ -17,15 +17,15 @@ from .settings import api_settings
 
 # Module-level names kept from 1.x, where tests patch them; each reads the setting per call.
 def jwt_payload_handler(user: Any) -> dict[str, Any]:
-    return api_settings.JWT_PAYLOAD_HANDLER(user)  # type: ignore[no-any-return]
+    return api_settings.JWT_PAYLOAD_HANDLER(user)
 
 
 def jwt_encode_handler(payload: dict[str, Any]) -> str:
-    return api_settings.JWT_ENCODE_HANDLER(payload)  # type: ignore[no-any-return]
+    return api_settings.JWT_ENCODE_HANDLER(payload)
 
 
 def jwt_decode_handler(token: str) -> dict[str, Any]:
-    return api_settings.JWT_DECODE_HANDLER(token)  # type: ignore[no-any-return]
+    return api_settings.JWT_DECODE_HANDLER(token)
 
 
 def jwt_get_username_from_payload(payload: dict[str, Any]) -> Any:
@@ -88,10 +88,16 @@ class JSONWebTokenSerializer(Serializer):
             raise _fail("invalid_credentials" if api_settings.is_drf_jwt else "user_inactive")
         if user is None:
             raise _fail("invalid_credentials")
-        if rotation.enabled():
-            return {**rotation.start(user, request), "user": user}
-        payload = jwt_payload_handler(user)
-        return {"token": jwt_encode_handler(payload), "user": user, "payload": payload}
+        return issue(user, request)
+
+
+def issue(user: Any, request: Any = None) -> dict[str, Any]:
+    """What a successful login gives ``user``: ``token``, ``payload`` and ``user`` (and, in
+    refresh-token mode, a new session's ``refresh_token`` and ``refresh_payload``)."""
+    if rotation.enabled():
+        return {**rotation.start(user, request), "user": user}
+    payload = jwt_payload_handler(user)
+    return {"token": jwt_encode_handler(payload), "user": user, "payload": payload}
 
 
 def _refused(error: Exception) -> serializers.ValidationError:

@@ -12,8 +12,8 @@ settings change, as it did in 1.x.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -138,8 +138,69 @@ def _project_dict() -> dict[str, Any]:
     return {key: value for key, value in rest.items() if key.startswith("JWT_")}
 
 
+#: A duration setting: a timedelta or a number of seconds.
+Duration = datetime.timedelta | int | float
+
+
 class JWTSettings:
-    """The settings object: attribute access reads the project's value or the default."""
+    """The settings object: attribute access reads the project's value or the default.
+
+    The annotations below are the types of the values a valid configuration has (the system
+    checks report others, as E006); a type checker sees them on ``api_settings.JWT_X``.
+    Handler settings hold the imported callable.
+    """
+
+    JWT_COMPAT: Literal["djangorestframework-jwt", "drf-jwt"]
+    JWT_ENCODE_HANDLER: Callable[[dict[str, Any]], str]
+    JWT_DECODE_HANDLER: Callable[[str | bytes], dict[str, Any]]
+    JWT_PAYLOAD_HANDLER: Callable[[Any], dict[str, Any]]
+    JWT_PAYLOAD_GET_USER_ID_HANDLER: Callable[[Mapping[str, Any]], Any]
+    JWT_PAYLOAD_GET_USERNAME_HANDLER: Callable[[Mapping[str, Any]], Any]
+    #: Called with (token, user, request) as in 1.x, or with issued_at too (drf-jwt).
+    JWT_RESPONSE_PAYLOAD_HANDLER: Callable[..., Any]
+    #: Never None when read: without a value of its own it is ``settings.SECRET_KEY``.
+    JWT_SECRET_KEY: str | bytes | Sequence[str | bytes] | Mapping[str, str | bytes]
+    JWT_GET_USER_SECRET_KEY: Callable[[Any], str | bytes] | None
+    #: PEM text or bytes, a ``cryptography`` key object, or a list or dict (by ``kid``) of them.
+    JWT_PUBLIC_KEY: Any
+    JWT_PRIVATE_KEY: Any
+    JWT_ALGORITHM: str | Sequence[str]
+    JWT_VERIFY: bool
+    JWT_VERIFY_EXPIRATION: bool
+    JWT_LEEWAY: Duration
+    JWT_EXPIRATION_DELTA: Duration
+    JWT_AUDIENCE: str | None
+    JWT_ISSUER: str | None
+    JWT_ALLOW_REFRESH: bool
+    JWT_REFRESH_EXPIRATION_DELTA: Duration
+    JWT_AUTH_HEADER_PREFIX: str
+    JWT_AUTH_COOKIE: str | None
+    JWT_AUTH_COOKIE_DOMAIN: str | None
+    JWT_AUTH_COOKIE_PATH: str
+    JWT_AUTH_COOKIE_SECURE: bool
+    JWT_AUTH_COOKIE_SAMESITE: Literal["Lax", "Strict", "None"] | None
+    JWT_IMPERSONATION_COOKIE: str | None
+    JWT_INSIST_ON_KID: bool
+    JWT_TOKEN_ID: Literal["off", "include", "require"]
+    JWT_PAYLOAD_INCLUDE_USER_ID: bool
+    JWT_DELETE_STALE_BLACKLISTED_TOKENS: bool
+    JWT_PAYLOAD_INCLUDE_IAT: bool
+    JWT_PAYLOAD_INCLUDE_PASSWORD_VERSION: bool
+    JWT_IMPERSONATION_EXPIRATION_DELTA: Duration
+    JWT_MAX_TOKEN_SIZE: int
+    JWT_REQUIRED_CLAIMS: Sequence[str]
+    JWT_RESPONSE_ERROR_CODES: bool
+    JWT_UPDATE_LAST_LOGIN: bool
+    JWT_REVOKE_ON_PASSWORD_CHANGE: bool
+    JWT_DENYLIST_BACKEND: Literal["database", "cache"]
+    JWT_DENYLIST_CACHE: str
+    JWT_REFRESH_TOKENS: bool
+    JWT_REFRESH_GRACE_PERIOD: Duration
+    JWT_THROTTLE_CACHE: str
+    #: Scope to DRF rate ("10/min"), None turning a scope off; None turns them all off.
+    JWT_THROTTLE_RATES: Mapping[str, str | None] | None
+
+    _hooks: list[Callable[[], None]]
 
     def __init__(self) -> None:
         object.__setattr__(self, "_hooks", [])
@@ -167,18 +228,20 @@ class JWTSettings:
             return settings.SECRET_KEY
         return DEFAULTS[name]
 
-    def __getattr__(self, name: str) -> Any:
-        # Only called when the attribute is not cached in the instance dict yet.
-        if name not in DEFAULTS:
-            raise AttributeError(f"Invalid API setting: '{name}'")
-        user = _project_dict()
-        value = user[name] if name in user else self.default(name)
-        if name == "JWT_SECRET_KEY" and value is None:
-            value = settings.SECRET_KEY
-        if name in IMPORT_STRINGS:
-            value = _import(value, name)
-        object.__setattr__(self, name, value)
-        return value
+    if not TYPE_CHECKING:  # a type checker knows the settings from the annotations above
+
+        def __getattr__(self, name: str) -> Any:
+            # Only called when the attribute is not cached in the instance dict yet.
+            if name not in DEFAULTS:
+                raise AttributeError(f"Invalid API setting: '{name}'")
+            user = _project_dict()
+            value = user[name] if name in user else self.default(name)
+            if name == "JWT_SECRET_KEY" and value is None:
+                value = settings.SECRET_KEY
+            if name in IMPORT_STRINGS:
+                value = _import(value, name)
+            object.__setattr__(self, name, value)
+            return value
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)

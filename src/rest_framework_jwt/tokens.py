@@ -130,8 +130,10 @@ def _user_secret(payload: Mapping[str, Any]) -> Any:
         user = find_user(payload, active_only=False)
     except UserLookupError:
         raise token_error(UnknownUser, "Signature verification failed.") from None
+    user_secret = api_settings.JWT_GET_USER_SECRET_KEY
+    assert user_secret is not None  # only called with the setting on
     try:
-        return backend.prepare_hmac_secret(api_settings.JWT_GET_USER_SECRET_KEY(user))
+        return backend.prepare_hmac_secret(user_secret(user))
     except backend.ConfigurationError:
         raise token_error(InvalidSignature, "Signature verification failed.") from None
 

@@ -120,7 +120,7 @@ def get_username(user: Any) -> str:
 def check_payload(token: str) -> dict[str, Any]:
     """drf-jwt's helper: decode ``token`` or raise a DRF ValidationError."""
     try:
-        return api_settings.JWT_DECODE_HANDLER(token)  # type: ignore[no-any-return]
+        return api_settings.JWT_DECODE_HANDLER(token)
     except TokenError as error:
         raise serializers.ValidationError(
             tokens.message(tokens.message_code(error), serializer=True),
