@@ -439,15 +439,22 @@ def test_valid_throttle_rates(jwt_auth, rates):
     assert "rest_framework_jwt.E006" not in our_ids()
 
 
+#: A cache all workers share (never connected to: the checks read its configuration).
+SHARED_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}
+
+
 @pytest.fixture
 def production(settings):
-    """A production-like configuration: a long secret, a real throttle cache, NUM_PROXIES."""
+    """A production-like configuration: a long secret, a shared throttle cache, NUM_PROXIES,
+    DEBUG off."""
     settings.REST_FRAMEWORK = {**django_settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.CACHES = {**django_settings.CACHES, "shared": SHARED_CACHE}
+    settings.DEBUG = False
 
     def _set(rest_framework=None, **jwt_auth):
         if rest_framework is not None:
             settings.REST_FRAMEWORK = {**django_settings.REST_FRAMEWORK, **rest_framework}
-        settings.JWT_AUTH = {"JWT_SECRET_KEY": LONG, "JWT_THROTTLE_CACHE": "locmem", **jwt_auth}
+        settings.JWT_AUTH = {"JWT_SECRET_KEY": LONG, "JWT_THROTTLE_CACHE": "shared", **jwt_auth}
 
     _set()
     return _set
@@ -496,6 +503,90 @@ def test_w009_throttles_in_a_dummy_cache(production):
     assert found.level == checks.WARNING and found.hint
     production(JWT_THROTTLE_CACHE="default", JWT_THROTTLE_RATES=None)
     assert "rest_framework_jwt.W009" not in deploy_ids()
+
+
+def test_w011_throttles_in_a_per_process_cache_with_debug_off(production, settings):
+    production(JWT_THROTTLE_CACHE="locmem")
+    assert "rest_framework_jwt.W011" not in our_ids()
+    found = message("rest_framework_jwt.W011", deploy=True)
+    assert found.level == checks.WARNING
+    assert "'locmem', a LocMemCache" in found.msg and "each worker process" in found.msg
+    assert found.hint.endswith("See docs/security.md#throttle-cache.")
+    settings.DEBUG = True
+    assert "rest_framework_jwt.W011" not in deploy_ids()
+    settings.DEBUG = False
+    production(JWT_THROTTLE_CACHE="locmem", JWT_THROTTLE_RATES=None)
+    assert "rest_framework_jwt.W011" not in deploy_ids()
+
+
+def test_w012_denylist_in_a_per_process_cache_with_debug_off(production, settings):
+    production(JWT_DENYLIST_BACKEND="cache", JWT_DENYLIST_CACHE="locmem")
+    assert "rest_framework_jwt.W012" not in our_ids()
+    found = message("rest_framework_jwt.W012", deploy=True)
+    assert found.level == checks.WARNING
+    assert "only by the worker process that wrote it" in found.msg
+    assert found.hint.endswith("See docs/security.md#denylist-cache.")
+    settings.DEBUG = True
+    assert "rest_framework_jwt.W012" not in deploy_ids()
+    settings.DEBUG = False
+    production(JWT_DENYLIST_CACHE="locmem")  # the database denylist: the cache is not used
+    assert "rest_framework_jwt.W012" not in deploy_ids()
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.memcached.PyMemcacheCache",
+        "django.core.cache.backends.memcached.PyLibMCCache",
+    ],
+)
+def test_w013_denylist_in_memcached(production, settings, backend):
+    settings.CACHES = {**settings.CACHES, "memcached": {"BACKEND": backend, "LOCATION": "x:1"}}
+    production(JWT_DENYLIST_BACKEND="cache", JWT_DENYLIST_CACHE="memcached")
+    # Only our checks: Django's own cache checks would need the memcached client installed.
+    assert "rest_framework_jwt.W013" not in {m.id for m in jwt_checks.check_settings()}
+    (found,) = [m for m in jwt_checks.check_deployment() if m.id == "rest_framework_jwt.W013"]
+    assert "a Memcached cache" in found.msg and "accepted again" in found.msg
+    assert found.hint.endswith("See docs/security.md#denylist-cache.")
+    production(JWT_DENYLIST_CACHE="memcached")  # the database denylist
+    assert "rest_framework_jwt.W013" not in {m.id for m in jwt_checks.check_deployment()}
+
+
+def test_w013_asks_the_redis_server_whether_it_persists(production, settings, redis_server):
+    import redis
+
+    settings.CACHES = {**settings.CACHES, "store": {**SHARED_CACHE, "LOCATION": redis_server.url}}
+    production(JWT_DENYLIST_BACKEND="cache", JWT_DENYLIST_CACHE="store")
+    # The private server runs with --save "" --appendonly no.
+    found = message("rest_framework_jwt.W013", deploy=True)
+    assert "a Redis server without persistence" in found.msg
+    server = redis.Redis.from_url(redis_server.url)
+    server.config_set("appendonly", "yes")
+    assert "rest_framework_jwt.W013" not in deploy_ids()
+    server.config_set("appendonly", "no")
+    server.config_set("save", "3600 1")
+    assert "rest_framework_jwt.W013" not in deploy_ids()
+    server.config_set("save", "")
+    assert "rest_framework_jwt.W013" in deploy_ids()
+    # A LOCATION list: the first server is the one written to.
+    settings.CACHES["store"]["LOCATION"] = [redis_server.url, "redis://127.0.0.1:1/0"]
+    assert "rest_framework_jwt.W013" in deploy_ids()
+    server.close()
+    # A server that cannot be asked: nothing can be told, nothing is reported.
+    redis_server.stop()
+    assert "rest_framework_jwt.W013" not in deploy_ids()
+
+
+def test_every_deploy_check_names_a_docs_anchor_that_exists():
+    docs = Path(__file__).parent.parent / "docs"
+    for row in jwt_checks.ROWS:
+        if not (row.deploy_id or row.deploy_only):
+            continue
+        assert row.docs, row.check_id
+        page, anchor = row.docs.split("#")
+        headings = re.findall(r"^#+ (.+)$", (docs / page).read_text(), re.MULTILINE)
+        slugs = {re.sub(r"[^\w\- ]", "", h).strip().lower().replace(" ", "-") for h in headings}
+        assert anchor in slugs, (row.check_id, row.docs)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -671,7 +762,7 @@ def test_every_id_of_the_checks_table_is_in_the_settings_reference():
     reference = (Path(__file__).parent.parent / "docs" / "settings.md").read_text()
     documented = set(re.findall(r"^\| `(rest_framework_jwt\.[EW]\d{3})` \|", reference, re.M))
     assert ids == documented
-    assert len(ids) == 21
+    assert len(ids) == 24
 
 
 # ----------------------------------------------------------------------------------------------

@@ -66,6 +66,9 @@ W007 = "rest_framework_jwt.W007"  # JWT_THROTTLE_CACHE not in CACHES (E009 under
 W008 = "rest_framework_jwt.W008"  # --deploy: per-address throttles trust X-Forwarded-For
 W009 = "rest_framework_jwt.W009"  # --deploy: the throttles count in a DummyCache
 W010 = "rest_framework_jwt.W010"  # --deploy: the cache denylist without StoreUnavailableMiddleware
+W011 = "rest_framework_jwt.W011"  # --deploy: the throttles count per process (LocMem, DEBUG off)
+W012 = "rest_framework_jwt.W012"  # --deploy: the cache denylist per process (LocMem, DEBUG off)
+W013 = "rest_framework_jwt.W013"  # --deploy: the cache denylist in a cache that does not persist
 
 #: What a validator finds: one mapping of placeholder values per problem.
 Finds = Sequence[Mapping[str, Any]]
@@ -107,6 +110,9 @@ class Row:
     deploy_id: str | None = None
     deploy_only: bool = False
     read: Callable[[str], Any] = read_setting
+    #: The docs page and anchor that explain it (``"security.md#throttle-cache"``), which the
+    #: hint names.
+    docs: str | None = None
 
     def id_under(self, deploy: bool) -> str | None:
         """The id this row reports under ``check`` (or ``--deploy``); None when it does not run."""
@@ -120,6 +126,8 @@ class Row:
             return []
         value = self.read(self.setting)
         hint = self.hint
+        if self.docs:
+            hint += f" See docs/{self.docs}."
         if self.deploy_id and not deploy:
             hint += f" `manage.py check --deploy` reports this as {self.deploy_id}."
         level = Error if check_id.rsplit(".", 1)[-1].startswith("E") else Warning
@@ -306,9 +314,59 @@ def _caches() -> Mapping[str, Any]:
     return getattr(settings, "CACHES", {}) or {}
 
 
-def _is_dummy(alias: Any) -> bool:
+def _backend_of(alias: Any) -> str:
     config = _caches().get(alias) or {}
-    return str(config.get("BACKEND", "")).endswith("DummyCache")
+    return str(config.get("BACKEND", ""))
+
+
+def _is_dummy(alias: Any) -> bool:
+    return _backend_of(alias).endswith("DummyCache")
+
+
+def _is_per_process(alias: Any) -> bool:
+    """A ``LocMemCache`` while ``DEBUG`` is off: each worker process has a cache of its own."""
+    return _backend_of(alias).endswith("LocMemCache") and not settings.DEBUG
+
+
+#: Cache backends that keep nothing over a restart of their server, whatever its settings.
+_VOLATILE_BACKENDS = ("MemcachedCache", "PyMemcacheCache", "PyLibMCCache")
+
+
+def _redis_persists(alias: Any) -> bool | None:
+    """Whether the Redis server of the cache ``alias`` writes snapshots (``save``) or an
+    append-only file; None when that cannot be told (no ``redis`` package, the server cannot
+    be reached in two seconds, or it refuses ``CONFIG GET``, as managed services may)."""
+    try:
+        import redis
+    except ImportError:
+        return None
+    location = (_caches().get(alias) or {}).get("LOCATION")
+    if isinstance(location, str):
+        location = location.split(",")
+    if not location:
+        return None
+    try:
+        client = redis.Redis.from_url(
+            str(location[0]).strip(), socket_connect_timeout=2, socket_timeout=2
+        )
+        try:
+            found = {**client.config_get("save"), **client.config_get("appendonly")}
+        finally:
+            client.close()
+    except (redis.RedisError, OSError, ValueError):
+        return None
+    return bool(found.get("save")) or found.get("appendonly") == "yes"
+
+
+def _volatile_denylist(alias: Any) -> Finds:
+    """The cache denylist in a cache that loses its keys when its server restarts: Memcached,
+    or a Redis server that neither saves snapshots nor keeps an append-only file."""
+    backend = _backend_of(alias)
+    if backend.endswith(_VOLATILE_BACKENDS):
+        return [{"kind": "a Memcached cache, which keeps nothing over a restart"}]
+    if backend.endswith("RedisCache") and _redis_persists(alias) is False:
+        return [{"kind": "a Redis server without persistence (no save, appendonly no)"}]
+    return NOTHING
 
 
 def _undefined_cache(alias: Any) -> Finds:
@@ -542,6 +600,7 @@ ROWS: tuple[Row, ...] = (
         f"Use a random secret of at least {MIN_HMAC_SECRET_BYTES} bytes "
         "(python -c 'import secrets; print(secrets.token_urlsafe(48))').",
         deploy_id=E003,
+        docs="security.md#secure-defaults",
         read=_read_user_secret,
     ),
     Row(
@@ -552,6 +611,7 @@ ROWS: tuple[Row, ...] = (
         "forge a token.",
         "Remove JWT_VERIFY or set it to True.",
         deploy_id=E010,
+        docs="security.md#secure-defaults",
     ),
     Row(
         "JWT_VERIFY_EXPIRATION",
@@ -576,6 +636,7 @@ ROWS: tuple[Row, ...] = (
         "Obtain and refresh are not throttled.",
         "Use one of {aliases}.",
         deploy_id=E009,
+        docs="security.md#throttle-cache",
     ),
     Row(
         "JWT_DENYLIST_CACHE",
@@ -591,6 +652,7 @@ ROWS: tuple[Row, ...] = (
         "The denylist is in the cache {value!r}, a DummyCache: revoked tokens keep working.",
         "Point JWT_DENYLIST_CACHE at a real cache (Redis), or use the database backend.",
         deploy_id=E011,
+        docs="security.md#denylist-cache",
     ),
     Row(
         "JWT_THROTTLE_RATES",
@@ -602,6 +664,7 @@ ROWS: tuple[Row, ...] = (
         "Set REST_FRAMEWORK['NUM_PROXIES'] to the number of proxies in front of the "
         "application (0 when clients connect to it directly).",
         deploy_only=True,
+        docs="security.md#client-address",
     ),
     Row(
         "JWT_THROTTLE_CACHE",
@@ -612,6 +675,40 @@ ROWS: tuple[Row, ...] = (
         "Point JWT_THROTTLE_CACHE at a cache all workers share (Redis, Memcached), or set "
         "JWT_THROTTLE_RATES to None if throttling is done elsewhere.",
         deploy_only=True,
+        docs="security.md#throttle-cache",
+    ),
+    Row(
+        "JWT_THROTTLE_CACHE",
+        must(lambda alias: not (_throttles_on() and _is_per_process(alias))),
+        W011,
+        "The throttles count in the cache {value!r}, a LocMemCache, and DEBUG is off: each "
+        "worker process counts on its own, so the real limit is the rate times the number of "
+        "processes.",
+        "Point JWT_THROTTLE_CACHE at a cache all workers share (Redis, Memcached).",
+        deploy_only=True,
+        docs="security.md#throttle-cache",
+    ),
+    Row(
+        "JWT_DENYLIST_CACHE",
+        _with_cache_denylist(must(lambda alias: not _is_per_process(alias))),
+        W012,
+        "The denylist is in the cache {value!r}, a LocMemCache, and DEBUG is off: a logout or "
+        "revocation is seen only by the worker process that wrote it, and is lost when that "
+        "process restarts.",
+        "Point JWT_DENYLIST_CACHE at a cache all workers share that persists (Redis with "
+        "persistence), or use the database backend.",
+        deploy_only=True,
+        docs="security.md#denylist-cache",
+    ),
+    Row(
+        "JWT_DENYLIST_CACHE",
+        _with_cache_denylist(_volatile_denylist),
+        W013,
+        "The denylist is in the cache {value!r}, {kind}: when the cache server restarts, every "
+        "revoked token that has not expired is accepted again.",
+        "Turn on persistence (Redis: appendonly yes, or save), or use the database backend.",
+        deploy_only=True,
+        docs="security.md#denylist-cache",
     ),
     Row(
         "JWT_DENYLIST_BACKEND",
@@ -623,6 +720,7 @@ ROWS: tuple[Row, ...] = (
         "500 instead of a 503.",
         f"Add '{OUTAGE_MIDDLEWARE}' to MIDDLEWARE.",
         deploy_only=True,
+        docs="revocation.md#when-the-store-is-unavailable",
     ),
 )
 
@@ -651,8 +749,8 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
 
 @register(Tags.security, "rest_framework_jwt", deploy=True)
 def check_deployment(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """The checks ``manage.py check --deploy`` adds: the Errors of the split checks, and W008,
-    W009, W010. Nothing while a setting is invalid (``check`` reports that as E006)."""
+    """The checks ``manage.py check --deploy`` adds: the Errors of the split checks, and W008
+    to W013. Nothing while a setting is invalid (``check`` reports that as E006)."""
     if _has_invalid_value(check_values()):
         return []
     return run_rows(ROWS, deploy=True)
