@@ -14,6 +14,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from tests.helpers import MODES, START, Mode
+
 KEYS = Path(__file__).parent / "keys"
 
 # Projects with test suites of their own, run by test_projects.py through their manage.py.
@@ -57,6 +59,38 @@ def superuser(db, password):
     return get_user_model().objects.create_superuser(
         username="root", email="root@example.com", password=password
     )
+
+
+@pytest.fixture
+def frozen(time_machine):
+    """The clock stopped at ``helpers.START``; move it with ``frozen.shift(seconds)``."""
+    time_machine.move_to(START, tick=False)
+    return time_machine
+
+
+@pytest.fixture(params=MODES)
+def mode(request, settings) -> Mode:
+    """Each compat line in turn (1.x, drf-jwt), configured: for behaviour whose wording or
+    status differs between them."""
+    m = Mode(settings, request.param)
+    m.configure()
+    return m
+
+
+@pytest.fixture
+def orig(settings) -> Mode:
+    """1.x mode, configured."""
+    m = Mode(settings, {})
+    m.configure()
+    return m
+
+
+@pytest.fixture
+def fork(settings) -> Mode:
+    """drf-jwt mode, configured."""
+    m = Mode(settings, {"JWT_COMPAT": "drf-jwt"})
+    m.configure()
+    return m
 
 
 # --- a private Redis server -------------------------------------------------------------------

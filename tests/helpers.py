@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
 
+import jwt
+import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from rest_framework.test import APIClient, APIRequestFactory
 
-from rest_framework_jwt import revocation
+from rest_framework_jwt import revocation, utils
 from rest_framework_jwt.authentication import (
     JSONWebTokenAuthentication,
     StatelessJSONWebTokenAuthentication,
@@ -26,6 +34,15 @@ LOGOUT = "/included/api-token-logout/"
 LOGOUT_ALL = "/included/api-token-logout-all/"
 SESSIONS = "/included/api-token-sessions/"
 REVOKE_OTHERS = "/included/api-token-sessions/revoke-others/"
+
+#: Where the ``frozen`` fixture stops the clock: on a minute boundary, so that a throttle window
+#: starts with it. ``NOW`` is the same instant as a claim value.
+START = dt.datetime(2024, 3, 4, 5, 6, 0, tzinfo=dt.timezone.utc)
+NOW = int(START.timestamp())
+
+#: The settings switch of drf-jwt mode, and the two modes as parameters.
+FORK = {"JWT_COMPAT": "drf-jwt"}
+MODES = [pytest.param({}, id="orig"), pytest.param(FORK, id="fork")]
 
 #: How long a test waits for a subprocess or a server of its own before it gives up: a guard
 #: against a hang, not a bound on speed, so generous that a slow run on a loaded machine passes.
@@ -113,3 +130,87 @@ def changed(payload: dict, **changes) -> dict:
         else:
             payload[name] = value
     return payload
+
+
+class Mode:
+    """One compat line under test (``base`` is its JWT_AUTH switch, ``{}`` for 1.x) and what it
+    implies: header prefix, success status of the token views, message wording."""
+
+    def __init__(self, settings, base: dict):
+        self.settings = settings
+        self.base = base
+        self.fork = base.get("JWT_COMPAT") == "drf-jwt"
+        self.prefix = "Bearer" if self.fork else "JWT"
+        self.other_prefix = "JWT" if self.fork else "Bearer"
+        self.ok = 201 if self.fork else 200
+
+    def configure(self, **keys) -> None:
+        """JWT_AUTH = this mode's switch plus ``keys``."""
+        self.settings.JWT_AUTH = {**self.base, **keys}
+
+    def header(self, token: str) -> str:
+        return f"{self.prefix} {token}"
+
+    def msg(self, orig: str, fork: str) -> str:
+        """The wording of this mode."""
+        return fork if self.fork else orig
+
+    @property
+    def expired(self) -> str:
+        return self.msg("Signature has expired.", "Token has expired.")
+
+    @property
+    def undecodable(self) -> str:
+        return self.msg("Error decoding signature.", "Error decoding token.")
+
+
+# --- tokens made by hand ----------------------------------------------------------------------
+
+DIGESTS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def b64(data: bytes) -> str:
+    """Unpadded base64url, as JWS segments are."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def segment(value) -> str:
+    """A JWS segment: bytes as they are, str as raw JSON text, anything else JSON-encoded."""
+    if isinstance(value, bytes):
+        return b64(value)
+    if isinstance(value, str):
+        return b64(value.encode())
+    return b64(json.dumps(value, separators=(",", ":")).encode())
+
+
+def sign(payload, header=None, key: str | bytes | None = None, digest: str = "HS256") -> str:
+    """An HMAC token over any header and payload (see :func:`segment`), signed with the real
+    secret unless ``key`` is given; no library checks what goes in."""
+    head = segment({"alg": digest, "typ": "JWT"} if header is None else header)
+    body = segment(payload)
+    secret = django_settings.SECRET_KEY if key is None else key
+    if isinstance(secret, str):
+        secret = secret.encode()
+    mac = hmac.new(secret, f"{head}.{body}".encode(), DIGESTS[digest]).digest()
+    return f"{head}.{body}.{b64(mac)}"
+
+
+def forge(payload: dict, key: str | None = None, algorithm: str = "HS256") -> str:
+    """``payload`` signed by plain PyJWT with SECRET_KEY (or ``key``), as 1.x deployments did."""
+    return jwt.encode(payload, key or django_settings.SECRET_KEY, algorithm=algorithm)
+
+
+def decode(token: str, key: str | None = None, **options) -> dict:
+    """The claims of an HS256 ``token``, checked against SECRET_KEY (or ``key``) but not against
+    the clock, which the test may have moved since; ``options`` are PyJWT's."""
+    return jwt.decode(
+        token,
+        key or django_settings.SECRET_KEY,
+        algorithms=["HS256"],
+        options={"verify_exp": False, **options},
+    )
+
+
+def make_token(user) -> str:
+    """A token for ``user`` built with the 1.x handlers, as 1.x projects do in their tests."""
+    return utils.jwt_encode_handler(utils.jwt_payload_handler(user))

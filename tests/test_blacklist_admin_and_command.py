@@ -8,9 +8,7 @@ import io
 import uuid
 from types import SimpleNamespace
 
-import jwt
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, ManagementUtility, call_command
 from django.db import OperationalError, connection
@@ -22,6 +20,7 @@ from rest_framework_jwt import utils
 from rest_framework_jwt.blacklist.management.commands import delete_stale_tokens as stale_command
 from rest_framework_jwt.blacklist.models import RefreshToken, Revocation, TokenFamily
 from rest_framework_jwt.blacklist.permissions import IsNotBlacklisted
+from tests.helpers import START, decode
 
 OBTAIN = "/api-token-auth/"
 REFRESH = "/api-token-refresh/"
@@ -31,7 +30,6 @@ BLACKLIST = "/blacklist/"
 NOT_BLACKLISTED = "/not-blacklisted/"
 FAMILIES = "/admin/blacklist/tokenfamily/"
 REVOCATIONS = "/admin/blacklist/revocation/"
-START = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
 REVOKED = "Token has been revoked."
 
 BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 Firefox/128.0", "REMOTE_ADDR": "10.0.0.1"}
@@ -41,22 +39,10 @@ urls = pytest.mark.urls("tests.urls_blacklist")
 
 
 @pytest.fixture
-def frozen(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
-
-
-@pytest.fixture
 def alice(db, password):
     # Not "admin": pytest-django's admin_user would pick up a user of that name.
     return get_user_model().objects.create_user(
         username="alice", email="alice@example.com", password=password
-    )
-
-
-def decode(token: str) -> dict:
-    return jwt.decode(
-        token, django_settings.SECRET_KEY, algorithms=["HS256"], options={"verify_exp": False}
     )
 
 

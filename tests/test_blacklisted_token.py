@@ -32,9 +32,8 @@ from rest_framework_jwt.blacklist.permissions import IsNotBlacklisted
 from rest_framework_jwt.blacklist.serializers import BlacklistTokenSerializer
 from rest_framework_jwt.settings import api_settings
 from rest_framework_jwt.signals import tokens_revoked
-from tests.helpers import LOGOUT, LOGOUT_ALL, PROTECTED, REFRESH, VERIFY, capture
+from tests.helpers import LOGOUT, LOGOUT_ALL, PROTECTED, REFRESH, START, VERIFY, capture
 
-START = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
 ORIGINAL = {}
 DRF_JWT = {"JWT_COMPAT": "drf-jwt"}
 MODES = [pytest.param(ORIGINAL, id="orig"), pytest.param(DRF_JWT, id="drf-jwt")]
@@ -43,12 +42,6 @@ BLACKLIST = "/blacklist/"
 ADMIN = "/admin/blacklist/blacklistedtoken/"
 
 urls = pytest.mark.urls("tests.urls_blacklist")
-
-
-@pytest.fixture
-def frozen(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
 
 
 @pytest.fixture(params=MODES)

@@ -38,8 +38,8 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-START = dt.datetime(2024, 12, 1, 2, 3, 4, tzinfo=dt.timezone.utc)
-NOW = int(START.timestamp())
+from tests.helpers import NOW, START
+
 FORK_CLAIMS = {"user_id", "username", "exp", "iat", "jti", "orig_iat"}
 
 

@@ -6,9 +6,6 @@ Also the obtain serializer's declared fields, which schema generators read, in b
 
 from __future__ import annotations
 
-import datetime as dt
-
-import jwt
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
@@ -17,26 +14,12 @@ from django.test.utils import override_settings
 from rest_framework_jwt import revocation, utils
 from rest_framework_jwt.blacklist.models import Revocation
 from rest_framework_jwt.serializers import JSONWebTokenSerializer
-from tests.helpers import OBTAIN, PROTECTED, REFRESH, VERIFY
+from tests.helpers import FORK, OBTAIN, PROTECTED, REFRESH, START, VERIFY, decode
 
-START = dt.datetime(2024, 9, 10, 11, 12, 13, tzinfo=dt.timezone.utc)
-FORK = {"JWT_COMPAT": "drf-jwt"}
 #: drf-jwt 1.19.2's claims with its defaults (JWT_TOKEN_ID "include", JWT_ALLOW_REFRESH on).
 DRF_JWT_CLAIMS = {"user_id", "username", "exp", "iat", "jti", "orig_iat"}
 APP = "rest_framework_jwt.blacklist"
 WITHOUT_APP = [name for name in django_settings.INSTALLED_APPS if name != APP]
-
-
-@pytest.fixture
-def frozen(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
-
-
-def decode(token: str) -> dict:
-    return jwt.decode(
-        token, django_settings.SECRET_KEY, algorithms=["HS256"], options={"verify_exp": False}
-    )
 
 
 def obtain(client, password="abc123", status=201) -> str:

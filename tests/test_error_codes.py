@@ -24,6 +24,7 @@ from tests.helpers import (
     IMPERSONATE,
     LOGOUT,
     LOGOUT_ALL,
+    MODES,
     OBTAIN,
     REFRESH,
     REVOKE_OTHERS,
@@ -33,11 +34,6 @@ from tests.helpers import (
 
 pytestmark = pytest.mark.urls("tests.urls_blacklist")
 BLACKLIST = "/blacklist/"
-
-MODES = [
-    pytest.param({}, id="orig"),
-    pytest.param({"JWT_COMPAT": "drf-jwt"}, id="fork"),
-]
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,7 @@ of every token view (body, status, cookie, signals) must work with that, in both
 
 from __future__ import annotations
 
-import datetime as dt
-
-import jwt
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.signals import user_logged_in
 from rest_framework import serializers
@@ -20,15 +16,7 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework_jwt import utils, views
 from rest_framework_jwt.serializers import JSONWebTokenSerializer
 from rest_framework_jwt.signals import token_issued, token_refreshed
-from tests.helpers import capture
-
-START = dt.datetime(2024, 7, 8, 9, 10, 11, tzinfo=dt.timezone.utc)
-NOW = int(START.timestamp())
-
-MODES = [
-    pytest.param({}, id="orig"),
-    pytest.param({"JWT_COMPAT": "drf-jwt"}, id="fork"),
-]
+from tests.helpers import MODES, NOW, START, capture, decode
 
 
 @pytest.fixture(params=MODES)
@@ -40,10 +28,6 @@ def mode(request, settings, time_machine):
 
 def fork(mode) -> bool:
     return mode.get("JWT_COMPAT") == "drf-jwt"
-
-
-def decode(token: str) -> dict:
-    return jwt.decode(token, django_settings.SECRET_KEY, algorithms=["HS256"])
 
 
 def token_for(user, **claims) -> str:

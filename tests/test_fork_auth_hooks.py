@@ -31,7 +31,7 @@ from rest_framework_jwt.authentication import (
     StatelessJSONWebTokenAuthentication,
 )
 from rest_framework_jwt.exceptions import InvalidAuthorizationCredentials, MissingToken
-from tests.helpers import OBTAIN, REFRESH, VERIFY
+from tests.helpers import OBTAIN, REFRESH, VERIFY, Mode
 
 Auth = JSONWebTokenAuthentication
 
@@ -57,39 +57,14 @@ CLASSMETHODS = (
 )
 
 
-class Mode:
-    """One compat line: its settings switch, header prefix and authentication messages."""
-
-    def __init__(self, settings, compat: str):
-        self.settings = settings
-        self.fork = compat == "drf-jwt"
-        self.base = {"JWT_COMPAT": compat}
-        self.prefix = "Bearer" if self.fork else "JWT"
-        self.other_prefix = "JWT" if self.fork else "Bearer"
-
-    def configure(self, **keys) -> None:
-        self.settings.JWT_AUTH = {**self.base, **keys}
-
-    def msg(self, orig: str, fork: str) -> str:
-        return fork if self.fork else orig
-
-    @property
-    def expired(self) -> str:
-        return self.msg("Signature has expired.", "Token has expired.")
-
-    @property
-    def undecodable(self) -> str:
-        return self.msg("Error decoding signature.", "Error decoding token.")
-
-
 @pytest.fixture(params=["djangorestframework-jwt", "drf-jwt"], ids=["orig", "fork"])
 def mode(request, settings) -> Mode:
-    m = Mode(settings, request.param)
+    m = Mode(settings, {"JWT_COMPAT": request.param})
     m.configure()
     return m
 
 
-def make_token(user) -> str:
+def drf_jwt_token(user) -> str:
     """A token built the way drf-jwt projects build them in their tests."""
     return Auth.jwt_encode_payload(Auth.jwt_create_payload(user))
 
@@ -297,7 +272,7 @@ def test_jwt_encode_payload(mode, user):
 
 def test_jwt_decode_token(mode, user, time_machine):
     time_machine.move_to(NOW, tick=False)
-    token = make_token(user)
+    token = drf_jwt_token(user)
     payload = Auth.jwt_decode_token(token)
     assert payload["username"] == "admin"
     assert payload == utils.jwt_decode_handler(token)
@@ -458,7 +433,7 @@ def test_get_token_from_request_malformed_header(mode, template):
 
 
 def test_query_parameter_subclass(mode, user, client):
-    token = make_token(user)
+    token = drf_jwt_token(user)
     response = client.get("/query/", {"token": token})
     assert response.status_code == 200, response.content
     assert response.json() == {"username": "admin"}
@@ -477,7 +452,7 @@ def test_query_parameter_subclass(mode, user, client):
 
 
 def test_query_parameter_subclass_request_auth_is_the_token(mode, user):
-    token = make_token(user)
+    token = drf_jwt_token(user)
     result = call(QueryParamAuthentication, Request(APIRequestFactory().get("/", {"token": token})))
     assert result == (user, token)
 
@@ -489,7 +464,7 @@ def csrf_client(mode) -> APIClient:
 
 
 def test_csrf_subclass_refuses_cookie_post_without_csrf_token(csrf_client, user):
-    csrf_client.cookies["jwt-auth"] = make_token(user)
+    csrf_client.cookies["jwt-auth"] = drf_jwt_token(user)
     response = csrf_client.post("/csrf/", {}, format="json")
     assert response.status_code == 403, response.content
     assert response.json()["detail"].startswith("CSRF Failed:")
@@ -501,7 +476,7 @@ def test_csrf_subclass_refuses_cookie_post_without_csrf_token(csrf_client, user)
 
 
 def test_csrf_subclass_accepts_cookie_post_with_csrf_token(csrf_client, user):
-    csrf_client.cookies["jwt-auth"] = make_token(user)
+    csrf_client.cookies["jwt-auth"] = drf_jwt_token(user)
     csrf_client.cookies["csrftoken"] = CSRF_SECRET
     response = csrf_client.post("/csrf/", {}, format="json", HTTP_X_CSRFTOKEN=CSRF_SECRET)
     assert response.status_code == 200, response.content
@@ -509,7 +484,7 @@ def test_csrf_subclass_accepts_cookie_post_with_csrf_token(csrf_client, user):
 
 
 def test_csrf_subclass_safe_cookie_request_needs_no_csrf_token(csrf_client, user):
-    csrf_client.cookies["jwt-auth"] = make_token(user)
+    csrf_client.cookies["jwt-auth"] = drf_jwt_token(user)
     response = csrf_client.get("/csrf/")
     assert response.status_code == 200
     assert response.json() == {"username": "admin"}
@@ -517,7 +492,7 @@ def test_csrf_subclass_safe_cookie_request_needs_no_csrf_token(csrf_client, user
 
 def test_csrf_subclass_header_post_needs_no_csrf_token(csrf_client, user, mode):
     response = csrf_client.post(
-        "/csrf/", {}, format="json", HTTP_AUTHORIZATION=f"{mode.prefix} {make_token(user)}"
+        "/csrf/", {}, format="json", HTTP_AUTHORIZATION=f"{mode.prefix} {drf_jwt_token(user)}"
     )
     assert response.status_code == 200, response.content
     assert response.json() == {"username": "admin"}
@@ -525,7 +500,7 @@ def test_csrf_subclass_header_post_needs_no_csrf_token(csrf_client, user, mode):
 
 def test_csrf_subclass_covers_the_impersonation_cookie(csrf_client, user, mode):
     mode.configure(JWT_AUTH_COOKIE="jwt-auth", JWT_IMPERSONATION_COOKIE="jwt-imp")
-    csrf_client.cookies["jwt-imp"] = make_token(user)
+    csrf_client.cookies["jwt-imp"] = drf_jwt_token(user)
     response = csrf_client.post("/csrf/", {}, format="json")
     assert response.status_code == 403
     assert response.json()["detail"].startswith("CSRF Failed:")
@@ -537,7 +512,7 @@ def test_own_key_subclass(mode, user, client, time_machine):
     assert response.status_code == 200, response.content
     assert response.json() == {"username": "admin"}
     # A token signed with the project's key does not verify with this service's key.
-    response = client.get("/own-key/", HTTP_AUTHORIZATION=f"{mode.prefix} {make_token(user)}")
+    response = client.get("/own-key/", HTTP_AUTHORIZATION=f"{mode.prefix} {drf_jwt_token(user)}")
     assert response.status_code == 401
     assert response.json() == {"detail": mode.undecodable}
     # The messages of the mode, from the PyJWT errors of the subclass's own decode.
@@ -558,7 +533,7 @@ def test_own_key_subclass_leaves_the_default_class_alone(mode, client):
 
 
 def test_prefixes_match_override(mode, user):
-    token = make_token(user)
+    token = drf_jwt_token(user)
     for prefix in ("JWT", "Bearer", "bearer"):
         request = drf_request(HTTP_AUTHORIZATION=f"{prefix} {token}")
         assert call(BothPrefixesAuthentication, request) == (user, token)
@@ -566,7 +541,7 @@ def test_prefixes_match_override(mode, user):
 
 
 def test_get_token_from_cookies_override(mode, user):
-    token = make_token(user)
+    token = drf_jwt_token(user)
     assert call(OwnCookieAuthentication, with_cookies(access=token)) == (user, token)
     assert call(Auth, with_cookies(access=token)) is None
     # The header still comes first.
@@ -590,13 +565,13 @@ def test_username_hook_override(mode, user):
 
 def test_missing_token_from_a_hook_means_anonymous(mode, user):
     assert call(MissingTokenConventionAuthentication, drf_request()) is None
-    token = make_token(user)
+    token = drf_jwt_token(user)
     request = Request(APIRequestFactory().get("/", {"token": token}))
     assert call(MissingTokenConventionAuthentication, request) == (user, token)
 
 
 def test_get_jwt_value_of_the_default_class(mode, user):
-    token = make_token(user)
+    token = drf_jwt_token(user)
     auth = JSONWebTokenAuthentication()
     assert auth.get_jwt_value(drf_request(HTTP_AUTHORIZATION=f"{mode.prefix} {token}")) == token
     assert auth.get_jwt_value(drf_request()) is None
@@ -604,7 +579,7 @@ def test_get_jwt_value_of_the_default_class(mode, user):
 
 
 def test_get_jwt_value_override_with_super(mode, user, superuser):
-    admin, root = make_token(user), make_token(superuser)
+    admin, root = drf_jwt_token(user), drf_jwt_token(superuser)
     request = Request(APIRequestFactory().get("/", {"jwt": root}))
     assert call(QueryStringFirst, request) == (superuser, root)
     request = drf_request(HTTP_AUTHORIZATION=f"{mode.prefix} {admin}")
@@ -613,7 +588,7 @@ def test_get_jwt_value_override_with_super(mode, user, superuser):
 
 
 def test_base_subclass_with_only_get_jwt_value(mode, user):
-    token = make_token(user)
+    token = drf_jwt_token(user)
     request = Request(APIRequestFactory().get("/", {"token": token}))
     assert call(QueryStringOnly, request) == (user, token)
     assert call(QueryStringOnly, drf_request()) is None
@@ -633,7 +608,7 @@ def test_request_path_keeps_the_fused_lookup(mode, user, monkeypatch, django_ass
         return found
 
     monkeypatch.setattr(lookup, "fetch", spy)
-    token = make_token(user)
+    token = drf_jwt_token(user)
     header = f"{mode.prefix} {token}"
     for auth_class in (Auth, QueryParamAuthentication, BothPrefixesAuthentication):
         with django_assert_num_queries(1):
@@ -642,7 +617,7 @@ def test_request_path_keeps_the_fused_lookup(mode, user, monkeypatch, django_ass
 
 
 def test_hooks_read_settings_at_call_time(mode, user):
-    token = make_token(user)
+    token = drf_jwt_token(user)
     request = drf_request(HTTP_AUTHORIZATION=f"Token {token}")
     assert call(Auth, request) is None
     mode.configure(JWT_AUTH_HEADER_PREFIX="Token")

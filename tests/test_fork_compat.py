@@ -6,7 +6,6 @@ the fork switch on unless its name says otherwise.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 
@@ -20,11 +19,9 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import exception_handler
 
-from tests.helpers import protected
+from tests.helpers import FORK, START, b64, protected
 from tests.urls import ProtectedView
 
-FORK = {"JWT_COMPAT": "drf-jwt"}
-START = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
 NOT_PROVIDED = "Authentication credentials were not provided."
 
 
@@ -55,10 +52,6 @@ def assert_fork_401(response, message: str) -> None:
     assert response.status_code == 401, response.data
     assert response.data == {"detail": message}
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 @pytest.fixture

@@ -19,35 +19,6 @@ K3 = "third-key-0123456789-0123456789-0123456789"
 # HS512 wants a key of 64 bytes or more (PyJWT warns otherwise).
 K512 = "a-key-long-enough-for-hs512-" + "0123456789" * 5
 
-MODES = [
-    pytest.param({}, id="orig"),
-    pytest.param({"JWT_COMPAT": "drf-jwt"}, id="fork"),
-]
-
-
-class Mode:
-    """The mode under test and what it implies for prefixes and status codes."""
-
-    def __init__(self, settings, base: dict):
-        self.settings = settings
-        self.base = base
-        self.fork = bool(base)
-        self.prefix = "Bearer" if self.fork else "JWT"
-        self.ok = 201 if self.fork else 200
-
-    def configure(self, **keys) -> None:
-        self.settings.JWT_AUTH = {**self.base, **keys}
-
-    def header(self, token: str) -> str:
-        return f"{self.prefix} {token}"
-
-
-@pytest.fixture(params=MODES)
-def mode(request, settings):
-    m = Mode(settings, request.param)
-    m.configure()
-    return m
-
 
 @pytest.fixture
 def obtain(client, user, password, mode):

@@ -23,45 +23,19 @@ from rest_framework_jwt.blacklist.models import RefreshToken
 from rest_framework_jwt.serializers import ImpersonateAuthTokenSerializer
 from rest_framework_jwt.tokens import password_version
 from rest_framework_jwt.views import ImpersonateJSONWebToken
-from tests.helpers import LOGOUT_ALL, REVOCATIONS, protected, revoke_actor
+from tests.helpers import (
+    LOGOUT_ALL,
+    REVOCATIONS,
+    START,
+    Mode,
+    decode,
+    protected,
+    revoke_actor,
+)
 from tests.test_revocation import BACKENDS, Denylist
 from tests.urls import ProtectedView
 
-START = dt.datetime(2024, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
 ROUTE = "/api-token-impersonate/"
-
-MODES = [
-    pytest.param({}, id="orig"),
-    pytest.param({"JWT_COMPAT": "drf-jwt"}, id="fork"),
-]
-
-
-def decode(token: str) -> dict:
-    return jwt.decode(token, django_settings.SECRET_KEY, algorithms=["HS256"])
-
-
-class Mode:
-    def __init__(self, settings, base: dict):
-        self.settings = settings
-        self.base = base
-        self.prefix = "Bearer" if base else "JWT"
-        self.ok = 201 if base else 200
-
-    def configure(self, **keys) -> None:
-        self.settings.JWT_AUTH = {**self.base, **keys}
-
-
-@pytest.fixture(params=MODES)
-def mode(request, settings):
-    m = Mode(settings, request.param)
-    m.configure()
-    return m
-
-
-@pytest.fixture
-def frozen(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
 
 
 def login_token(client, username: str, mode: Mode, password: str = "abc123") -> str:

@@ -7,54 +7,22 @@ bodies for obtain / refresh / verify, in both modes.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import time
 import uuid
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIRequestFactory
 
-from tests.helpers import DROP, changed, protected
+from tests.helpers import DROP, b64, changed, protected, segment, sign
 from tests.urls import ProtectedView
 
-FORK = {"JWT_COMPAT": "drf-jwt"}
 NOT_PROVIDED = "Authentication credentials were not provided."
-
-MODES = [
-    pytest.param({}, id="orig"),
-    pytest.param(FORK, id="fork"),
-]
 
 
 # ----------------------------------------------------------------------------------------------
 # helpers
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def segment(value) -> str:
-    """bytes are used as they are, str is raw JSON text, anything else is JSON-encoded."""
-    if isinstance(value, bytes):
-        return b64(value)
-    if isinstance(value, str):
-        return b64(value.encode())
-    return b64(json.dumps(value).encode())
-
-
-def sign(payload, header=None, key: str | None = None) -> str:
-    """An HS256 token over arbitrary header and payload segments, signed with the real key."""
-    head = segment({"alg": "HS256", "typ": "JWT"} if header is None else header)
-    body = segment(payload)
-    signing_input = f"{head}.{body}".encode()
-    secret = (key or django_settings.SECRET_KEY).encode()
-    signature = hmac.new(secret, signing_input, hashlib.sha256).digest()
-    return f"{head}.{body}.{b64(signature)}"
 
 
 def user_pk(username) -> object:
@@ -86,42 +54,6 @@ def raw_claims(fragment: str, username: str = "admin") -> str:
     base = claims(username, exp=DROP)
     text = json.dumps(base)
     return text[:-1] + ", " + fragment + "}"
-
-
-class Mode:
-    def __init__(self, settings, base: dict):
-        self.settings = settings
-        self.base = base
-        self.fork = bool(base)
-        self.prefix = "Bearer" if self.fork else "JWT"
-        self.ok = 201 if self.fork else 200
-
-    def configure(self, **keys) -> None:
-        self.settings.JWT_AUTH = {**self.base, **keys}
-
-    def msg(self, orig: str, fork: str) -> str:
-        return fork if self.fork else orig
-
-
-@pytest.fixture(params=MODES)
-def mode(request, settings):
-    m = Mode(settings, request.param)
-    m.configure()
-    return m
-
-
-@pytest.fixture
-def orig(settings):
-    m = Mode(settings, {})
-    m.configure()
-    return m
-
-
-@pytest.fixture
-def fork(settings):
-    m = Mode(settings, FORK)
-    m.configure()
-    return m
 
 
 def assert_401(response, detail: str | None = None, prefix: str | None = None) -> None:

@@ -10,10 +10,8 @@ from __future__ import annotations
 import base64
 from datetime import datetime, timedelta, timezone
 
-import jwt
 import pytest
 import time_machine
-from django.conf import settings as django_settings
 from django.urls import include, path
 from rest_framework import exceptions
 from rest_framework.authentication import BasicAuthentication
@@ -28,6 +26,7 @@ from rest_framework_jwt.authentication import (
     BaseJSONWebTokenAuthentication,
     JSONWebTokenAuthentication,
 )
+from tests.helpers import forge, make_token
 
 NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 OTHER_SECRET = "another-secret-key-that-is-also-long-enough-0123456789"
@@ -49,14 +48,6 @@ urlpatterns = [
 ]
 
 pytestmark = pytest.mark.urls(__name__)
-
-
-def make_token(user):
-    return utils.jwt_encode_handler(utils.jwt_payload_handler(user))
-
-
-def forge(payload, key=None):
-    return jwt.encode(payload, key or django_settings.SECRET_KEY, algorithm="HS256")
 
 
 def future_exp():

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from rest_framework_jwt import serializers, utils
+from tests.helpers import make_token
 from tests.testapp.models import EmailUser, UUIDUser
 
 NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
@@ -25,10 +26,6 @@ def email_user(db, settings, password):
 def uuid_user(db, settings, password):
     settings.AUTH_USER_MODEL = "testapp.UUIDUser"
     return UUIDUser.objects.create_user(username="uuid-person", password=password)
-
-
-def make_token(user):
-    return utils.jwt_encode_handler(utils.jwt_payload_handler(user))
 
 
 # --- EmailUser ------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -14,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from rest_framework_jwt import utils
 from tests.conftest import read_key
+from tests.helpers import b64
 
 PAIRS = {
     "RS256": ("rsa_private.pem", "rsa_public.pem"),
@@ -48,10 +48,6 @@ def configure(settings, algorithm, public=None):
         "JWT_PRIVATE_KEY": read_key(private_name),
         "JWT_PUBLIC_KEY": public if public is not None else read_key(public_name),
     }
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 @pytest.mark.parametrize("algorithm", sorted(PAIRS))

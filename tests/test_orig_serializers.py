@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import jwt
 import pytest
 import time_machine
-from django.conf import settings as django_settings
 from rest_framework import serializers as drf_serializers
 
 from rest_framework_jwt import serializers, utils
+from tests.helpers import forge, make_token
 
 NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 NOW_TS = int(NOW.timestamp())
-
-
-def make_token(user):
-    return utils.jwt_encode_handler(utils.jwt_payload_handler(user))
-
-
-def forge(payload):
-    return jwt.encode(payload, django_settings.SECRET_KEY, algorithm="HS256")
 
 
 # --- JSONWebTokenSerializer -----------------------------------------------------------------

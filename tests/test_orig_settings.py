@@ -13,6 +13,7 @@ from django.test import override_settings
 from rest_framework_jwt import settings as jwt_settings
 from rest_framework_jwt import utils
 from rest_framework_jwt.settings import api_settings
+from tests.helpers import make_token
 
 NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 NOW_TS = int(NOW.timestamp())
@@ -24,10 +25,6 @@ def custom_payload_handler(user):
     payload = utils.jwt_payload_handler(user)
     payload["custom"] = "yes"
     return payload
-
-
-def make_token(user):
-    return utils.jwt_encode_handler(utils.jwt_payload_handler(user))
 
 
 @pytest.fixture

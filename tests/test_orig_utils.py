@@ -17,20 +17,12 @@ from rest_framework.test import APIRequestFactory
 
 from rest_framework_jwt import utils
 from rest_framework_jwt.exceptions import TokenError
+from tests.helpers import forge, make_token
 
 NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 NOW_TS = int(NOW.timestamp())
 OTHER_SECRET = "another-secret-key-that-is-also-long-enough-0123456789"
 LONG_SECRET = "a-secret-that-is-long-enough-even-for-hs512-signatures-0123456789abcdef"
-
-
-def forge(payload, key=None, algorithm="HS256"):
-    """Sign ``payload`` with plain PyJWT, as a 1.x deployment would have."""
-    return jwt.encode(payload, key or django_settings.SECRET_KEY, algorithm=algorithm)
-
-
-def make_token(user):
-    return utils.jwt_encode_handler(utils.jwt_payload_handler(user))
 
 
 def password_secret(user):

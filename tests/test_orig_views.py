@@ -12,6 +12,7 @@ from django.conf import settings as django_settings
 from django.urls import resolve
 
 from rest_framework_jwt import utils, views
+from tests.helpers import forge, make_token
 
 NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 NOW_TS = int(NOW.timestamp())
@@ -19,10 +20,6 @@ NOW_TS = int(NOW.timestamp())
 OBTAIN = "/api-token-auth/"
 REFRESH = "/api-token-refresh/"
 VERIFY = "/api-token-verify/"
-
-
-def make_token(user):
-    return utils.jwt_encode_handler(utils.jwt_payload_handler(user))
 
 
 def claims(token):
@@ -33,10 +30,6 @@ def claims(token):
         algorithms=["HS256"],
         options={"verify_exp": False, "verify_iat": False},
     )
-
-
-def forge(payload):
-    return jwt.encode(payload, django_settings.SECRET_KEY, algorithm="HS256")
 
 
 def custom_response_handler(token, user=None, request=None):

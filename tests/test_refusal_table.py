@@ -19,7 +19,6 @@ answers differently on purpose, the row says so and docs/migrating/ gives the re
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import warnings
 from dataclasses import dataclass, field
@@ -32,10 +31,8 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
 from rest_framework_jwt import revocation, utils, views
-from tests.helpers import DROP, OBTAIN, REFRESH, VERIFY, changed, protected
+from tests.helpers import DROP, NOW, OBTAIN, REFRESH, START, VERIFY, changed, protected
 
-START = dt.datetime(2024, 11, 12, 13, 14, 15, tzinfo=dt.timezone.utc)
-NOW = int(START.timestamp())
 OTHER_KEY = "another-secret-key-that-is-long-enough-for-hs256-0123456789"
 ALLOW_ALL = ["django.contrib.auth.backends.AllowAllUsersModelBackend"]
 

@@ -41,10 +41,11 @@ from tests.helpers import (
     REFRESH,
     REVOKE_OTHERS,
     SESSIONS,
+    START,
     VERIFY,
+    decode,
 )
 
-START = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
 REVOKED = "Token has been revoked."
 APP = "rest_framework_jwt.blacklist"
 WITHOUT_APP = [name for name in django_settings.INSTALLED_APPS if name != APP]
@@ -118,12 +119,6 @@ def denylist(request, settings):
 
 
 @pytest.fixture
-def frozen(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
-
-
-@pytest.fixture
 def other_user(db, password):
     return get_user_model().objects.create_user(
         username="other", email="other@example.com", password=password
@@ -143,12 +138,6 @@ def get(client, token, path=PROTECTED):
 def post(client, path, token=None, data=None):
     headers = {"HTTP_AUTHORIZATION": f"JWT {token}"} if token else {}
     return client.post(path, data or {}, format="json", **headers)
-
-
-def decode(token: str) -> dict:
-    return jwt.decode(
-        token, django_settings.SECRET_KEY, algorithms=["HS256"], options={"verify_exp": False}
-    )
 
 
 def assert_accepted(client, token, username="admin") -> None:

@@ -15,13 +15,12 @@ from django.contrib.auth import get_user_model
 from rest_framework_jwt import utils
 from rest_framework_jwt.blacklist.models import RefreshToken, TokenFamily
 from rest_framework_jwt.signals import refresh_token_reused
-from tests.helpers import capture
+from tests.helpers import START, capture
 
 OBTAIN = "/api-token-auth/"
 REFRESH = "/api-token-refresh/"
 VERIFY = "/api-token-verify/"
 PROTECTED = "/protected/"
-START = dt.datetime(2024, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
 EPOCH = int(START.timestamp())
 CREDENTIALS = {"username": "admin", "password": "abc123"}
 
@@ -55,12 +54,6 @@ def rotate(client, refresh_token: str, field: str = "refresh_token"):
 
 def call_protected(client, token: str, prefix: str = "JWT"):
     return client.get(PROTECTED, HTTP_AUTHORIZATION=f"{prefix} {token}")
-
-
-@pytest.fixture
-def frozen(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
 
 
 @pytest.fixture

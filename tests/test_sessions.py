@@ -7,9 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import jwt
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 
 from rest_framework_jwt.blacklist.models import RefreshToken, Revocation, TokenFamily
@@ -21,10 +19,11 @@ from tests.helpers import (
     REFRESH,
     REVOKE_OTHERS,
     SESSIONS,
+    START,
     VERIFY,
+    decode,
 )
 
-START = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
 WEEK = dt.timedelta(days=7)
 REVOKED = "Token has been revoked."
 
@@ -34,12 +33,6 @@ FIREFOX = {
 }
 PHONE = {"HTTP_USER_AGENT": "ExampleApp/3.2 (Android 14)", "REMOTE_ADDR": "2001:db8::7"}
 CURL = {"HTTP_USER_AGENT": "curl/8.5.0", "REMOTE_ADDR": "192.0.2.55"}
-
-
-@pytest.fixture
-def frozen(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
 
 
 @pytest.fixture
@@ -67,12 +60,6 @@ class Session:
 
     def auth(self) -> dict:
         return {"HTTP_AUTHORIZATION": f"JWT {self.access}"}
-
-
-def decode(token: str) -> dict:
-    return jwt.decode(
-        token, django_settings.SECRET_KEY, algorithms=["HS256"], options={"verify_exp": False}
-    )
 
 
 def login(client, headers=None, username="admin", password="abc123") -> Session:

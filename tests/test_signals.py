@@ -4,11 +4,7 @@ JWT_UPDATE_LAST_LOGIN is on."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-import jwt
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
@@ -21,26 +17,13 @@ from rest_framework_jwt.views import (
     RefreshJSONWebToken,
     VerifyJSONWebToken,
 )
-from tests.helpers import capture
+from tests.helpers import START, capture, decode
 
 OBTAIN = "/api-token-auth/"
 REFRESH = "/api-token-refresh/"
 VERIFY = "/api-token-verify/"
 IMPERSONATE = "/api-token-impersonate/"
 PROTECTED = "/protected/"
-START = dt.datetime(2024, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
-
-
-def decode(token: str) -> dict:
-    return jwt.decode(
-        token, django_settings.SECRET_KEY, algorithms=["HS256"], options={"verify_exp": False}
-    )
-
-
-@pytest.fixture
-def frozen(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
 
 
 @pytest.fixture

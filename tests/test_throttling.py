@@ -11,7 +11,6 @@ keys are removed afterwards, so a shared Redis is left as it was found.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import os
@@ -42,10 +41,9 @@ from rest_framework_jwt.throttling import (
     RefreshIPThrottle,
     outage,
 )
-from tests.helpers import OBTAIN, REFRESH, VERIFY, capture
+from tests.helpers import OBTAIN, REFRESH, START, VERIFY, capture
 
 # On a whole minute, so the one-minute windows start with the test.
-START = dt.datetime(2024, 3, 4, 5, 6, 0, tzinfo=dt.timezone.utc)
 WINDOW = int(START.timestamp()) // 60
 DEFAULT_RATES = {"obtain_ip": "30/min", "obtain_username": "10/min", "refresh_ip": "60/min"}
 
