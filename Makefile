@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test redis-server lint typecheck check complexity bench soak clean
+.PHONY: demo test redis-server lint typecheck check complexity bench soak docs dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,5 +65,22 @@ SOAK_ARGS ?=
 soak: $(VENV)/.bench-installed redis-server
 	$(BIN)/python -m bench.soak.run --duration $(SOAK_DURATION) $(SOAK_ARGS)
 
+# The docs site (mkdocs-material) into site/: `mkdocs build --strict` fails on a broken link,
+# anchor or nav entry; check_site.py fails when a page would load anything from another host.
+$(VENV)/.docs-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet --group docs
+	touch $@
+
+docs: $(VENV)/.docs-installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/python .ci/check_site.py site
+
+# The sdist and the wheel into dist/, checked with `twine check --strict`.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+	$(BIN)/python .ci/check_dist.py dist
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .tox build dist src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .tox build dist site src/*.egg-info
