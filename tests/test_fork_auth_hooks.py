@@ -602,8 +602,8 @@ def test_request_path_keeps_the_fused_lookup(mode, user, monkeypatch, django_ass
     calls = []
     fetch = lookup.fetch
 
-    def spy(username, token, payload):
-        found = fetch(username, token, payload)  # raises LookupError where it does not apply
+    def spy(username, token, **options):
+        found = fetch(username, token, **options)  # raises LookupError where it does not apply
         calls.append(username)
         return found
 

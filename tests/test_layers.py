@@ -21,6 +21,8 @@ RANKS = {
     "keys": 3,
     "backend": 4,
     "_state": 5,
+    "users": 5.5,
+    "verification": 5.7,
     "tokens": 6,
     "utils": 7,
     "cookies": 7,

@@ -6,8 +6,11 @@ authentication classes get their turn; ``__init__`` does no work.
 A request goes through one chain of hooks, each of which a subclass may override:
 ``authenticate()`` calls ``get_jwt_value()`` (1.x's hook), which calls drf-jwt's classmethod
 ``get_token_from_request()``, which calls ``get_token_from_authorization_header()`` (and
-``prefixes_match()``) and then ``get_token_from_cookies()``; the token is decoded with
-``jwt_decode_token()`` and the user named with ``jwt_get_username_from_payload()``.
+``prefixes_match()``) and then ``get_token_from_cookies()``; the token is verified once, by
+:func:`verification.verify` through ``jwt_decode_token()``, and the user named with
+``jwt_get_username_from_payload()``. The :class:`~verification.VerifiedToken` is left on the
+request as ``request.verified_token`` (``request.auth`` stays the raw string), so views and
+permissions never decode it again.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
-from . import lookup, revocation, rotation, tokens, utils
+from . import lookup, revocation, rotation, tokens, utils, verification
 from .exceptions import (
     InvalidAuthorizationCredentials,
     JWTAuthenticationFailed,
@@ -31,6 +34,7 @@ from .exceptions import (
 )
 from .settings import api_settings
 from .signals import token_refused
+from .verification import VerifiedToken
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -124,11 +128,12 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, str] | None:
         """Return ``(user, token)`` for a valid token, None for no token; raise a 401 otherwise.
 
+        On success ``request.verified_token`` is the :class:`~verification.VerifiedToken`.
         Every 401 sends the ``token_refused`` signal with its code. A database that cannot be
         reached is a 503 (``StoreUnavailable``), never an accepted token.
         """
         try:
-            return self._authenticate(request)
+            found = self._authenticate(request)
         except MissingToken:  # from a hook that follows drf-jwt's convention
             return None
         except (JWTAuthenticationFailed, JWTPermissionDenied) as error:
@@ -136,45 +141,63 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
             raise
         except revocation.DATABASE_OUTAGES as error:
             raise revocation.unavailable(error, "database") from error
-
-    def _authenticate(self, request: Request) -> tuple[Any, str] | None:
-        jwt_value = self.get_jwt_value(request)
-        if jwt_value is None:
+        if found is None:
             return None
+        user, token = found
+        setattr(request, verification.REQUEST_ATTRIBUTE, token)
+        return user, token.raw
+
+    @classmethod
+    def decode_hook(cls) -> Any:
+        """What :func:`verification.verify` decodes with: ``jwt_decode_token`` when a subclass
+        (or a patch of this module's ``jwt_decode_handler``) replaces it, else None (the
+        configured ``JWT_DECODE_HANDLER``)."""
+        if cls.jwt_decode_token.__func__ is _BASE_DECODE and jwt_decode_handler is _MODULE_DECODE:  # type: ignore[attr-defined]
+            return None
+        return cls.jwt_decode_token
+
+    @classmethod
+    def verify_token(cls, jwt_value: str | bytes) -> VerifiedToken:
+        """The :class:`~verification.VerifiedToken` of ``jwt_value``, decoded through the
+        hooks; a refused token is the 401 of its code (a hook's own DRF exception as it is)."""
         try:
-            payload = self.jwt_decode_token(jwt_value)
+            return verification.verify(jwt_value, cls.decode_hook())
         except APIException:
             raise  # a hook's own answer (a subclass's AuthenticationFailed), as in 1.x and drf-jwt
         except Exception as error:
-            code = tokens.message_code(error)
-            if code not in tokens.TOKEN_MESSAGE_CODES:
+            code = tokens.refusal(error)
+            if code is None:
                 raise
             refuse(tokens.message(code, serializer=False), tokens.error_code_of(error))
-        if isinstance(jwt_value, bytes):
-            jwt_value = jwt_value.decode("ascii", "replace")
+
+    def _authenticate(self, request: Request) -> tuple[Any, VerifiedToken] | None:
+        jwt_value = self.get_jwt_value(request)
+        if jwt_value is None:
+            return None
+        token = self.verify_token(jwt_value)
         revoked = None
         if type(self).authenticate_credentials is _DEFAULT_CREDENTIALS:
-            user, revoked = self._load_user(jwt_value, payload)
+            user, revoked = self._load_user(token)
         else:  # a subclass finds users its own way
-            user = self.authenticate_credentials(payload)
+            user = self.authenticate_credentials(token.payload)
         try:
-            rotation.require_type(payload, rotation.ACCESS)
-            revocation.finish(jwt_value, payload, user, revoked)
-            if revocation.ACTOR_CLAIM in payload:  # only impersonation tokens pay for this
-                self.check_actor(jwt_value, payload)
+            rotation.require_type(token, rotation.ACCESS)
+            revocation.check(token, user, revoked)
+            if token.is_impersonation:  # only impersonation tokens pay for this
+                self.check_actor(token)
         except TokenError as error:
             refuse(tokens.message(tokens.message_code(error), serializer=False), error.code)
-        return user, jwt_value
+        return user, token
 
-    def check_actor(self, token: str, payload: dict[str, Any]) -> None:
+    def check_actor(self, token: VerifiedToken) -> None:
         """For an impersonation token: raise a TokenError if its impersonator (``act``) has
         been deactivated, deleted, has changed their password or had their tokens revoked."""
-        lookup.check_actor(token, payload)
+        lookup.check_actor(token)
 
-    def _load_user(self, token: str, payload: dict[str, Any]) -> tuple[Any, bool | None]:
+    def _load_user(self, token: VerifiedToken) -> tuple[Any, bool | None]:
         """The user (and, where it can be fused into the same query, the revocation state)."""
         try:
-            return lookup.load(token, payload, self.jwt_get_username_from_payload(payload))
+            return lookup.load(token, self.jwt_get_username_from_payload(token.payload))
         except UserLookupError as error:
             refuse(tokens.message(error.code, serializer=False), error.code)
 
@@ -192,6 +215,8 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
 
 
 _DEFAULT_CREDENTIALS = BaseJSONWebTokenAuthentication.authenticate_credentials
+_BASE_DECODE = BaseJSONWebTokenAuthentication.jwt_decode_token.__func__  # type: ignore[attr-defined]
+_MODULE_DECODE = jwt_decode_handler
 
 
 def _as_bytes(value: str | bytes) -> bytes:
@@ -368,9 +393,9 @@ class StatelessJSONWebTokenAuthentication(JSONWebTokenAuthentication):
             refuse(tokens.message("payload_invalid", serializer=False), "payload_invalid")
         return TokenUser(payload, username)
 
-    def check_actor(self, token: str, payload: dict[str, Any]) -> None:
+    def check_actor(self, token: VerifiedToken) -> None:
         # No user is loaded here: the impersonator's cutoff in the store (by act.user_id).
-        revocation.check_actor_cutoff(payload)
+        revocation.check_actor_cutoff(token)
 
 
 __all__ = [

@@ -26,6 +26,7 @@ from django.db.models import Exists, OuterRef
 
 from . import _state, revocation, tokens
 from .exceptions import TokenRevoked, UserLookupError, UserNotFound, token_error
+from .verification import VerifiedToken
 
 _SENTINEL_USERNAME = "\x01rest_framework_jwt:username\x01"
 _SENTINEL_KEYS = ("\x01rest_framework_jwt:key1\x01", "\x01rest_framework_jwt:key2\x01")
@@ -147,9 +148,7 @@ def plan(model: Any, alias: str) -> Plan | None:
     return found
 
 
-def fetch(
-    username: str, token: Any, payload: dict[str, Any], *, strict: bool = False
-) -> tuple[Any, bool | None]:
+def fetch(username: str, token: VerifiedToken, *, strict: bool = False) -> tuple[Any, bool | None]:
     """Find the user and (with the database denylist) whether the token is revoked.
 
     Returns ``(user or None, revoked)``; ``revoked`` is None when it was not checked here
@@ -165,12 +164,12 @@ def fetch(
     params[compiled.username_at] = username
     connection = connections[alias]
     if compiled.keys_at is not None and compiled.time_at is not None:
-        family = revocation.family_of(payload)
-        params[compiled.keys_at[0]] = revocation.token_key(token, payload)
+        family = token.family
+        params[compiled.keys_at[0]] = revocation.token_key(token)
         params[compiled.keys_at[1]] = (
             revocation.family_key(family) if family is not None else _NO_KEY
         )
-        issued = revocation.issued_at(payload)
+        issued = token.issued_at
         # Revoked by a cutoff at or after this second (the next one, unless strict).
         second = -1 if issued is None else int(issued) + (0 if strict else 1)
         prepared = compiled.times.get(second)
@@ -198,13 +197,13 @@ def fetch(
     return user, revoked
 
 
-def load(token: Any, payload: dict[str, Any], username: Any) -> tuple[Any, bool | None]:
+def load(token: VerifiedToken, username: Any) -> tuple[Any, bool | None]:
     """The active user ``username`` names, and whether the token is revoked if that was
     answered by the same query (else None). Raises UserLookupError subclasses."""
     tokens.check_username(username)
     if isinstance(username, str):
         try:
-            user, revoked = fetch(username, token, payload)
+            user, revoked = fetch(username, token)
         except LookupError:  # no fast path for this user model
             pass
         else:
@@ -230,21 +229,23 @@ def actor_claim(actor: Any) -> dict[str, Any]:
     return claim
 
 
-def check_actor(token: Any, payload: dict[str, Any]) -> None:
-    """Raise a TokenError unless the impersonator named in ``payload``'s ``act`` claim could
+def check_actor(token: VerifiedToken) -> None:
+    """Raise a TokenError unless the impersonator named in ``token``'s ``act`` claim could
     still impersonate: the account exists (the same one: its pk and password version match the
     claim), is active, and has no revocation cutoff after the token was issued.
 
     Only impersonation tokens pay for it: one query (the user query above, fused with the
     actor's cutoff where it can be) or, without the fast path, the user and one store lookup.
     """
-    act = revocation.actor_of(payload)
+    act = token.actor
+    if act is None:
+        return
     username = act["sub"]
     revoked: bool | None = None
     try:
         tokens.check_username(username)
         try:
-            actor, revoked = fetch(username, token, payload, strict=True)
+            actor, revoked = fetch(username, token, strict=True)
         except LookupError:  # no fast path for this user model
             actor = tokens.user_for_username(username, active_only=False)
     except UserLookupError:
@@ -255,9 +256,9 @@ def check_actor(token: Any, payload: dict[str, Any]) -> None:
         or ("user_id" in act and str(act["user_id"]) != str(actor.pk))
     ):
         raise token_error(TokenRevoked, "The impersonator can no longer impersonate.")
-    tokens.check_password_version(actor, act)
+    tokens.check_password_version(actor, act.get(tokens.PASSWORD_CLAIM))
     if revoked is None:
-        revocation.check_actor_cutoff(payload, actor.pk)
+        revocation.check_actor_cutoff(token, actor.pk)
     elif revoked:
         # The token's own and family keys were found clean before; what the fused query
         # found is the actor's cutoff.

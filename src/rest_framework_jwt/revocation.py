@@ -30,10 +30,12 @@ from django.utils import timezone
 from rest_framework.response import Response
 
 from . import _state, claims, tokens
-from .exceptions import InvalidClaim, StoreUnavailable, TokenRevoked, token_error
+from .exceptions import StoreUnavailable, TokenRevoked, token_error
 from .logs import OUTAGE_LOG_INTERVAL, RateLimitedLog
 from .settings import REVOCATION_APP, api_settings
 from .signals import tokens_revoked
+from .verification import ACTOR_CLAIM as ACTOR_CLAIM
+from .verification import VerifiedToken
 
 CACHE_PREFIX = "rest_framework_jwt:revoked:"
 
@@ -61,35 +63,25 @@ def model(name: str) -> Any:
     return apps.get_model("blacklist", name)
 
 
-def _number(payload: Mapping[str, Any], name: str) -> float | None:
-    value = payload.get(name)
-    if isinstance(value, (int, float)) and claims.is_numeric_date(value):
-        return float(value)
-    return None
+def as_verified(token: Any, payload: Mapping[str, Any] | None = None) -> VerifiedToken:
+    """``token`` if it is a VerifiedToken, else one made of ``token`` and its ``payload``
+    (for callers that decoded a token themselves)."""
+    if isinstance(token, VerifiedToken):
+        return token
+    return VerifiedToken.of(token if token is not None else "", payload or {})
 
 
-def issued_at(payload: Mapping[str, Any]) -> float | None:
-    """When the token was issued: ``iat``, else ``orig_iat``, else (1.x tokens carry neither)
-    ``exp`` minus ``JWT_EXPIRATION_DELTA``."""
-    for name in ("iat", "orig_iat"):
-        value = _number(payload, name)
-        if value is not None:
-            return value
-    expires = _number(payload, "exp")
-    if expires is not None:
-        return expires - claims.seconds(api_settings.JWT_EXPIRATION_DELTA)
-    return None
-
-
-def usable_until(payload: Mapping[str, Any]) -> datetime:
-    """Until when ``payload``'s token, or a token refreshed from it, can still be accepted.
+def usable_until(token: VerifiedToken | Mapping[str, Any]) -> datetime:
+    """Until when ``token`` (or a payload), or a token refreshed from it, can still be
+    accepted.
 
     A classic refresh chain lives until ``orig_iat`` + the refresh window + one token
     lifetime; the leeway extends every expiry.
     """
+    verified = token if isinstance(token, VerifiedToken) else as_verified("", token)
     leeway = claims.seconds(api_settings.JWT_LEEWAY)
-    ends = [_number(payload, "exp")]
-    orig_iat = _number(payload, "orig_iat")
+    ends = [verified.expires_at]
+    orig_iat = verified.refresh_started_at
     if orig_iat is not None:
         ends.append(
             orig_iat
@@ -110,23 +102,21 @@ def is_key(value: Any) -> bool:
     )
 
 
-def family_of(payload: Mapping[str, Any]) -> str | None:
-    """The token's family (the ``fam`` claim, a UUID in canonical form), or None if it has
-    none. Decoding refuses a malformed ``fam``; a custom ``JWT_DECODE_HANDLER`` may not, so a
-    malformed one counts as none here (no family is stored under it)."""
-    value = payload.get("fam")
-    return value if claims.is_uuid(value) else None
+def denylist_key(raw: Any, chain_id: Any) -> str:
+    """The denylist key of one token: ``t:<chain id>`` (a digest of an id that cannot be a
+    key as it is), or ``d:<sha256 of the token>`` for a token without an id."""
+    if isinstance(chain_id, str) and chain_id:
+        if is_key(chain_id):
+            return f"t:{chain_id}"
+        return "d:" + hashlib.sha256(chain_id.encode("utf-8", "replace")).hexdigest()
+    data = raw if isinstance(raw, bytes) else str(raw).encode("ascii", "replace")
+    return "d:" + hashlib.sha256(data).hexdigest()
 
 
-def token_key(token: Any, payload: Mapping[str, Any]) -> str:
-    """The denylist key of one token."""
-    chain = payload.get("orig_jti") or payload.get("jti")
-    if isinstance(chain, str) and chain:
-        if is_key(chain):
-            return f"t:{chain}"
-        return "d:" + hashlib.sha256(chain.encode("utf-8", "replace")).hexdigest()
-    raw = token if isinstance(token, bytes) else str(token).encode("ascii", "replace")
-    return "d:" + hashlib.sha256(raw).hexdigest()
+def token_key(token: Any, payload: Mapping[str, Any] | None = None) -> str:
+    """The denylist key of ``token`` (a VerifiedToken, or a raw token and its payload)."""
+    verified = as_verified(token, payload)
+    return denylist_key(verified.raw, verified.chain_id)
 
 
 def user_key(user_pk: Any) -> str:
@@ -298,36 +288,41 @@ def denylist() -> DatabaseDenylist | CacheDenylist:
     return DatabaseDenylist()
 
 
-def check(token: Any, payload: Mapping[str, Any], user: Any = None) -> None:
+def check(token: VerifiedToken, user: Any = None, revoked: bool | None = None) -> None:
     """Raise TokenRevoked if ``token`` was revoked, directly or through its user or family.
 
-    Also checks the password claim. Does nothing else (and no query) without the app.
+    ``revoked`` is the answer of a user lookup that checked the store in the same query
+    (:mod:`lookup`); None: look now. Also checks the password claim against ``user``. Does
+    nothing else (and no query) without the app.
     """
     if user is not None:
-        tokens.check_password_version(user, payload)
+        tokens.check_password_version(user, token.password_version)
+    if revoked is not None:
+        if revoked:
+            raise token_error(TokenRevoked, "Token has been revoked.")
+        return
     if not _state.config().revocation:
         return
-    keys = [token_key(token, payload)]
-    owner = user.pk if user is not None else payload.get("user_id")
+    keys = [token_key(token)]
+    owner = user.pk if user is not None else token.claims.get("user_id")
     # (A user id of a type no user has, from an unverified claim, can match no cutoff.)
     if (type(owner) is int and abs(owner) < 2**63) or is_key(owner):
         keys.append(user_key(owner))
-    family = family_of(payload)
-    if family is not None:
-        keys.append(family_key(family))
-    _refuse_found(denylist().lookup(keys), payload)
+    if token.family is not None:
+        keys.append(family_key(token.family))
+    _refuse_found(denylist().lookup(keys), token)
 
 
 def _refuse_found(
-    found: Mapping[str, float | None], payload: Mapping[str, Any], *, strict: bool = False
+    found: Mapping[str, float | None], token: VerifiedToken, *, strict: bool = False
 ) -> None:
-    """Raise TokenRevoked if an entry ``found`` for ``payload``'s keys applies to it.
+    """Raise TokenRevoked if an entry ``found`` for ``token``'s keys applies to it.
 
     ``strict``: a user cutoff also ends the tokens issued in its second.
     """
     for key, not_before in found.items():
         if key.startswith("u:") and not_before is not None:
-            issued = issued_at(payload)
+            issued = token.issued_at
             # Tokens issued in the second of the cutoff or later survive it (iat is whole
             # seconds), so a login right after "log out everywhere" works.
             first = math.floor(not_before) + (1 if strict else 0)
@@ -336,61 +331,34 @@ def _refuse_found(
         raise token_error(TokenRevoked, "Token has been revoked.")
 
 
-#: The claim of an impersonation token that names the impersonator (RFC 8693 section 4.1).
-ACTOR_CLAIM = "act"
-
-
-def actor_of(payload: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The ``act`` claim of an impersonation token, checked for shape: an object whose ``sub``
-    is a non-empty string. Raise InvalidClaim otherwise."""
-    actor = payload.get(ACTOR_CLAIM)
-    if not isinstance(actor, Mapping):
-        raise token_error(InvalidClaim, "The act claim must be an object.")
-    subject = actor.get("sub")
-    if not isinstance(subject, str) or not subject:
-        raise token_error(InvalidClaim, "The act claim must name the actor in sub.")
-    pk = actor.get("user_id")
-    if pk is not None and not (
-        (type(pk) is int and abs(pk) < 2**63)
-        or (isinstance(pk, str) and 0 < len(pk) <= 255 and pk.isascii() and pk.isprintable())
-    ):
-        raise token_error(InvalidClaim, "The act claim's user_id must be a key.")
-    return actor
-
-
-def check_actor_cutoff(payload: Mapping[str, Any], actor_pk: Any = None) -> None:
-    """Raise TokenRevoked if the impersonator of ``payload`` (``actor_pk``, by default the
+def check_actor_cutoff(token: VerifiedToken, actor_pk: Any = None) -> None:
+    """Raise TokenRevoked if the impersonator of ``token`` (``actor_pk``, by default the
     ``user_id`` in its ``act`` claim) has a cutoff after the token was issued: they logged
     out everywhere, changed their password, were deactivated or deleted, or an admin revoked
     their tokens. One store lookup; nothing without the app or without a known actor pk."""
     if actor_pk is None:
-        actor_pk = actor_of(payload).get("user_id")
+        actor = token.actor
+        actor_pk = actor.get("user_id") if actor is not None else None
     if actor_pk is None or not _state.config().revocation:
         return
     # Strict: an impersonation made in the second of the impersonator's "log out everywhere"
     # may come just before it, and nobody needs it to survive (impersonate again).
-    _refuse_found(denylist().lookup([user_key(actor_pk)]), payload, strict=True)
-
-
-def finish(token: Any, payload: Mapping[str, Any], user: Any, revoked: bool | None) -> None:
-    """Complete the checks after a user lookup that may have answered ``revoked`` already
-    (None: it did not look, so look now)."""
-    if revoked is None:
-        check(token, payload, user)
-        return
-    tokens.check_password_version(user, payload)
-    if revoked:
-        raise token_error(TokenRevoked, "Token has been revoked.")
+    _refuse_found(denylist().lookup([user_key(actor_pk)]), token, strict=True)
 
 
 def revoke_token(
-    token: Any, payload: Mapping[str, Any], *, user: Any = None, reason: str = "logout"
+    token: Any,
+    payload: Mapping[str, Any] | None = None,
+    *,
+    user: Any = None,
+    reason: str = "logout",
 ) -> None:
-    """Revoke one token (and, for a token of a family, the whole family)."""
-    denylist().add(token_key(token, payload), "token", user, usable_until(payload), reason)
-    family = family_of(payload)
-    if family is not None:
-        revoke_families([family], user=user, reason=reason)
+    """Revoke one token (a VerifiedToken, or a raw token and its verified payload) and, for
+    a token of a family, the whole family."""
+    verified = as_verified(token, payload)
+    denylist().add(token_key(verified), "token", user, usable_until(verified), reason)
+    if verified.family is not None:
+        revoke_families([verified.family], user=user, reason=reason)
     tokens_revoked.send(sender=__name__, user=user, kind="token", reason=reason)
 
 

@@ -22,10 +22,10 @@ from . import claims, revocation
 from .exceptions import RefreshTokenReused, TokenError, TokenRevoked, token_error
 from .settings import api_settings
 from .signals import refresh_token_reused
-
-ACCESS = "access"
-REFRESH = "refresh"
-TYPE_CLAIM = "token_type"
+from .verification import ACCESS as ACCESS
+from .verification import REFRESH as REFRESH
+from .verification import TYPE_CLAIM as TYPE_CLAIM
+from .verification import VerifiedToken
 
 
 class WrongTokenType(TokenError):
@@ -129,22 +129,22 @@ def start(user: Any, request: Any = None) -> dict[str, Any]:
         return _pair(user, family)
 
 
-def require_type(payload: dict[str, Any], expected: str) -> None:
+def require_type(token: VerifiedToken, expected: str) -> None:
     """Refuse a token of the other type; tokens without the claim count as access tokens."""
-    if payload.get(TYPE_CLAIM, ACCESS) != expected:
+    if token.token_type != expected:
         raise WrongTokenType("Wrong token type.")
 
 
-def rotate(payload: dict[str, Any], user: Any, request: Any = None) -> dict[str, Any]:
-    """Consume the refresh token ``payload`` and answer the next pair of its family.
+def rotate(token: VerifiedToken, user: Any, request: Any = None) -> dict[str, Any]:
+    """Consume the refresh ``token`` and answer the next pair of its family.
 
     The consuming UPDATE also records the successor's id, in the same statement, so every
     later look at the row sees both. A replay within the grace period answers that same
     successor (and a new access token): the family keeps one chain, and whichever holder
     rotates the successor second is caught as a reuse like any other.
     """
-    require_type(payload, REFRESH)
-    jti, family_id = payload.get("jti"), revocation.family_of(payload)
+    require_type(token, REFRESH)
+    jti, family_id = token.token_id, token.family
     if not revocation.is_key(jti) or family_id is None:
         raise token_error(TokenRevoked, "Unknown refresh token.")
     tokens = revocation.model("RefreshToken").objects

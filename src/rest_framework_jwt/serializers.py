@@ -9,10 +9,11 @@ from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from . import _state, claims, lookup, revocation, rotation, tokens
+from . import _state, claims, lookup, revocation, rotation, tokens, verification
 from .compat import PasswordField, Serializer
 from .exceptions import TokenError, UserLookupError
 from .settings import api_settings
+from .verification import VerifiedToken
 
 
 # Module-level names kept from 1.x, where tests patch them; each reads the setting per call.
@@ -108,15 +109,19 @@ def _refused(error: Exception) -> serializers.ValidationError:
     )
 
 
-def _refuse_impersonation_refresh(payload: dict[str, Any]) -> None:
+def _refuse_impersonation_refresh(token: VerifiedToken) -> None:
     """An impersonation token is never renewed, in either refresh mode (checked first, so the
     answer says why whatever the state of its actor)."""
-    if revocation.ACTOR_CLAIM in payload:
+    if token.is_impersonation:
         raise _fail("impersonation_refresh")
 
 
 class VerificationBaseSerializer(Serializer):
-    """Base for serializers that take a token: ``_check_payload`` and ``_check_user``."""
+    """Base for serializers that take a token: ``_check_payload`` and ``_check_user``.
+
+    The token is verified once (:meth:`verify_token`, through ``JWT_DECODE_HANDLER``, this
+    module's ``jwt_decode_handler`` or a subclass's ``_check_payload``).
+    """
 
     token = serializers.CharField()
 
@@ -124,10 +129,21 @@ class VerificationBaseSerializer(Serializer):
         raise NotImplementedError("Please define a validate method.")
 
     def _check_payload(self, token: str) -> dict[str, Any]:
+        """The verified payload of ``token`` (1.x's hook); a 400 if it is refused."""
+        return self._verified(token).payload
+
+    def verify_token(self, token: str) -> VerifiedToken:
+        """The :class:`~verification.VerifiedToken` of ``token``; a 400 if it is refused."""
+        if type(self)._check_payload is not VerificationBaseSerializer._check_payload:
+            return VerifiedToken.of(token, self._check_payload(token=token))
+        return self._verified(token)
+
+    def _verified(self, token: str) -> VerifiedToken:
+        hook = None if jwt_decode_handler is _MODULE_DECODE else jwt_decode_handler
         try:
-            return jwt_decode_handler(token)
+            return verification.verify(token, hook)
         except Exception as error:
-            if tokens.message_code(error) not in tokens.TOKEN_MESSAGE_CODES:
+            if tokens.refusal(error) is None:
                 raise
             raise _refused(error) from None
 
@@ -138,22 +154,22 @@ class VerificationBaseSerializer(Serializer):
         except UserLookupError as error:
             raise _fail(error.code) from None
 
-    def _check_user_and_state(self, token: str, payload: dict[str, Any], token_type: str) -> Any:
+    def _check_user_and_state(self, token: VerifiedToken, token_type: str) -> Any:
         """The active user, after the checks authentication does: revocation (in the same
         query as the user where possible) and the token type."""
         revoked = None
         if type(self)._check_user is VerificationBaseSerializer._check_user:
             try:
-                user, revoked = lookup.load(token, payload, jwt_get_username_from_payload(payload))
+                user, revoked = lookup.load(token, jwt_get_username_from_payload(token.payload))
             except UserLookupError as error:
                 raise _fail(error.code) from None
         else:  # a subclass finds users its own way
-            user = self._check_user(payload=payload)
+            user = self._check_user(payload=token.payload)
         try:
-            rotation.require_type(payload, token_type)
-            revocation.finish(token, payload, user, revoked)
-            if revocation.ACTOR_CLAIM in payload:
-                lookup.check_actor(token, payload)
+            rotation.require_type(token, token_type)
+            revocation.check(token, user, revoked)
+            if token.is_impersonation:
+                lookup.check_actor(token)
         except TokenError as error:
             raise _refused(error) from None
         return user
@@ -163,31 +179,29 @@ class VerifyJSONWebTokenSerializer(VerificationBaseSerializer):
     """Check a token: valid signature and claims, and an active user."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        token = attrs["token"]
-        payload = self._check_payload(token=token)
+        token = self.verify_token(attrs["token"])
         # Verify answers for access tokens: a refresh token is not a credential for an API.
-        user = self._check_user_and_state(token, payload, rotation.ACCESS)
-        return {"token": token, "user": user, "payload": payload}
+        user = self._check_user_and_state(token, rotation.ACCESS)
+        return {"token": token.raw, "user": user, "payload": token.payload}
 
 
 class RefreshJSONWebTokenSerializer(VerificationBaseSerializer):
     """Exchange a valid token for a new one, within ``JWT_REFRESH_EXPIRATION_DELTA`` of login."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        token = attrs["token"]
-        payload = self._check_payload(token=token)
-        _refuse_impersonation_refresh(payload)
-        user = self._check_user_and_state(token, payload, rotation.ACCESS)
+        token = self.verify_token(attrs["token"])
+        _refuse_impersonation_refresh(token)
+        user = self._check_user_and_state(token, rotation.ACCESS)
         try:
-            tokens.check_refresh_window(payload)
+            tokens.check_refresh_window(token)
         except tokens.RefreshError as error:
             raise _fail(error.code) from None
-        new_payload = tokens.refresh_payload(payload, user)
+        new_payload = tokens.refresh_payload(token, user)
         return {
             "token": jwt_encode_handler(new_payload),
             "user": user,
             "payload": new_payload,
-            "previous": payload,
+            "previous": token.payload,
         }
 
 
@@ -203,15 +217,15 @@ class RotateRefreshTokenSerializer(VerificationBaseSerializer):
             raise serializers.ValidationError(
                 {"refresh_token": [_("This field is required.")]}, code="required"
             )
-        payload = self._check_payload(token=token)
-        _refuse_impersonation_refresh(payload)
-        user = self._check_user_and_state(token, payload, rotation.REFRESH)
+        verified = self.verify_token(token)
+        _refuse_impersonation_refresh(verified)
+        user = self._check_user_and_state(verified, rotation.REFRESH)
         request = self.context.get("request")
         try:
-            pair = rotation.rotate(payload, user, request)
+            pair = rotation.rotate(verified, user, request)
         except TokenError as error:
             raise _fail(tokens.message_code(error)) from None
-        return {**pair, "user": user, "previous": payload}
+        return {**pair, "user": user, "previous": verified.payload}
 
 
 class _UserField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
@@ -264,8 +278,13 @@ def impersonation_credential(request: Any) -> bool:
 
     Such a token never impersonates again: the new token's ``act`` would name only the
     impersonated user, and the short lifetime would start over. The token was accepted a
-    moment ago; if it no longer decodes (it expired in between), the answer is still True.
+    moment ago: its :class:`~verification.VerifiedToken` says. Without one (an authentication
+    class built like ours that does not leave it), the token is decoded again; if it no longer
+    decodes (it expired in between), the answer is still True.
     """
+    verified = verification.verified_token(request)
+    if verified is not None:
+        return verified.is_impersonation
     authenticator = getattr(request, "successful_authenticator", None)
     token = getattr(request, "auth", None)
     # Ours, or built like ours (drf-jwt's API: get_jwt_value()); other schemes carry no JWT.
@@ -277,6 +296,8 @@ def impersonation_credential(request: Any) -> bool:
         return True
     return not isinstance(payload, dict) or revocation.ACTOR_CLAIM in payload
 
+
+_MODULE_DECODE = jwt_decode_handler
 
 # drf-jwt's names for the same serializers.
 VerifyAuthTokenSerializer = VerifyJSONWebTokenSerializer

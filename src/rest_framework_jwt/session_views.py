@@ -18,10 +18,15 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
-from . import revocation, tokens
-from .authentication import JSONWebTokenAuthentication, StatelessJSONWebTokenAuthentication
+from . import revocation, tokens, users, verification
+from .authentication import (
+    BaseJSONWebTokenAuthentication,
+    JSONWebTokenAuthentication,
+    StatelessJSONWebTokenAuthentication,
+)
 from .bodies import CheckedBodyMixin, CodedErrorsMixin
-from .exceptions import TokenError, UserLookupError
+from .exceptions import UserLookupError
+from .verification import VerifiedToken
 
 
 class RevocationNotInstalled(APIException):
@@ -62,14 +67,9 @@ class _RevocationView(CheckedBodyMixin, CodedErrorsMixin, revocation.StoreOutage
             raise RevocationNotInstalled()
         super().initial(request, *args, **kwargs)
 
-    def current_payload(self, request: Request) -> dict[str, Any] | None:
-        """The payload of the token that authenticated this request, if any."""
-        if not isinstance(request.auth, str):
-            return None
-        try:
-            return tokens.decode(request.auth)
-        except TokenError:
-            return None
+    def current_token(self, request: Request) -> VerifiedToken | None:
+        """The :class:`~verification.VerifiedToken` that authenticated this request, if any."""
+        return verification.verified_token(request)
 
 
 class LogoutSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -77,46 +77,72 @@ class LogoutSerializer(serializers.Serializer):  # type: ignore[type-arg]
     refresh_token = serializers.CharField(required=False)
 
 
-def check_presented(field: str, token: str, owner: Any) -> tuple[dict[str, Any], Any]:
-    """The payload and the user of ``token``, posted in ``field``; ValidationError (400) unless
-    it is a valid token of ``owner`` (of anybody when ``owner`` is None)."""
+def _decode_hook(request: Any) -> Any:
+    """The decode hook of the request's first JWT authentication class (its
+    ``jwt_decode_token`` override), None for ``JWT_DECODE_HANDLER``."""
+    for authenticator in getattr(request, "authenticators", None) or ():
+        if isinstance(authenticator, BaseJSONWebTokenAuthentication):
+            return type(authenticator).decode_hook()
+    return None
+
+
+def _verified_user(field: str, token: str, request: Any) -> tuple[VerifiedToken, Any]:
+    current = verification.verified_token(request)
+    if current is not None and current.raw == token and request.user.is_authenticated:
+        return current, request.user  # the request's own token: verified a moment ago
     try:
-        payload = tokens.decode(token)
-        user = tokens.find_user(payload, active_only=False)
-    except (TokenError, UserLookupError) as error:
-        code = tokens.message_code(error)
-        raise ValidationError({field: [tokens.message(code, serializer=True)]}, code=code) from None
+        verified = verification.verify(token, _decode_hook(request))
+    except Exception as error:
+        code = tokens.refusal(error)
+        if code is None:
+            raise
+        raise _invalid(field, code) from None
+    try:
+        return verified, users.find_user(verified.payload, active_only=False)
+    except UserLookupError as error:
+        raise _invalid(field, error.code) from None
+
+
+def _invalid(field: str, code: str) -> ValidationError:
+    return ValidationError({field: [tokens.message(code, serializer=True)]}, code=code)
+
+
+def check_presented(
+    field: str, token: str, owner: Any, request: Any = None
+) -> tuple[VerifiedToken, Any]:
+    """The verified ``token`` (posted in ``field``) and its user; ValidationError (400) unless
+    it is a valid token of ``owner`` (of anybody when ``owner`` is None). It is verified as
+    ``request``'s authentication class would (the request's own token is not decoded again)."""
+    verified, user = _verified_user(field, token, request)
     if owner is not None and user.pk != owner.pk:
-        raise ValidationError(
-            {field: [tokens.message("token_invalid", serializer=True)]}, code="token_invalid"
-        )
-    return payload, user
+        raise _invalid(field, "token_invalid")
+    return verified, user
 
 
-def revoke_presented(request: Request, current: dict[str, Any] | None) -> list[str]:
-    """Revoke the token that authenticated ``request`` (``current`` is its payload) and any
-    ``token`` / ``refresh_token`` in the body, which must belong to the same user.
+def revoke_presented(request: Request, current: VerifiedToken | None) -> list[str]:
+    """Revoke the token that authenticated ``request`` (``current``) and any ``token`` /
+    ``refresh_token`` in the body, which must belong to the same user.
 
     Returns the revoked tokens; raises ValidationError (400) for a body token that is not a
     valid token of that user, or when there is nothing to revoke.
     """
     serializer = LogoutSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
-    presented: list[tuple[str, dict[str, Any]]] = []
+    presented: list[VerifiedToken] = []
     if current is not None:
-        presented.append((str(request.auth), current))
+        presented.append(current)
     owner = request.user if request.user and request.user.is_authenticated else None
     for field in ("token", "refresh_token"):
         token = serializer.validated_data.get(field)
         if not token:
             continue
-        payload, owner = check_presented(field, token, owner)
-        presented.append((token, payload))
+        verified, owner = check_presented(field, token, owner, request)
+        presented.append(verified)
     if not presented:
         raise ValidationError({"token": [_("No token to revoke.")]}, code="token_missing")
-    for token, payload in presented:
-        revocation.revoke_token(token, payload, user=owner, reason="logout")
-    return [token for token, _payload in presented]
+    for verified in presented:
+        revocation.revoke_token(verified, user=owner, reason="logout")
+    return [verified.raw for verified in presented]
 
 
 class LogoutView(_RevocationView):
@@ -126,7 +152,7 @@ class LogoutView(_RevocationView):
     permission_classes: Any = (AllowAny,)
 
     def post(self, request: Request) -> Response:
-        revoke_presented(request, self.current_payload(request))
+        revoke_presented(request, self.current_token(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -137,10 +163,14 @@ class LogoutAllView(_RevocationView):
 
     def post(self, request: Request) -> Response:
         revocation.revoke_user(request.user, reason="logout_all")
-        payload = self.current_payload(request)
-        if payload is not None:
-            revocation.revoke_token(str(request.auth), payload, user=request.user)
+        current = self.current_token(request)
+        if current is not None:
+            revocation.revoke_token(current, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _current_family(current: VerifiedToken | None) -> str | None:
+    return current.family if current is not None else None
 
 
 def _session(family: Any, current: str | None) -> dict[str, Any]:
@@ -161,7 +191,7 @@ class SessionListView(_RevocationView):
     permission_classes: Any = (IsAuthenticated,)
 
     def get(self, request: Request) -> Response:
-        current = (self.current_payload(request) or {}).get("fam")
+        current = _current_family(self.current_token(request))
         families = revocation.model("TokenFamily").objects.filter(
             user=request.user, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
@@ -191,7 +221,7 @@ class RevokeOtherSessionsView(_RevocationView):
     permission_classes: Any = (IsAuthenticated,)
 
     def post(self, request: Request) -> Response:
-        current = (self.current_payload(request) or {}).get("fam")
+        current = _current_family(self.current_token(request))
         others = [
             pk
             for pk in revocation.model("TokenFamily")

@@ -1,7 +1,10 @@
-"""Tokens: building payloads, encoding, decoding, and finding the user a token names.
+"""Tokens: building payloads, encoding, classic refresh, the password-version claim, and
+the messages of refusals.
 
 Everything here reads the settings at call time and the parsed keys from ``_state``. The 1.x
-handler functions in ``utils`` are thin wrappers around these.
+handler functions in ``utils`` are thin wrappers around these. Decoding lives in
+:mod:`verification` and the ORM user lookup in :mod:`users`; their names are re-exported here
+for code that imported them from this module.
 """
 
 from __future__ import annotations
@@ -12,38 +15,53 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 
-from . import _state, backend, claims
+from . import _state, backend, claims, verification
 from .exceptions import (
     DecodeError,
     InvalidClaim,
-    InvalidPayload,
-    InvalidSignature,
     TokenError,
     TokenRevoked,
     TokenTooLarge,
-    UnknownUser,
-    UserInactive,
     UserLookupError,
-    UserNotFound,
     token_error,
 )
 from .keys import is_hmac
 from .settings import api_settings
 
+# Re-exported: their homes are users and verification.
+from .users import (
+    check_active as check_active,
+)
+from .users import (
+    check_username as check_username,
+)
+from .users import (
+    find_user as find_user,
+)
+from .users import (
+    get_username as get_username,
+)
+from .users import (
+    get_username_field as get_username_field,
+)
+from .users import (
+    user_for_username as user_for_username,
+)
+from .users import (
+    username_from_payload as username_from_payload,
+)
+from .verification import PASSWORD_CLAIM as PASSWORD_CLAIM
+from .verification import decode_with_key as decode_with_key
+from .verification import unverified_claims as unverified_claims
 
-def get_username_field() -> str:
-    """The user model's ``USERNAME_FIELD`` (``"username"`` if it has none)."""
-    return getattr(_state.user_model(), "USERNAME_FIELD", "username")
 
-
-def get_username(user: Any) -> str:
-    """``user.get_username()``, falling back to ``user.username``."""
-    try:
-        return user.get_username()  # type: ignore[no-any-return]
-    except AttributeError:
-        return user.username  # type: ignore[no-any-return]
+def decode(token: Any) -> dict[str, Any]:
+    """Verify ``token`` and its claims and return the payload; raise a TokenError if refused
+    (:func:`verification.decode`, as a dict)."""
+    return verification.decode(token).payload
 
 
 def base_claims(now: int | None = None) -> dict[str, Any]:
@@ -85,10 +103,6 @@ def build_payload(user: Any, *, drf_jwt: bool = False) -> dict[str, Any]:
     return payload
 
 
-#: The claim that ties a token to the user's current password (JWT_REVOKE_ON_PASSWORD_CHANGE).
-PASSWORD_CLAIM = "pwv"
-
-
 def password_version(user: Any, key: bytes | None = None) -> str | None:
     """A short HMAC of the user's password hash, keyed by the server's secret.
 
@@ -107,9 +121,9 @@ def password_version(user: Any, key: bytes | None = None) -> str | None:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
 
 
-def check_password_version(user: Any, payload: Mapping[str, Any]) -> None:
-    """Raise TokenRevoked if ``payload`` was issued before the user's last password change."""
-    claimed = payload.get(PASSWORD_CLAIM)
+def check_password_version(user: Any, claimed: Any) -> None:
+    """Raise TokenRevoked if ``claimed`` (a token's ``pwv``) was made before the user's last
+    password change; InvalidClaim if it is not a string."""
     if claimed is None or not api_settings.JWT_REVOKE_ON_PASSWORD_CHANGE:
         return
     if not isinstance(claimed, str):
@@ -122,20 +136,6 @@ def check_password_version(user: Any, payload: Mapping[str, Any]) -> None:
         ):
             return  # (None: a user without a password field, e.g. TokenUser, is not checked)
     raise TokenRevoked("The password has changed since the token was issued.")
-
-
-def _user_secret(payload: Mapping[str, Any]) -> Any:
-    """The per-user HMAC secret from ``JWT_GET_USER_SECRET_KEY`` for the user ``payload`` names."""
-    try:
-        user = find_user(payload, active_only=False)
-    except UserLookupError:
-        raise token_error(UnknownUser, "Signature verification failed.") from None
-    user_secret = api_settings.JWT_GET_USER_SECRET_KEY
-    assert user_secret is not None  # only called with the setting on
-    try:
-        return backend.prepare_hmac_secret(user_secret(user))
-    except backend.ConfigurationError:
-        raise token_error(InvalidSignature, "Signature verification failed.") from None
 
 
 def encode(payload: Mapping[str, Any], headers: Mapping[str, Any] | None = None) -> str:
@@ -152,136 +152,24 @@ def encode(payload: Mapping[str, Any], headers: Mapping[str, Any] | None = None)
     return backend.encode(payload, ring, headers, key=key)
 
 
-def decode(token: Any) -> dict[str, Any]:
-    """Verify ``token`` and its claims and return the payload; raise a TokenError if refused."""
-    config = _state.config()
-    parsed = backend.parse(token, config.max_size)
-    algorithm = backend.check_header(parsed.header, config.allowed)
-    # The signature is checked before the payload is parsed (except for per-user secrets,
-    # where the payload names the user whose secret verifies it).
-    if config.verify:
-        if config.user_secret and is_hmac(algorithm):
-            keys = [_user_secret(parsed.payload)]
-        else:
-            keys = backend.candidate_keys(
-                config.ring, algorithm, parsed.header.get("kid"), config.insist_on_kid
-            )
-        backend.verify_signature(parsed, algorithm, keys)
-    return _checked_claims(parsed, config)
-
-
-def _checked_claims(
-    parsed: backend.Parsed, config: _state.Config, verify: bool = True
-) -> dict[str, Any]:
-    """The payload of ``parsed`` after the registered claims are checked (all of them, or
-    only those not about time and presence when ``verify`` is off)."""
-    claims.validate(
-        parsed.payload,
-        current=claims.now(),
-        leeway=config.leeway,
-        verify_exp=config.verify_exp and verify,
-        required=config.required if verify else (),
-        audience=config.audience,
-        issuer=config.issuer,
-    )
-    return parsed.payload
-
-
-def decode_with_key(token: Any, key: Any, *, verify: bool = True) -> dict[str, Any]:
-    """Decode ``token`` with an explicit ``key`` (drf-jwt's ``compat.jwt_decode``).
-
-    The algorithm must still be allowed by ``JWT_ALGORITHM`` and fit the key's type.
-    """
-    config = _state.config()
-    parsed = backend.parse(token, config.max_size)
-    algorithm = backend.check_header(parsed.header, config.allowed)
-    if verify:
-        try:
-            prepared = backend.prepare_key(algorithm, key)
-        except backend.ConfigurationError:
-            raise token_error(InvalidSignature, "Signature verification failed.") from None
-        backend.verify_signature(parsed, algorithm, [prepared])
-    return _checked_claims(parsed, config, verify)
-
-
-def unverified_claims(token: Any) -> dict[str, Any] | None:
-    """The claims of a token that a serializer has just issued or accepted, read without
-    verifying it again; None if ``token`` is not a readable JWT. Never use this to decide
-    whether a token a client sent is valid."""
-    try:
-        return backend.parse(token, 0).payload
-    except TokenError:
-        return None
-
-
-def username_from_payload(payload: Mapping[str, Any]) -> Any:
-    """The configured ``JWT_PAYLOAD_GET_USERNAME_HANDLER`` applied to ``payload``."""
-    return api_settings.JWT_PAYLOAD_GET_USERNAME_HANDLER(payload)
-
-
-def find_user(payload: Mapping[str, Any], *, active_only: bool = True) -> Any:
-    """The active user ``payload`` names; raise a UserLookupError subclass otherwise."""
-    return user_for_username(username_from_payload(payload), active_only=active_only)
-
-
-def check_username(username: Any) -> None:
-    """Raise InvalidPayload or UserNotFound for a username no lookup should be tried with."""
-    if not username or not isinstance(username, (str, int)) or isinstance(username, bool):
-        raise InvalidPayload("Invalid payload.")
-    # No user has one, and the databases refuse them with errors: NUL (PostgreSQL) and lone
-    # surrogates (every driver encodes UTF-8).
-    if isinstance(username, str) and ("\x00" in username or not _encodable(username)):
-        raise UserNotFound("User not found.")
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def check_active(user: Any) -> Any:
-    """Return ``user``; raise UserInactive if it is not active."""
-    if not getattr(user, "is_active", True):
-        raise UserInactive("User account is disabled.")
-    return user
-
-
-def user_for_username(username: Any, *, active_only: bool = True) -> Any:
-    """The user with this natural key; raise a UserLookupError subclass if there is none."""
-    check_username(username)
-    model = _state.user_model()
-    try:
-        user = model._default_manager.get_by_natural_key(username)
-    except (model.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise UserNotFound("User not found.") from None
-    return check_active(user) if active_only else user
-
-
-def refresh_payload(payload: Mapping[str, Any], user: Any) -> dict[str, Any]:
-    """The payload of the token that replaces ``payload`` (checked by the caller's serializer)."""
+def refresh_payload(token: verification.VerifiedToken, user: Any) -> dict[str, Any]:
+    """The payload of the token that replaces ``token`` (checked by the caller's serializer)."""
     new_payload = dict(api_settings.JWT_PAYLOAD_HANDLER(user))
-    new_payload["orig_iat"] = payload["orig_iat"]
-    if api_settings.JWT_TOKEN_ID != "off":
-        original = payload.get("orig_jti") or payload.get("jti")
-        if isinstance(original, str):
-            new_payload["orig_jti"] = original
+    new_payload["orig_iat"] = token.claims["orig_iat"]
+    if api_settings.JWT_TOKEN_ID != "off" and token.chain_id:
+        new_payload["orig_jti"] = token.chain_id
     return new_payload
 
 
-def check_refresh_window(payload: Mapping[str, Any]) -> None:
-    """Raise RefreshError unless ``payload`` may still be refreshed."""
-    if "act" in payload:
+def check_refresh_window(token: verification.VerifiedToken) -> None:
+    """Raise RefreshError unless ``token`` may still be refreshed."""
+    if token.is_impersonation:
         raise RefreshError("impersonation_refresh")
-    if "orig_iat" not in payload:
+    if "orig_iat" not in token.claims:
         raise RefreshError("orig_iat_missing")
-    try:
-        orig_iat = claims.numeric_claim(payload, "orig_iat")
-    except InvalidClaim:
-        raise RefreshError("orig_iat_invalid") from None
-    assert orig_iat is not None
+    orig_iat = token.refresh_started_at
+    if orig_iat is None:
+        raise RefreshError("orig_iat_invalid")
     current = claims.now()
     if orig_iat > current + claims.seconds(api_settings.JWT_LEEWAY):
         raise RefreshError("orig_iat_invalid")
@@ -375,6 +263,16 @@ def message_code(error: Exception) -> str:
     if isinstance(error, (TokenError, backend.InvalidTokenError)):
         return "token_invalid"
     return error_code(error)
+
+
+def refusal(error: Exception) -> str | None:
+    """The message key of ``error`` when it refuses a token (ours, or what a custom decode
+    handler raises), None when it is something else (a bug, a database outage: the 503 of the
+    views) to let through."""
+    if isinstance(error, DatabaseError):
+        return None
+    code = message_code(error)
+    return code if code in TOKEN_MESSAGE_CODES else None
 
 
 def error_code_of(error: Exception) -> str:

@@ -18,6 +18,7 @@ from . import tokens
 from .claims import unix_epoch as _unix_epoch
 from .exceptions import TokenError, UserLookupError
 from .settings import api_settings
+from .verification import jwt_decode_handler as jwt_decode_handler
 
 #: The DeprecationWarning 1.x's ``jwt_payload_handler`` emits on every call. Text, category and
 #: location (this module, as 1.x's ``stacklevel``) are 1.x's, which test suites written for 1.x
@@ -68,15 +69,7 @@ def jwt_encode_handler(payload: dict[str, Any]) -> str:
 jwt_encode_payload = jwt_encode_handler
 
 
-def jwt_decode_handler(token: str | bytes) -> dict[str, Any]:
-    """Verify ``token`` and return its payload.
-
-    Raises :class:`rest_framework_jwt.exceptions.TokenError` subclasses, which are also the
-    matching PyJWT exceptions (``jwt.ExpiredSignatureError``, ``jwt.DecodeError``...).
-    """
-    return tokens.decode(token)
-
-
+# The default JWT_DECODE_HANDLER lives with the pipeline that recognises it.
 jwt_decode_token = jwt_decode_handler
 
 

@@ -18,8 +18,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rest_framework_jwt import _state, backend, revocation, tokens
-from rest_framework_jwt.exceptions import ExpiredToken, TokenError, TokenRevoked
+from rest_framework_jwt import _state, backend, revocation, tokens, verification
+from rest_framework_jwt.exceptions import TokenError, TokenRevoked
 from rest_framework_jwt.signals import tokens_revoked
 
 
@@ -121,16 +121,20 @@ class RefreshToken(models.Model):
 
 
 def _verified_payload(token: Any) -> dict[str, Any] | None:
-    """The payload of ``token`` if its signature verifies (an expired token too), else None."""
+    """The payload of ``token`` if it verifies (an expired token too) through
+    ``JWT_DECODE_HANDLER``, as authentication verifies it, else None."""
     try:
-        return tokens.decode(token)
-    except ExpiredToken:
-        # decode() checks the signature before any claim: the id in this payload is genuine.
+        return verification.verify(token).payload
+    except backend.ExpiredSignature:
+        # Decoding checks the signature before any claim (PyJWT's too): the id in this
+        # payload is genuine.
         try:
             return backend.parse(token, _state.config().max_size).payload
         except TokenError:
             return None
-    except TokenError:
+    except Exception as error:
+        if tokens.refusal(error) is None:
+            raise
         return None
 
 
@@ -314,10 +318,11 @@ class BlacklistedToken(Revocation):
         """True when ``token`` (with its verified ``payload``) is refused as revoked: by its
         own entry, or by a cutoff of its user, its session or (for an impersonation token)
         its impersonator, as authentication would."""
+        verified = revocation.as_verified(token, payload)
         try:
-            revocation.check(token, payload)
-            if revocation.ACTOR_CLAIM in payload:
-                revocation.check_actor_cutoff(payload)
+            revocation.check(verified)
+            if verified.is_impersonation:
+                revocation.check_actor_cutoff(verified)
         except TokenRevoked:
             return True
         except TokenError:  # a malformed act claim: refused, but not as revoked

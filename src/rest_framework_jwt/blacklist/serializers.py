@@ -39,19 +39,19 @@ class BlacklistTokenSerializer(serializers.ModelSerializer):  # type: ignore[typ
             )
         user = getattr(request, "user", None)
         owner = user if user is not None and user.is_authenticated else None
-        payload, owner = check_presented("token", token, owner)
-        return {"token": token, "payload": payload, "user": owner}
+        verified, owner = check_presented("token", token, owner, request)
+        return {"token": token, "verified": verified, "user": owner}
 
     def create(self, validated_data: dict[str, Any]) -> BlacklistedToken:
-        token, payload = validated_data["token"], validated_data["payload"]
+        token, verified = validated_data["token"], validated_data["verified"]
         user = validated_data["user"]
-        revocation.revoke_token(token, payload, user=user, reason="blacklisted")
-        key = revocation.token_key(token, payload)
+        revocation.revoke_token(verified, user=user, reason="blacklisted")
+        key = revocation.token_key(verified)
         instance = None
         if revocation.uses_database():
             instance = BlacklistedToken.objects.filter(key=key).first()
         if instance is None:  # the cache backend keeps no row
-            instance = BlacklistedToken(user=user, expires_at=revocation.usable_until(payload))
+            instance = BlacklistedToken(user=user, expires_at=revocation.usable_until(verified))
             instance.key = key
         instance._token = token
         return instance

@@ -1,0 +1,317 @@
+"""Verification: the one place a token is checked, and the :class:`VerifiedToken` it yields.
+
+:func:`verify` is the pipeline's entry point. It honours ``JWT_DECODE_HANDLER`` (and the
+decode hook a caller passes, such as drf-jwt's ``jwt_decode_token`` classmethod): with the
+package's own handler it runs :func:`decode` directly, so the header and key id are kept;
+with any other it calls that handler and wraps the claims it returns. Everything after it
+(user lookup, revocation, rotation, views, permissions) takes the object and never decodes
+again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+from . import _state, backend, claims, users
+from .exceptions import (
+    InvalidClaim,
+    InvalidSignature,
+    TokenError,
+    UnknownUser,
+    UserLookupError,
+    token_error,
+)
+from .keys import is_hmac
+from .settings import api_settings
+
+#: The claim of an impersonation token that names the impersonator (RFC 8693 section 4.1).
+ACTOR_CLAIM = "act"
+#: The claim that ties a token to the user's current password (JWT_REVOKE_ON_PASSWORD_CHANGE).
+PASSWORD_CLAIM = "pwv"
+#: The claim that tells access and refresh tokens apart (refresh-token mode).
+TYPE_CLAIM = "token_type"
+ACCESS = "access"
+REFRESH = "refresh"
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if claims.is_numeric_date(value) else None
+
+
+def _is_actor_key(pk: Any) -> bool:
+    """True for an ``act.user_id`` a user could have: a 64-bit int or a short printable key."""
+    if type(pk) is int:
+        return abs(pk) < 2**63
+    return isinstance(pk, str) and 0 < len(pk) <= 255 and pk.isascii() and pk.isprintable()
+
+
+def _checked_actor(actor: Any) -> Mapping[str, Any]:
+    """``actor`` (an ``act`` claim) if it has the shape of one; raise InvalidClaim otherwise:
+    an object whose ``sub`` is a non-empty string and whose ``user_id``, if any, is a key."""
+    if not isinstance(actor, Mapping):
+        raise token_error(InvalidClaim, "The act claim must be an object.")
+    subject = actor.get("sub")
+    if not isinstance(subject, str) or not subject:
+        raise token_error(InvalidClaim, "The act claim must name the actor in sub.")
+    pk = actor.get("user_id")
+    if pk is not None and not _is_actor_key(pk):
+        raise token_error(InvalidClaim, "The act claim's user_id must be a key.")
+    return actor
+
+
+def _unverified_header(raw: str) -> Mapping[str, Any]:
+    try:
+        return backend.parse(raw, 0).header
+    except TokenError:
+        return {}
+
+
+@dataclass(frozen=True, eq=False)
+class VerifiedToken:
+    """A token that passed verification: the raw string, its header and claims, read-only.
+
+    The typed accessors read a claim the package uses once, check its type, and keep the
+    answer. ``claims`` is a read-only mapping; ``payload`` is a fresh ``dict`` copy, for the
+    1.x and drf-jwt hooks that take a payload dict.
+    """
+
+    raw: str
+    claims: Mapping[str, Any]
+    _header: Mapping[str, Any] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(
+        cls, raw: Any, claims: Mapping[str, Any], header: Mapping[str, Any] | None = None
+    ) -> VerifiedToken:
+        """The object for ``raw`` (str or bytes) with these verified ``claims`` (copied)."""
+        if isinstance(raw, (bytes, bytearray)):
+            raw = bytes(raw).decode("ascii", "replace")
+        return cls(str(raw), MappingProxyType(dict(claims)), header)
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """A copy of the claims as a ``dict``."""
+        return dict(self.claims)
+
+    @cached_property
+    def header(self) -> Mapping[str, Any]:
+        """The JOSE header (read without verifying it when a custom decode handler verified
+        the token; empty if it cannot be read)."""
+        if self._header is not None:
+            return self._header
+        return MappingProxyType(dict(_unverified_header(self.raw)))
+
+    @cached_property
+    def key_id(self) -> str | None:
+        """The header's ``kid``, or None."""
+        kid = self.header.get("kid")
+        return kid if isinstance(kid, str) else None
+
+    @cached_property
+    def issued_at(self) -> float | None:
+        """When the token was issued: ``iat``, else ``orig_iat``, else (1.x tokens carry
+        neither) ``exp`` minus ``JWT_EXPIRATION_DELTA``; None without any of them."""
+        for name in ("iat", "orig_iat"):
+            value = _number(self.claims.get(name))
+            if value is not None:
+                return value
+        if self.expires_at is None:
+            return None
+        return self.expires_at - claims.seconds(api_settings.JWT_EXPIRATION_DELTA)
+
+    @cached_property
+    def expires_at(self) -> float | None:
+        """``exp`` as a number, or None."""
+        return _number(self.claims.get("exp"))
+
+    @cached_property
+    def refresh_started_at(self) -> float | None:
+        """``orig_iat`` (the login a classic refresh chain started from), or None."""
+        return _number(self.claims.get("orig_iat"))
+
+    @cached_property
+    def token_id(self) -> str | None:
+        """``jti``, or None."""
+        value = self.claims.get("jti")
+        return value if isinstance(value, str) else None
+
+    @cached_property
+    def chain_id(self) -> str | None:
+        """The id shared by a classic refresh chain: ``orig_jti``, else ``jti``; None (or an
+        empty string) if it has none."""
+        value = self.claims.get("orig_jti") or self.claims.get("jti")
+        return value if isinstance(value, str) else None
+
+    @cached_property
+    def family(self) -> str | None:
+        """The refresh-token family (``fam``, a UUID in canonical form), or None. Decoding
+        refuses a malformed ``fam``; a custom ``JWT_DECODE_HANDLER`` may not, so a malformed
+        one counts as none (nothing is stored under it)."""
+        value = self.claims.get("fam")
+        return value if claims.is_uuid(value) else None
+
+    @cached_property
+    def token_type(self) -> str | None:
+        """``token_type``: ``"access"`` when absent, None when it is not a string."""
+        value = self.claims.get(TYPE_CLAIM, ACCESS)
+        return value if isinstance(value, str) else None
+
+    @property
+    def is_impersonation(self) -> bool:
+        """True when the token has an ``act`` claim."""
+        return ACTOR_CLAIM in self.claims
+
+    @cached_property
+    def actor(self) -> Mapping[str, Any] | None:
+        """The ``act`` claim (the impersonator), checked for shape, or None; InvalidClaim if
+        it is malformed."""
+        if ACTOR_CLAIM not in self.claims:
+            return None
+        return _checked_actor(self.claims[ACTOR_CLAIM])
+
+    @cached_property
+    def password_version(self) -> str | None:
+        """``pwv``, or None; InvalidClaim if it is not a string."""
+        value = self.claims.get(PASSWORD_CLAIM)
+        if value is not None and not isinstance(value, str):
+            raise token_error(InvalidClaim, "The pwv claim must be a string.")
+        return value
+
+
+def _user_secret(payload: Mapping[str, Any]) -> Any:
+    """The per-user HMAC secret from ``JWT_GET_USER_SECRET_KEY`` for the user ``payload`` names."""
+    try:
+        user = users.find_user(payload, active_only=False)
+    except UserLookupError:
+        raise token_error(UnknownUser, "Signature verification failed.") from None
+    user_secret = api_settings.JWT_GET_USER_SECRET_KEY
+    assert user_secret is not None  # only called with the setting on
+    try:
+        return backend.prepare_hmac_secret(user_secret(user))
+    except backend.ConfigurationError:
+        raise token_error(InvalidSignature, "Signature verification failed.") from None
+
+
+def _checked_claims(
+    parsed: backend.Parsed, config: _state.Config, verify: bool = True
+) -> dict[str, Any]:
+    """The payload of ``parsed`` after the registered claims are checked (all of them, or
+    only those not about time and presence when ``verify`` is off)."""
+    claims.validate(
+        parsed.payload,
+        current=claims.now(),
+        leeway=config.leeway,
+        verify_exp=config.verify_exp and verify,
+        required=config.required if verify else (),
+        audience=config.audience,
+        issuer=config.issuer,
+    )
+    return parsed.payload
+
+
+def decode(token: Any) -> VerifiedToken:
+    """Verify ``token`` (signature, header, claims) with the configured keys; raise a
+    TokenError if it is refused. The package's own decoding, without any hook."""
+    config = _state.config()
+    parsed = backend.parse(token, config.max_size)
+    algorithm = backend.check_header(parsed.header, config.allowed)
+    # The signature is checked before the payload is parsed (except for per-user secrets,
+    # where the payload names the user whose secret verifies it).
+    if config.verify:
+        if config.user_secret and is_hmac(algorithm):
+            keys = [_user_secret(parsed.payload)]
+        else:
+            keys = backend.candidate_keys(
+                config.ring, algorithm, parsed.header.get("kid"), config.insist_on_kid
+            )
+        backend.verify_signature(parsed, algorithm, keys)
+    payload = _checked_claims(parsed, config)
+    raw = token if isinstance(token, str) else bytes(token).decode("ascii", "replace")
+    return VerifiedToken(raw, MappingProxyType(payload), MappingProxyType(parsed.header))
+
+
+def jwt_decode_handler(token: str | bytes) -> dict[str, Any]:
+    """Verify ``token`` and return its payload (the default ``JWT_DECODE_HANDLER``).
+
+    Raises :class:`rest_framework_jwt.exceptions.TokenError` subclasses, which are also the
+    matching PyJWT exceptions (``jwt.ExpiredSignatureError``, ``jwt.DecodeError``...).
+    """
+    return decode(token).payload
+
+
+def verify(token: Any, decode_hook: Callable[[Any], Any] | None = None) -> VerifiedToken:
+    """The verified ``token``: decoded by ``decode_hook`` (a caller's hook, such as
+    drf-jwt's ``jwt_decode_token``), by default by ``JWT_DECODE_HANDLER``.
+
+    The package's own handler decodes once and keeps the header; another handler's result
+    must be a mapping of claims. Raises what the handler raises (TokenError subclasses for
+    the package's own).
+    """
+    handler = api_settings.JWT_DECODE_HANDLER if decode_hook is None else decode_hook
+    if handler is jwt_decode_handler:
+        return decode(token)
+    payload = handler(token)
+    if not isinstance(payload, Mapping):
+        raise token_error(TokenError, "The decode handler returned no claims.")
+    return VerifiedToken.of(token, payload)
+
+
+def decode_with_key(token: Any, key: Any, *, verify: bool = True) -> dict[str, Any]:
+    """Decode ``token`` with an explicit ``key`` (drf-jwt's ``compat.jwt_decode``).
+
+    The algorithm must still be allowed by ``JWT_ALGORITHM`` and fit the key's type.
+    """
+    config = _state.config()
+    parsed = backend.parse(token, config.max_size)
+    algorithm = backend.check_header(parsed.header, config.allowed)
+    if verify:
+        try:
+            prepared = backend.prepare_key(algorithm, key)
+        except backend.ConfigurationError:
+            raise token_error(InvalidSignature, "Signature verification failed.") from None
+        backend.verify_signature(parsed, algorithm, [prepared])
+    return _checked_claims(parsed, config, verify)
+
+
+def unverified_claims(token: Any) -> dict[str, Any] | None:
+    """The claims of a token that a serializer has just issued or accepted, read without
+    verifying it again; None if ``token`` is not a readable JWT. Never use this to decide
+    whether a token a client sent is valid."""
+    try:
+        return backend.parse(token, 0).payload
+    except TokenError:
+        return None
+
+
+#: The attribute of a DRF request that holds the VerifiedToken that authenticated it.
+REQUEST_ATTRIBUTE = "verified_token"
+
+
+def verified_token(request: Any) -> VerifiedToken | None:
+    """The :class:`VerifiedToken` that authenticated ``request`` (``request.verified_token``),
+    or None when the package's JWT authentication did not authenticate it."""
+    found = getattr(request, REQUEST_ATTRIBUTE, None)
+    if isinstance(found, VerifiedToken) and found.raw == getattr(request, "auth", None):
+        return found
+    return None
+
+
+__all__ = [
+    "ACCESS",
+    "ACTOR_CLAIM",
+    "PASSWORD_CLAIM",
+    "REFRESH",
+    "REQUEST_ATTRIBUTE",
+    "TYPE_CLAIM",
+    "VerifiedToken",
+    "decode",
+    "decode_with_key",
+    "jwt_decode_handler",
+    "unverified_claims",
+    "verified_token",
+    "verify",
+]
