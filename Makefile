@@ -50,6 +50,32 @@ check: test lint typecheck
 complexity: $(STAMP)
 	$(BIN)/radon cc -n C src/
 
+# The translation catalogs (src/rest_framework_jwt/locale/): `makemessages` extracts the package's
+# messages into every language's .po (new messages come in empty, vanished ones are dropped),
+# `compilemessages` builds the .mo files that ship in the wheel. Both need GNU gettext: installed
+# with apt-get when missing (as root), otherwise say what to do. The tests need neither.
+LANGUAGES := de es fr it nl pl pt_BR ru tr uk ja ko zh_Hans
+PACKAGE_DIR := src/rest_framework_jwt
+.PHONY: gettext makemessages compilemessages
+
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "GNU gettext is missing; installing it with apt-get"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext; \
+		else \
+			echo "The catalogs need GNU gettext (msgfmt, xgettext): install it, e.g. apt-get install gettext" >&2; \
+			exit 1; \
+		fi; \
+	}
+
+makemessages: $(STAMP) gettext
+	cd $(PACKAGE_DIR) && $(abspath $(BIN))/django-admin makemessages \
+		$(foreach lang,$(LANGUAGES),--locale $(lang)) --add-location file --no-obsolete
+
+compilemessages: $(STAMP) gettext
+	cd $(PACKAGE_DIR) && $(abspath $(BIN))/django-admin compilemessages
+
 $(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group bench
 	touch $@
