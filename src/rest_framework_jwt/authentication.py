@@ -23,7 +23,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
-from . import lookup, revocation, rotation, tokens, utils, verification
+from . import lookup, messages, revocation, rotation, users, utils, verification
 from .exceptions import (
     InvalidAuthorizationCredentials,
     JWTAuthenticationFailed,
@@ -75,6 +75,15 @@ def refuse(
 
 
 _FORBIDDEN_IN_DRF_JWT = frozenset({"token_revoked", "refresh_token_reused"})
+
+
+def refuse_error(error: Exception) -> NoReturn:
+    """Raise the 401 for ``error`` (:func:`messages.explain`), or ``error`` itself when it
+    refuses no token (a bug, a database outage)."""
+    refusal = messages.explain(error, serializer=False)
+    if refusal is None:
+        raise error
+    refuse(refusal.message, refusal.code)
 
 
 class BaseJSONWebTokenAuthentication(BaseAuthentication):
@@ -165,10 +174,7 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         except APIException:
             raise  # a hook's own answer (a subclass's AuthenticationFailed), as in 1.x and drf-jwt
         except Exception as error:
-            code = tokens.refusal(error)
-            if code is None:
-                raise
-            refuse(tokens.message(code, serializer=False), tokens.error_code_of(error))
+            refuse_error(error)
 
     def _authenticate(self, request: Request) -> tuple[Any, VerifiedToken] | None:
         jwt_value = self.get_jwt_value(request)
@@ -186,7 +192,7 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
             if token.is_impersonation:  # only impersonation tokens pay for this
                 self.check_actor(token)
         except TokenError as error:
-            refuse(tokens.message(tokens.message_code(error), serializer=False), error.code)
+            refuse_error(error)
         return user, token
 
     def check_actor(self, token: VerifiedToken) -> None:
@@ -199,15 +205,15 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         try:
             return lookup.load(token, self.jwt_get_username_from_payload(token.payload))
         except UserLookupError as error:
-            refuse(tokens.message(error.code, serializer=False), error.code)
+            refuse_error(error)
 
     def authenticate_credentials(self, payload: dict[str, Any]) -> Any:
         """Return the active user that ``payload`` names; raise a 401 otherwise."""
         username = self.jwt_get_username_from_payload(payload)
         try:
-            return tokens.user_for_username(username)
+            return users.user_for_username(username)
         except UserLookupError as error:
-            refuse(tokens.message(error.code, serializer=False), error.code)
+            refuse_error(error)
 
     def authenticate_header(self, request: Request) -> str:
         """The ``WWW-Authenticate`` value of a 401: ``JWT realm="api"`` by default."""
@@ -390,7 +396,7 @@ class StatelessJSONWebTokenAuthentication(JSONWebTokenAuthentication):
     def authenticate_credentials(self, payload: dict[str, Any]) -> Any:
         username = self.jwt_get_username_from_payload(payload)
         if not username or not isinstance(username, str):
-            refuse(tokens.message("payload_invalid", serializer=False), "payload_invalid")
+            refuse(messages.message("payload_invalid", serializer=False), "payload_invalid")
         return TokenUser(payload, username)
 
     def check_actor(self, token: VerifiedToken) -> None:

@@ -23,7 +23,12 @@ from jwt.algorithms import Algorithm, get_default_algorithms, has_crypto
 
 from . import exceptions as exc
 from .claims import unix_epoch
-from .exceptions import token_error
+
+# Names kept for 1.x / drf-jwt code that imported them through the package.
+from .exceptions import ConfigurationError as ConfigurationError
+from .exceptions import ExpiredSignature as ExpiredSignature
+from .exceptions import InvalidTokenError as InvalidTokenError
+from .exceptions import PyJWTDecodeError as PyJWTDecodeError
 from .jsonlimits import too_deep
 from .keys import HMAC_ALGORITHMS, KeyMaterial, key_list
 
@@ -35,29 +40,6 @@ def crypto_available() -> bool:
     return bool(getattr(jwt.algorithms, "has_crypto", False))
 
 
-#: The PyJWT exception each of our token errors also inherits (1.x code catches these).
-_PYJWT_COUNTERPARTS: dict[type[exc.TokenError], type[Exception]] = {
-    exc.TokenError: jwt_exceptions.InvalidTokenError,
-    exc.DecodeError: jwt_exceptions.DecodeError,
-    exc.InvalidSignature: jwt_exceptions.InvalidSignatureError,
-    exc.UnknownUser: jwt_exceptions.InvalidSignatureError,
-    exc.TokenTooLarge: jwt_exceptions.DecodeError,
-    exc.InvalidAlgorithm: jwt_exceptions.InvalidAlgorithmError,
-    exc.UnknownKey: jwt_exceptions.InvalidTokenError,
-    exc.ExpiredToken: jwt_exceptions.ExpiredSignatureError,
-    exc.ImmatureToken: jwt_exceptions.ImmatureSignatureError,
-    exc.InvalidClaim: jwt_exceptions.InvalidTokenError,
-    exc.MissingClaim: jwt_exceptions.MissingRequiredClaimError,
-    exc.InvalidAudience: jwt_exceptions.InvalidAudienceError,
-    exc.InvalidIssuer: jwt_exceptions.InvalidIssuerError,
-}
-for _ours, _theirs in _PYJWT_COUNTERPARTS.items():
-    exc._TWINS[_ours] = type(_ours.__name__, (_ours, _theirs), {"__module__": exc.__name__})
-
-# Names kept for 1.x / drf-jwt code that imported them through the package.
-ExpiredSignature = jwt_exceptions.ExpiredSignatureError
-InvalidTokenError = jwt_exceptions.InvalidTokenError
-PyJWTDecodeError = jwt_exceptions.DecodeError
 PYJWT_VERSION: str = jwt.__version__
 
 #: Every algorithm PyJWT offers here, except ``none``.
@@ -76,10 +58,6 @@ _B64_VALUES = {
         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     )
 }
-
-
-class ConfigurationError(Exception):
-    """Raised when the key settings cannot produce a working key ring."""
 
 
 @dataclass(frozen=True)
@@ -301,15 +279,15 @@ def _b64decode(segment: bytes) -> bytes:
     """Decode canonical, unpadded base64url; anything else is a DecodeError."""
     remainder = len(segment) % 4
     if remainder == 1 or not _B64URL.fullmatch(segment):
-        raise token_error(exc.DecodeError, "Invalid base64url encoding.")
+        raise exc.DecodeError("Invalid base64url encoding.")
     # Stray bits in the last character make a second spelling of the same bytes: refuse it.
     # With 2 (3) characters in the last group, its low 4 (2) bits are unused and must be 0.
     if remainder and _B64_VALUES[segment[-1]] & (0b1111 if remainder == 2 else 0b11):
-        raise token_error(exc.DecodeError, "Non-canonical base64url encoding.")
+        raise exc.DecodeError("Non-canonical base64url encoding.")
     try:
         return base64.urlsafe_b64decode(segment + b"=" * (-remainder % 4))
     except (binascii.Error, ValueError):
-        raise token_error(exc.DecodeError, "Invalid base64url encoding.") from None
+        raise exc.DecodeError("Invalid base64url encoding.") from None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -334,12 +312,12 @@ def _json_object(data: bytes, what: str) -> dict[str, Any]:
     try:
         value = _DECODER.decode(data.decode("utf-8"))
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        raise token_error(exc.DecodeError, f"Invalid {what} JSON.") from None
+        raise exc.DecodeError(f"Invalid {what} JSON.") from None
     if not isinstance(value, dict):
-        raise token_error(exc.DecodeError, f"The {what} must be a JSON object.")
+        raise exc.DecodeError(f"The {what} must be a JSON object.")
     nested = [item for item in value.values() if isinstance(item, (dict, list))]
     if nested and too_deep(nested, MAX_JSON_DEPTH):
-        raise token_error(exc.DecodeError, f"The {what} is nested too deeply.")
+        raise exc.DecodeError(f"The {what} is nested too deeply.")
     return value
 
 
@@ -370,16 +348,16 @@ def parse(token: Any, max_size: int) -> Parsed:
         try:
             raw = token.encode("ascii")
         except UnicodeEncodeError:
-            raise token_error(exc.DecodeError, "Invalid token encoding.") from None
+            raise exc.DecodeError("Invalid token encoding.") from None
     elif isinstance(token, (bytes, bytearray)):
         raw = bytes(token)
     else:
-        raise token_error(exc.DecodeError, "Invalid token type.")
+        raise exc.DecodeError("Invalid token type.")
     if max_size and len(raw) > max_size:
-        raise token_error(exc.TokenTooLarge, "Token is too large.")
+        raise exc.TokenTooLarge("Token is too large.")
     parts = raw.split(b".")
     if len(parts) != 3:
-        raise token_error(exc.DecodeError, "Not enough segments.")
+        raise exc.DecodeError("Not enough segments.")
     header = _json_object(_b64decode(parts[0]), "header")
     signature = _b64decode(parts[2])
     return Parsed(header, parts[1], parts[0] + b"." + parts[1], signature)
@@ -389,18 +367,18 @@ def check_header(header: Mapping[str, Any], allowed: frozenset[str]) -> str:
     """Return the header's ``alg`` after checking the header; raise on anything we refuse."""
     algorithm = header.get("alg")
     if not isinstance(algorithm, str) or algorithm not in allowed:
-        raise token_error(exc.InvalidAlgorithm, "The specified alg value is not allowed.")
+        raise exc.InvalidAlgorithm("The specified alg value is not allowed.")
     if FORBIDDEN_HEADERS.intersection(header):
-        raise token_error(exc.DecodeError, "Unsupported header parameter.")
+        raise exc.DecodeError("Unsupported header parameter.")
     kid = header.get("kid")
     if kid is not None and not isinstance(kid, str):
-        raise token_error(exc.DecodeError, "The kid header must be a string.")
+        raise exc.DecodeError("The kid header must be a string.")
     typ = header.get("typ")
     if "typ" in header and (
         not isinstance(typ, str)
         or (typ.lower() not in ("jwt", "application/jwt") and not typ.lower().endswith("+jwt"))
     ):
-        raise token_error(exc.DecodeError, "Unsupported token type.")
+        raise exc.DecodeError("Unsupported token type.")
     return algorithm
 
 
@@ -411,14 +389,14 @@ def candidate_keys(
     if kid is not None and ring.has_kids:
         keys = ring.by_kid.get(kid)
         if not keys:
-            raise token_error(exc.UnknownKey, "Unknown kid.")
+            raise exc.UnknownKey("Unknown kid.")
     elif kid is None and insist_on_kid and ring.has_kids:
-        raise token_error(exc.UnknownKey, "The token has no kid.")
+        raise exc.UnknownKey("The token has no kid.")
     else:
         keys = ring.verification
     found = [key.key for key in keys if algorithm in key.algorithms]
     if not found:
-        raise token_error(exc.InvalidAlgorithm, "The specified alg value is not allowed.")
+        raise exc.InvalidAlgorithm("The specified alg value is not allowed.")
     return found
 
 
@@ -431,4 +409,4 @@ def verify_signature(parsed: Parsed, algorithm: str, keys: Sequence[Any]) -> Non
                 return
         except (ValueError, TypeError, jwt_exceptions.PyJWTError):
             continue
-    raise token_error(exc.InvalidSignature, "Signature verification failed.")
+    raise exc.InvalidSignature("Signature verification failed.")

@@ -20,7 +20,6 @@ from .exceptions import (
     InvalidClaim,
     InvalidIssuer,
     MissingClaim,
-    token_error,
 )
 
 #: Registered claims whose value must be a string when present (RFC 7519 section 4.1).
@@ -97,7 +96,7 @@ def numeric_claim(payload: Mapping[str, Any], name: str) -> float | None:
         return None
     value = payload[name]
     if not is_numeric_date(value):
-        raise token_error(InvalidClaim, f"The {name} claim must be a number.")
+        raise InvalidClaim(f"The {name} claim must be a number.")
     return float(value)
 
 
@@ -122,39 +121,39 @@ def validate(
     """Check the registered claims of ``payload``; raise a TokenError subclass if one fails."""
     for name in required:
         if name not in payload:
-            raise token_error(MissingClaim, name)
+            raise MissingClaim(name)
     for name in STRING_CLAIMS:
         if name in payload and not isinstance(payload[name], str):
-            raise token_error(InvalidClaim, f"The {name} claim must be a string.")
+            raise InvalidClaim(f"The {name} claim must be a string.")
     # The refresh-token family (refresh-token mode) of this package's tokens.
     if "fam" in payload and not is_uuid(payload["fam"]):
-        raise token_error(InvalidClaim, "The fam claim must be a UUID.")
+        raise InvalidClaim("The fam claim must be a UUID.")
 
     exp = numeric_claim(payload, "exp")
     if verify_exp and exp is not None and exp <= current - leeway:
-        raise token_error(ExpiredToken, "Signature has expired.")
+        raise ExpiredToken("Signature has expired.")
     nbf = numeric_claim(payload, "nbf")
     if nbf is not None and nbf > current + leeway:
-        raise token_error(ImmatureToken, "The token is not yet valid (nbf).")
+        raise ImmatureToken("The token is not yet valid (nbf).")
     iat = numeric_claim(payload, "iat")
     if iat is not None and iat > current + leeway:
-        raise token_error(ImmatureToken, "The token is not yet valid (iat).")
+        raise ImmatureToken("The token is not yet valid (iat).")
 
     if audience is None:
         if "aud" in payload:
-            raise token_error(InvalidAudience, "Invalid audience.")
+            raise InvalidAudience("Invalid audience.")
     else:
         if "aud" not in payload:
-            raise token_error(MissingClaim, "aud")
+            raise MissingClaim("aud")
         offered = _as_list(payload["aud"])
         if not offered or not all(isinstance(item, str) for item in offered):
-            raise token_error(InvalidAudience, "Invalid claim format in token.")
+            raise InvalidAudience("Invalid claim format in token.")
         if not set(_as_list(audience)).intersection(offered):
-            raise token_error(InvalidAudience, "Audience doesn't match.")
+            raise InvalidAudience("Audience doesn't match.")
 
     if issuer is not None:
         if "iss" not in payload:
-            raise token_error(MissingClaim, "iss")
+            raise MissingClaim("iss")
         value = payload["iss"]
         if not isinstance(value, str) or value not in _as_list(issuer):
-            raise token_error(InvalidIssuer, "Invalid issuer.")
+            raise InvalidIssuer("Invalid issuer.")

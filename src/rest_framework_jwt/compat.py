@@ -11,7 +11,7 @@ from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from . import backend, tokens
+from . import backend, users, verification
 from .cookies import set_token_cookie
 
 
@@ -36,14 +36,14 @@ class PasswordField(serializers.CharField):
 def get_username_field() -> str:
     """The user model's ``USERNAME_FIELD``, falling back to ``"username"``."""
     try:
-        return tokens.get_username_field()
+        return users.get_username_field()
     except AttributeError:
         return "username"
 
 
 def get_username(user: Any) -> str:
     """The user's username, falling back to ``user.username``."""
-    return tokens.get_username(user)
+    return users.get_username(user)
 
 
 def has_set_cookie_samesite() -> bool:
@@ -66,7 +66,7 @@ def jwt_decode(token: str | bytes, key: Any, verify: Any = None, **kwargs: Any) 
     ``verify=False`` skips the signature (and expiry) check. Unlike ``jwt.decode``, only the
     algorithms of ``JWT_ALGORITHM`` are accepted, and the key must fit the token's algorithm.
     """
-    return tokens.decode_with_key(token, key, verify=verify is not False)
+    return verification.decode_with_key(token, key, verify=verify is not False)
 
 
 __all__ = [

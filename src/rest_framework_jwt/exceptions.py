@@ -3,11 +3,17 @@
 Two families:
 
 * :class:`TokenError` and its subclasses describe why a token was refused. They are raised by the
-  decoding layer (``utils.jwt_decode_handler`` and friends) and carry a stable ``code``. The
-  instances that the backend raises are *also* instances of the matching PyJWT exception, so code
-  written for 1.x that catches ``jwt.ExpiredSignatureError`` keeps working.
+  decoding layer (``utils.jwt_decode_handler`` and friends) and carry a stable ``code``. Each
+  also inherits the matching PyJWT exception (``TokenError`` is a ``jwt.InvalidTokenError``,
+  ``ExpiredToken`` a ``jwt.ExpiredSignatureError``...), so code written for 1.x that catches
+  PyJWT's types keeps working. (This module imports ``jwt.exceptions`` for that, and nothing
+  else of PyJWT: the algorithms are the backend's.)
 * :class:`JWTAuthenticationFailed` and :class:`JWTValidationError` are what reaches DRF: a 401
   from the authentication class, a 400 from a serializer. Their ``detail`` carries the code.
+* The package's other failures: :class:`UserLookupError` (a valid token names no active user),
+  :class:`RefreshError`, :class:`ConfigurationError`, :class:`RevocationUnavailable`, and the
+  API errors :class:`RevocationNotInstalled`, :class:`StoreUnavailable`,
+  :class:`MalformedRequestBody`.
 """
 
 from __future__ import annotations
@@ -16,23 +22,31 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from jwt import exceptions as pyjwt
 from rest_framework import exceptions as drf_exceptions
+from rest_framework import status
 from rest_framework.settings import api_settings as drf_settings
 
+#: PyJWT's exceptions that a custom ``JWT_DECODE_HANDLER`` may raise (1.x and drf-jwt code
+#: imports them through the package too).
+ExpiredSignature = pyjwt.ExpiredSignatureError
+InvalidTokenError = pyjwt.InvalidTokenError
+PyJWTDecodeError = pyjwt.DecodeError
 
-class TokenError(Exception):
+
+class TokenError(pyjwt.InvalidTokenError):
     """Raised when a token is refused; the base of every token failure."""
 
     code = "token_invalid"
 
 
-class DecodeError(TokenError):
+class DecodeError(TokenError, pyjwt.DecodeError):
     """Raised when a token is not a well-formed, correctly signed JWT."""
 
     code = "token_decode_error"
 
 
-class InvalidSignature(DecodeError):
+class InvalidSignature(DecodeError, pyjwt.InvalidSignatureError):
     """Raised when a token's signature does not verify with any acceptable key."""
 
 
@@ -49,7 +63,7 @@ class TokenTooLarge(DecodeError):
     code = "token_too_large"
 
 
-class InvalidAlgorithm(TokenError):
+class InvalidAlgorithm(TokenError, pyjwt.InvalidAlgorithmError):
     """Raised when a token's ``alg`` is not allowed for the key that would verify it."""
 
     code = "token_invalid_algorithm"
@@ -61,13 +75,13 @@ class UnknownKey(TokenError):
     code = "token_unknown_key"
 
 
-class ExpiredToken(TokenError):
+class ExpiredToken(TokenError, pyjwt.ExpiredSignatureError):
     """Raised when a token's ``exp`` lies in the past, beyond the leeway."""
 
     code = "token_expired"
 
 
-class ImmatureToken(TokenError):
+class ImmatureToken(TokenError, pyjwt.ImmatureSignatureError):
     """Raised when a token's ``nbf`` or ``iat`` lies in the future, beyond the leeway."""
 
     code = "token_not_yet_valid"
@@ -91,24 +105,24 @@ class InvalidClaim(TokenError):
     code = "token_invalid_claim"
 
 
-class MissingClaim(InvalidClaim):
+class MissingClaim(InvalidClaim, pyjwt.MissingRequiredClaimError):
     """Raised when a required claim is absent."""
 
     code = "token_missing_claim"
 
     def __init__(self, claim: str) -> None:
-        # Not super(): the PyJWT twin of this class takes the claim name as its only argument.
+        # As PyJWT's MissingRequiredClaimError: the claim name is the only argument.
         Exception.__init__(self, f'Token is missing the "{claim}" claim.')
         self.claim = claim
 
 
-class InvalidAudience(InvalidClaim):
+class InvalidAudience(InvalidClaim, pyjwt.InvalidAudienceError):
     """Raised when ``aud`` does not match ``JWT_AUDIENCE``."""
 
     code = "token_invalid_audience"
 
 
-class InvalidIssuer(InvalidClaim):
+class InvalidIssuer(InvalidClaim, pyjwt.InvalidIssuerError):
     """Raised when ``iss`` does not match ``JWT_ISSUER``."""
 
     code = "token_invalid_issuer"
@@ -138,14 +152,37 @@ class UserInactive(UserLookupError):
     code = "user_inactive"
 
 
-#: Filled by the backend, the only module that imports PyJWT: each TokenError class mapped to a
-#: subclass that also inherits the matching PyJWT exception.
-_TWINS: dict[type[TokenError], type[TokenError]] = {}
+class WrongTokenType(TokenError):
+    """Raised when an access token is used as a refresh token, or the other way round."""
+
+    code = "token_type_invalid"
 
 
 def token_error(cls: type[TokenError], *args: object) -> TokenError:
-    """Return an instance of ``cls`` that is also an instance of its PyJWT counterpart."""
-    return _TWINS.get(cls, cls)(*args)
+    """An instance of ``cls`` (kept for callers of 2.0 previews: every TokenError class is
+    its PyJWT counterpart already)."""
+    return cls(*args)
+
+
+class RefreshError(Exception):
+    """Raised when a token may not be refreshed (classic refresh); ``code`` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class ConfigurationError(Exception):
+    """Raised when the key settings cannot produce a working key ring."""
+
+
+class RevocationUnavailable(Exception):
+    """Raised when a revocation feature is used without ``rest_framework_jwt.blacklist``."""
+
+    code = "revocation_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("Token revocation needs 'rest_framework_jwt.blacklist' in INSTALLED_APPS.")
 
 
 class _CodedError(drf_exceptions.APIException):
@@ -256,6 +293,17 @@ class MalformedRequestBody(drf_exceptions.ParseError):
         add_code(self, self.code)
 
 
+class RevocationNotInstalled(drf_exceptions.APIException):
+    """Raised (501) when a revocation endpoint is used without the revocation app."""
+
+    status_code = status.HTTP_501_NOT_IMPLEMENTED
+    default_detail = _(
+        "Token revocation is not enabled on this server "
+        "('rest_framework_jwt.blacklist' is not installed)."
+    )
+    default_code = "revocation_unavailable"
+
+
 class StoreUnavailable(drf_exceptions.APIException):
     """Raised (503, code ``temporarily_unavailable``, with ``Retry-After``) when the token store
     (the denylist's cache or database) cannot be reached. A token is never accepted unchecked.
@@ -278,6 +326,7 @@ class StoreUnavailable(drf_exceptions.APIException):
 
 
 __all__ = [
+    "ConfigurationError",
     "DecodeError",
     "ExpiredToken",
     "ImmatureToken",
@@ -294,7 +343,10 @@ __all__ = [
     "MalformedRequestBody",
     "MissingClaim",
     "MissingToken",
+    "RefreshError",
     "RefreshTokenReused",
+    "RevocationNotInstalled",
+    "RevocationUnavailable",
     "StoreUnavailable",
     "TokenError",
     "TokenRevoked",
@@ -304,6 +356,7 @@ __all__ = [
     "UserInactive",
     "UserLookupError",
     "UserNotFound",
+    "WrongTokenType",
     "add_code",
     "first_code",
     "token_error",

@@ -24,9 +24,9 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.db import connections, router
 from django.db.models import Exists, OuterRef
 
-from . import _state, revocation, tokens
-from .exceptions import TokenRevoked, UserLookupError, UserNotFound, token_error
-from .verification import VerifiedToken
+from . import _state, revocation, users
+from .exceptions import TokenRevoked, UserLookupError, UserNotFound
+from .verification import PASSWORD_CLAIM, VerifiedToken
 
 _SENTINEL_USERNAME = "\x01rest_framework_jwt:username\x01"
 _SENTINEL_KEYS = ("\x01rest_framework_jwt:key1\x01", "\x01rest_framework_jwt:key2\x01")
@@ -200,7 +200,7 @@ def fetch(username: str, token: VerifiedToken, *, strict: bool = False) -> tuple
 def load(token: VerifiedToken, username: Any) -> tuple[Any, bool | None]:
     """The active user ``username`` names, and whether the token is revoked if that was
     answered by the same query (else None). Raises UserLookupError subclasses."""
-    tokens.check_username(username)
+    users.check_username(username)
     if isinstance(username, str):
         try:
             user, revoked = fetch(username, token)
@@ -209,8 +209,8 @@ def load(token: VerifiedToken, username: Any) -> tuple[Any, bool | None]:
         else:
             if user is None:
                 raise UserNotFound("User not found.")
-            return tokens.check_active(user), revoked
-    return tokens.user_for_username(username), None
+            return users.check_active(user), revoked
+    return users.user_for_username(username), None
 
 
 def actor_claim(actor: Any) -> dict[str, Any]:
@@ -220,12 +220,12 @@ def actor_claim(actor: Any) -> dict[str, Any]:
     ``JWT_REVOKE_ON_PASSWORD_CHANGE``)."""
     pk = actor.pk
     claim: dict[str, Any] = {
-        "sub": tokens.get_username(actor),
+        "sub": users.get_username(actor),
         "user_id": str(pk) if isinstance(pk, uuid.UUID) else pk,
     }
-    version = tokens.password_version(actor)
+    version = revocation.password_version(actor)
     if version is not None:
-        claim[tokens.PASSWORD_CLAIM] = version
+        claim[PASSWORD_CLAIM] = version
     return claim
 
 
@@ -243,11 +243,11 @@ def check_actor(token: VerifiedToken) -> None:
     username = act["sub"]
     revoked: bool | None = None
     try:
-        tokens.check_username(username)
+        users.check_username(username)
         try:
             actor, revoked = fetch(username, token, strict=True)
         except LookupError:  # no fast path for this user model
-            actor = tokens.user_for_username(username, active_only=False)
+            actor = users.user_for_username(username, active_only=False)
     except UserLookupError:
         actor = None
     if (
@@ -255,14 +255,14 @@ def check_actor(token: VerifiedToken) -> None:
         or not getattr(actor, "is_active", True)
         or ("user_id" in act and str(act["user_id"]) != str(actor.pk))
     ):
-        raise token_error(TokenRevoked, "The impersonator can no longer impersonate.")
-    tokens.check_password_version(actor, act.get(tokens.PASSWORD_CLAIM))
+        raise TokenRevoked("The impersonator can no longer impersonate.")
+    revocation.check_password_version(actor, act.get(PASSWORD_CLAIM))
     if revoked is None:
         revocation.check_actor_cutoff(token, actor.pk)
     elif revoked:
         # The token's own and family keys were found clean before; what the fused query
         # found is the actor's cutoff.
-        raise token_error(TokenRevoked, "The impersonator's tokens have been revoked.")
+        raise TokenRevoked("The impersonator's tokens have been revoked.")
 
 
 def _as_utc(timestamp: int) -> datetime:

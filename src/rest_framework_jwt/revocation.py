@@ -16,6 +16,7 @@ The check costs one indexed query (database backend) or one ``get_many`` (cache 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import math
 from collections.abc import Iterable, Mapping
@@ -29,10 +30,11 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.utils import timezone
 from rest_framework.response import Response
 
-from . import _state, claims, tokens
-from .exceptions import StoreUnavailable, TokenRevoked, token_error
+from . import _state, claims
+from .exceptions import InvalidClaim, StoreUnavailable, TokenRevoked
+from .exceptions import RevocationUnavailable as RevocationUnavailable
 from .logs import OUTAGE_LOG_INTERVAL, RateLimitedLog
-from .settings import REVOCATION_APP, api_settings
+from .settings import api_settings
 from .signals import tokens_revoked
 from .verification import ACTOR_CLAIM as ACTOR_CLAIM
 from .verification import VerifiedToken
@@ -42,13 +44,39 @@ CACHE_PREFIX = "rest_framework_jwt:revoked:"
 logger = logging.getLogger("rest_framework_jwt")
 
 
-class RevocationUnavailable(Exception):
-    """Raised when a revocation feature is used without ``rest_framework_jwt.blacklist``."""
+def password_version(user: Any, key: bytes | None = None) -> str | None:
+    """A short HMAC of the user's password hash, keyed by the server's secret.
 
-    code = "revocation_unavailable"
+    It changes when the password changes, and tells nothing about the password: without
+    SECRET_KEY it cannot be computed or tested against guesses. None when the setting is off or
+    the user has no password field. ``key`` defaults to the one derived from SECRET_KEY.
+    """
+    if not api_settings.JWT_REVOKE_ON_PASSWORD_CHANGE:
+        return None
+    password = getattr(user, "password", None)
+    if not isinstance(password, str):
+        return None
+    if key is None:
+        key = _state.config().password_keys[0]
+    message = f"{user.pk}:{password}".encode("utf-8", "surrogatepass")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
 
-    def __init__(self) -> None:
-        super().__init__(f"Token revocation needs '{REVOCATION_APP}' in INSTALLED_APPS.")
+
+def check_password_version(user: Any, claimed: Any) -> None:
+    """Raise TokenRevoked if ``claimed`` (a token's ``pwv``) was made before the user's last
+    password change; InvalidClaim if it is not a string."""
+    if claimed is None or not api_settings.JWT_REVOKE_ON_PASSWORD_CHANGE:
+        return
+    if not isinstance(claimed, str):
+        raise InvalidClaim("The pwv claim must be a string.")
+    # Tokens issued before a SECRET_KEY rotation stay valid while the old key is a fallback.
+    for key in _state.config().password_keys:
+        current = password_version(user, key)
+        if current is None or hmac.compare_digest(
+            claimed.encode("utf-8", "surrogatepass"), current.encode("ascii")
+        ):
+            return  # (None: a user without a password field, e.g. TokenUser, is not checked)
+    raise TokenRevoked("The password has changed since the token was issued.")
 
 
 def available() -> bool:
@@ -296,10 +324,10 @@ def check(token: VerifiedToken, user: Any = None, revoked: bool | None = None) -
     nothing else (and no query) without the app.
     """
     if user is not None:
-        tokens.check_password_version(user, token.password_version)
+        check_password_version(user, token.password_version)
     if revoked is not None:
         if revoked:
-            raise token_error(TokenRevoked, "Token has been revoked.")
+            raise TokenRevoked("Token has been revoked.")
         return
     if not _state.config().revocation:
         return
@@ -328,7 +356,7 @@ def _refuse_found(
             first = math.floor(not_before) + (1 if strict else 0)
             if issued is not None and issued >= first:
                 continue
-        raise token_error(TokenRevoked, "Token has been revoked.")
+        raise TokenRevoked("Token has been revoked.")
 
 
 def check_actor_cutoff(token: VerifiedToken, actor_pk: Any = None) -> None:

@@ -19,19 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import claims, revocation
-from .exceptions import RefreshTokenReused, TokenError, TokenRevoked, token_error
+from .exceptions import RefreshTokenReused, TokenRevoked
+from .exceptions import WrongTokenType as WrongTokenType
 from .settings import api_settings
 from .signals import refresh_token_reused
 from .verification import ACCESS as ACCESS
 from .verification import REFRESH as REFRESH
 from .verification import TYPE_CLAIM as TYPE_CLAIM
 from .verification import VerifiedToken
-
-
-class WrongTokenType(TokenError):
-    """Raised when an access token is used as a refresh token, or the other way round."""
-
-    code = "token_type_invalid"
 
 
 def enabled() -> bool:
@@ -146,7 +141,7 @@ def rotate(token: VerifiedToken, user: Any, request: Any = None) -> dict[str, An
     require_type(token, REFRESH)
     jti, family_id = token.token_id, token.family
     if not revocation.is_key(jti) or family_id is None:
-        raise token_error(TokenRevoked, "Unknown refresh token.")
+        raise TokenRevoked("Unknown refresh token.")
     tokens = revocation.model("RefreshToken").objects
     families = revocation.model("TokenFamily").objects
     now = timezone.now()
@@ -163,7 +158,7 @@ def rotate(token: VerifiedToken, user: Any, request: Any = None) -> dict[str, An
             row = tokens.filter(jti=jti, family_id=family_id).select_related("family").first()
             family = row.family if row is not None else None
         if family is None or family.revoked_at is not None or str(family.user_id) != str(user.pk):
-            raise token_error(TokenRevoked, "Unknown refresh token.")
+            raise TokenRevoked("Unknown refresh token.")
         if not won:
             again = _graced_successor(row, now)
             reused = again is None
@@ -175,7 +170,7 @@ def rotate(token: VerifiedToken, user: Any, request: Any = None) -> dict[str, An
     # Outside the transaction, so the revocation stays even though we answer an error.
     revocation.revoke_families([family_id], user=user, reason="refresh_reuse")
     refresh_token_reused.send(sender=__name__, user=user, family_id=family_id, request=request)
-    raise token_error(RefreshTokenReused, "Refresh token has already been used.")
+    raise RefreshTokenReused("Refresh token has already been used.")
 
 
 def _graced_successor(row: Any, now: datetime) -> Any:

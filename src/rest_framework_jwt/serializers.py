@@ -9,9 +9,9 @@ from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from . import _state, claims, lookup, revocation, rotation, tokens, verification
+from . import _state, claims, lookup, messages, payloads, revocation, rotation, users, verification
 from .compat import PasswordField, Serializer
-from .exceptions import TokenError, UserLookupError
+from .exceptions import RefreshError, TokenError, UserLookupError
 from .settings import api_settings
 from .verification import VerifiedToken
 
@@ -34,7 +34,7 @@ def jwt_get_username_from_payload(payload: dict[str, Any]) -> Any:
 
 
 def _fail(code: str) -> serializers.ValidationError:
-    return serializers.ValidationError(tokens.message(code, serializer=True), code=code)
+    return serializers.ValidationError(messages.message(code, serializer=True), code=code)
 
 
 class StrictCharField(serializers.CharField):
@@ -60,7 +60,7 @@ class JSONWebTokenSerializer(Serializer):
 
     @property
     def username_field(self) -> str:
-        return tokens.get_username_field()
+        return users.get_username_field()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         credentials = {
@@ -101,12 +101,13 @@ def issue(user: Any, request: Any = None) -> dict[str, Any]:
     return {"token": jwt_encode_handler(payload), "user": user, "payload": payload}
 
 
-def _refused(error: Exception) -> serializers.ValidationError:
-    """The 400 for a refused token: the message of its kind, and its own stable code."""
-    return serializers.ValidationError(
-        tokens.message(tokens.message_code(error), serializer=True),
-        code=tokens.error_code_of(error),
-    )
+def _refused(error: Exception) -> Exception:
+    """The 400 for ``error`` when it refuses the token (:func:`messages.explain`): the message
+    of its kind and its stable code; else ``error`` itself, to be raised as it is."""
+    refusal = messages.explain(error, serializer=True)
+    if refusal is None:
+        return error
+    return serializers.ValidationError(refusal.message, code=refusal.code)
 
 
 def _refuse_impersonation_refresh(token: VerifiedToken) -> None:
@@ -143,16 +144,14 @@ class VerificationBaseSerializer(Serializer):
         try:
             return verification.verify(token, hook)
         except Exception as error:
-            if tokens.refusal(error) is None:
-                raise
             raise _refused(error) from None
 
     def _check_user(self, payload: dict[str, Any]) -> Any:
         username = jwt_get_username_from_payload(payload)
         try:
-            return tokens.user_for_username(username)
+            return users.user_for_username(username)
         except UserLookupError as error:
-            raise _fail(error.code) from None
+            raise _refused(error) from None
 
     def _check_user_and_state(self, token: VerifiedToken, token_type: str) -> Any:
         """The active user, after the checks authentication does: revocation (in the same
@@ -193,10 +192,10 @@ class RefreshJSONWebTokenSerializer(VerificationBaseSerializer):
         _refuse_impersonation_refresh(token)
         user = self._check_user_and_state(token, rotation.ACCESS)
         try:
-            tokens.check_refresh_window(token)
-        except tokens.RefreshError as error:
-            raise _fail(error.code) from None
-        new_payload = tokens.refresh_payload(token, user)
+            payloads.check_refresh_window(token)
+        except RefreshError as error:
+            raise _refused(error) from None
+        new_payload = payloads.refresh_payload(token, user)
         return {
             "token": jwt_encode_handler(new_payload),
             "user": user,
@@ -224,7 +223,7 @@ class RotateRefreshTokenSerializer(VerificationBaseSerializer):
         try:
             pair = rotation.rotate(verified, user, request)
         except TokenError as error:
-            raise _fail(tokens.message_code(error)) from None
+            raise _refused(error) from None
         return {**pair, "user": user, "previous": verified.payload}
 
 

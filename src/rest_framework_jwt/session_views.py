@@ -11,34 +11,22 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
-from . import revocation, tokens, users, verification
+from . import messages, revocation, users, verification
 from .authentication import (
     BaseJSONWebTokenAuthentication,
     JSONWebTokenAuthentication,
     StatelessJSONWebTokenAuthentication,
 )
 from .bodies import CheckedBodyMixin, CodedErrorsMixin
-from .exceptions import UserLookupError
+from .exceptions import RevocationNotInstalled as RevocationNotInstalled
 from .verification import VerifiedToken
-
-
-class RevocationNotInstalled(APIException):
-    """Raised (501) when a revocation endpoint is used without the revocation app."""
-
-    status_code = status.HTTP_501_NOT_IMPLEMENTED
-    default_detail = _(
-        "Token revocation is not enabled on this server "
-        "('rest_framework_jwt.blacklist' is not installed)."
-    )
-    default_code = "revocation_unavailable"
-
 
 _DEFAULT_AUTHENTICATION = (JSONWebTokenAuthentication,)
 
@@ -92,19 +80,16 @@ def _verified_user(field: str, token: str, request: Any) -> tuple[VerifiedToken,
         return current, request.user  # the request's own token: verified a moment ago
     try:
         verified = verification.verify(token, _decode_hook(request))
-    except Exception as error:
-        code = tokens.refusal(error)
-        if code is None:
-            raise
-        raise _invalid(field, code) from None
-    try:
         return verified, users.find_user(verified.payload, active_only=False)
-    except UserLookupError as error:
-        raise _invalid(field, error.code) from None
+    except Exception as error:
+        refusal = messages.explain(error, serializer=True)
+        if refusal is None:
+            raise
+        raise _invalid(field, refusal) from None
 
 
-def _invalid(field: str, code: str) -> ValidationError:
-    return ValidationError({field: [tokens.message(code, serializer=True)]}, code=code)
+def _invalid(field: str, refusal: messages.Refusal) -> ValidationError:
+    return ValidationError({field: [refusal.message]}, code=refusal.code)
 
 
 def check_presented(
@@ -115,7 +100,10 @@ def check_presented(
     ``request``'s authentication class would (the request's own token is not decoded again)."""
     verified, user = _verified_user(field, token, request)
     if owner is not None and user.pk != owner.pk:
-        raise _invalid(field, "token_invalid")
+        raise _invalid(
+            field,
+            messages.Refusal("token_invalid", messages.message("token_invalid", serializer=True)),
+        )
     return verified, user
 
 

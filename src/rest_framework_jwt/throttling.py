@@ -37,7 +37,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from .logs import OUTAGE_LOG_INTERVAL, RateLimitedLog
 from .settings import DEFAULTS, api_settings
 from .signals import token_throttled
-from .tokens import get_username_field
+from .users import get_username_field
 
 logger = logging.getLogger(__name__)
 

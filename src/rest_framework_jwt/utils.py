@@ -14,7 +14,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from . import tokens
+from . import messages, payloads, users
 from .claims import unix_epoch as _unix_epoch
 from .exceptions import TokenError, UserLookupError
 from .settings import api_settings
@@ -39,12 +39,12 @@ def jwt_payload_handler(user: Any) -> dict[str, Any]:
     :func:`jwt_create_payload` does not.
     """
     warnings.warn(_PAYLOAD_HANDLER_WARNING, DeprecationWarning, stacklevel=1)
-    return tokens.build_payload(user, drf_jwt=api_settings.is_drf_jwt)
+    return payloads.build_payload(user, drf_jwt=api_settings.is_drf_jwt)
 
 
 def jwt_create_payload(user: Any) -> dict[str, Any]:
     """drf-jwt's payload for ``user``: no ``email`` and no ``USERNAME_FIELD`` claim."""
-    return tokens.build_payload(user, drf_jwt=True)
+    return payloads.build_payload(user, drf_jwt=True)
 
 
 def jwt_get_user_id_from_payload_handler(payload: dict[str, Any]) -> Any:
@@ -63,7 +63,7 @@ def jwt_get_username_from_payload_handler(payload: dict[str, Any]) -> Any:
 
 def jwt_encode_handler(payload: dict[str, Any]) -> str:
     """Sign ``payload`` and return the token as a str."""
-    return tokens.encode(payload)
+    return payloads.encode(payload)
 
 
 jwt_encode_payload = jwt_encode_handler
@@ -90,7 +90,7 @@ def jwt_create_response_payload(
 def jwt_get_secret_key(payload: dict[str, Any] | None = None) -> Any:
     """The HMAC secret for ``payload``: the user's own with ``JWT_GET_USER_SECRET_KEY``."""
     if api_settings.JWT_GET_USER_SECRET_KEY is not None and payload is not None:
-        user = tokens.find_user(payload, active_only=False)
+        user = users.find_user(payload, active_only=False)
         return api_settings.JWT_GET_USER_SECRET_KEY(user)
     return api_settings.JWT_SECRET_KEY
 
@@ -102,12 +102,12 @@ def unix_epoch(datetime_object: datetime.datetime | None = None) -> int:
 
 def get_username_field() -> str:
     """The user model's ``USERNAME_FIELD``."""
-    return tokens.get_username_field()
+    return users.get_username_field()
 
 
 def get_username(user: Any) -> str:
     """The user's username value."""
-    return tokens.get_username(user)
+    return users.get_username(user)
 
 
 def check_payload(token: str) -> dict[str, Any]:
@@ -115,20 +115,21 @@ def check_payload(token: str) -> dict[str, Any]:
     try:
         return api_settings.JWT_DECODE_HANDLER(token)
     except TokenError as error:
-        raise serializers.ValidationError(
-            tokens.message(tokens.message_code(error), serializer=True),
-            code=tokens.error_code(error),
-        ) from None
+        raise _invalid(error) from None
 
 
 def check_user(payload: dict[str, Any]) -> Any:
     """drf-jwt's helper: the active user ``payload`` names, or a DRF ValidationError."""
     try:
-        return tokens.find_user(payload)
+        return users.find_user(payload)
     except UserLookupError as error:
-        raise serializers.ValidationError(
-            tokens.message(error.code, serializer=True), code=error.code
-        ) from None
+        raise _invalid(error) from None
+
+
+def _invalid(error: TokenError | UserLookupError) -> serializers.ValidationError:
+    refusal = messages.explain(error, serializer=True)
+    assert refusal is not None  # (every TokenError and UserLookupError is a refusal)
+    return serializers.ValidationError(refusal.message, code=refusal.code)
 
 
 @lru_cache(maxsize=32)

@@ -23,7 +23,6 @@ from .exceptions import (
     TokenError,
     UnknownUser,
     UserLookupError,
-    token_error,
 )
 from .keys import is_hmac
 from .settings import api_settings
@@ -53,13 +52,13 @@ def _checked_actor(actor: Any) -> Mapping[str, Any]:
     """``actor`` (an ``act`` claim) if it has the shape of one; raise InvalidClaim otherwise:
     an object whose ``sub`` is a non-empty string and whose ``user_id``, if any, is a key."""
     if not isinstance(actor, Mapping):
-        raise token_error(InvalidClaim, "The act claim must be an object.")
+        raise InvalidClaim("The act claim must be an object.")
     subject = actor.get("sub")
     if not isinstance(subject, str) or not subject:
-        raise token_error(InvalidClaim, "The act claim must name the actor in sub.")
+        raise InvalidClaim("The act claim must name the actor in sub.")
     pk = actor.get("user_id")
     if pk is not None and not _is_actor_key(pk):
-        raise token_error(InvalidClaim, "The act claim's user_id must be a key.")
+        raise InvalidClaim("The act claim's user_id must be a key.")
     return actor
 
 
@@ -178,7 +177,7 @@ class VerifiedToken:
         """``pwv``, or None; InvalidClaim if it is not a string."""
         value = self.claims.get(PASSWORD_CLAIM)
         if value is not None and not isinstance(value, str):
-            raise token_error(InvalidClaim, "The pwv claim must be a string.")
+            raise InvalidClaim("The pwv claim must be a string.")
         return value
 
 
@@ -187,13 +186,13 @@ def _user_secret(payload: Mapping[str, Any]) -> Any:
     try:
         user = users.find_user(payload, active_only=False)
     except UserLookupError:
-        raise token_error(UnknownUser, "Signature verification failed.") from None
+        raise UnknownUser("Signature verification failed.") from None
     user_secret = api_settings.JWT_GET_USER_SECRET_KEY
     assert user_secret is not None  # only called with the setting on
     try:
         return backend.prepare_hmac_secret(user_secret(user))
     except backend.ConfigurationError:
-        raise token_error(InvalidSignature, "Signature verification failed.") from None
+        raise InvalidSignature("Signature verification failed.") from None
 
 
 def _checked_claims(
@@ -256,7 +255,7 @@ def verify(token: Any, decode_hook: Callable[[Any], Any] | None = None) -> Verif
         return decode(token)
     payload = handler(token)
     if not isinstance(payload, Mapping):
-        raise token_error(TokenError, "The decode handler returned no claims.")
+        raise TokenError("The decode handler returned no claims.")
     return VerifiedToken.of(token, payload)
 
 
@@ -272,7 +271,7 @@ def decode_with_key(token: Any, key: Any, *, verify: bool = True) -> dict[str, A
         try:
             prepared = backend.prepare_key(algorithm, key)
         except backend.ConfigurationError:
-            raise token_error(InvalidSignature, "Signature verification failed.") from None
+            raise InvalidSignature("Signature verification failed.") from None
         backend.verify_signature(parsed, algorithm, [prepared])
     return _checked_claims(parsed, config, verify)
 

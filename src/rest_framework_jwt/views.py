@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
-from . import claims, rotation, tokens
+from . import claims, rotation, verification
 from .authentication import JSONWebTokenAuthentication
 from .bodies import CheckedBodyMixin, CodedErrorsMixin
 from .cookies import set_token_cookie
@@ -176,7 +176,7 @@ def _success_data(validated: Any, request: Request) -> dict[str, Any]:
     token = data.get("token")
     payload = data.get("payload")
     if not isinstance(payload, Mapping):
-        payload = tokens.unverified_claims(token) or {}
+        payload = verification.unverified_claims(token) or {}
     data["token"] = token
     data["payload"] = payload
     data["user"] = data.get("user") or request.user

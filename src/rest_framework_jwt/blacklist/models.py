@@ -18,8 +18,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rest_framework_jwt import _state, backend, revocation, tokens, verification
-from rest_framework_jwt.exceptions import TokenError, TokenRevoked
+from rest_framework_jwt import _state, backend, messages, revocation, verification
+from rest_framework_jwt.exceptions import ExpiredSignature, TokenError, TokenRevoked
 from rest_framework_jwt.signals import tokens_revoked
 
 
@@ -125,7 +125,7 @@ def _verified_payload(token: Any) -> dict[str, Any] | None:
     ``JWT_DECODE_HANDLER``, as authentication verifies it, else None."""
     try:
         return verification.verify(token).payload
-    except backend.ExpiredSignature:
+    except ExpiredSignature:
         # Decoding checks the signature before any claim (PyJWT's too): the id in this
         # payload is genuine.
         try:
@@ -133,7 +133,7 @@ def _verified_payload(token: Any) -> dict[str, Any] | None:
         except TokenError:
             return None
     except Exception as error:
-        if tokens.refusal(error) is None:
+        if messages.explain(error, serializer=False) is None:
             raise
         return None
 

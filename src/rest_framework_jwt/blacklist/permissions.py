@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 
-from rest_framework_jwt import tokens, verification
+from rest_framework_jwt import messages, verification
 from rest_framework_jwt.authentication import JSONWebTokenAuthentication
 
 from .models import BlacklistedToken
@@ -53,7 +53,7 @@ class IsNotBlacklisted(BasePermission):
             try:
                 verified = verification.verify(token, _reader(request).decode_hook())
             except Exception as error:
-                if tokens.refusal(error) is None:
+                if messages.explain(error, serializer=False) is None:
                     raise
                 # No id to trust: only an entry for this very string applies.
                 verified = verification.VerifiedToken.of(token, {})
