@@ -23,7 +23,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
-from . import lookup, messages, revocation, rotation, users, utils, verification
+from . import cookies, lookup, messages, revocation, rotation, users, utils, verification
 from .exceptions import (
     InvalidAuthorizationCredentials,
     JWTAuthenticationFailed,
@@ -139,7 +139,9 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
 
         On success ``request.verified_token`` is the :class:`~verification.VerifiedToken`.
         Every 401 sends the ``token_refused`` signal with its code. A database that cannot be
-        reached is a 503 (``StoreUnavailable``), never an accepted token.
+        reached is a 503 (``StoreUnavailable``), never an accepted token. A token that came
+        from a cookie (not the ``Authorization`` header) on an unsafe method must also pass
+        Django's CSRF check (:meth:`enforce_csrf`).
         """
         try:
             found = self._authenticate(request)
@@ -147,14 +149,28 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
             return None
         except (JWTAuthenticationFailed, JWTPermissionDenied) as error:
             token_refused.send(sender=type(self), request=request, code=error.code)
+            if not request.META.get("HTTP_AUTHORIZATION") and self._cookie_token(request):
+                cookies.mark_refused(request)  # the package's views clear the dead cookies
             raise
         except revocation.DATABASE_OUTAGES as error:
             raise revocation.unavailable(error, "database") from error
         if found is None:
             return None
         user, token = found
+        if cookies.csrf_required(request) and cookies.token_from_cookie(request, token.raw):
+            self.enforce_csrf(request)
         setattr(request, verification.REQUEST_ATTRIBUTE, token)
         return user, token.raw
+
+    def _cookie_token(self, request: Request) -> str | None:
+        getter = getattr(self, "get_token_from_cookies", None)
+        return getter(request.COOKIES) if getter is not None else None
+
+    def enforce_csrf(self, request: Request) -> None:
+        """Refuse (403, code ``csrf_failed``) an unsafe request that a token cookie
+        authenticated unless it passes Django's CSRF check (docs/cookies.md). Requests
+        authenticated by the ``Authorization`` header never get here."""
+        cookies.enforce_csrf(request)
 
     @classmethod
     def decode_hook(cls) -> Any:

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
 from django.utils.module_loading import import_string
 from rest_framework.settings import api_settings as drf_settings
 
@@ -69,6 +69,15 @@ W010 = "rest_framework_jwt.W010"  # --deploy: the cache denylist without StoreUn
 W011 = "rest_framework_jwt.W011"  # --deploy: the throttles count per process (LocMem, DEBUG off)
 W012 = "rest_framework_jwt.W012"  # --deploy: the cache denylist per process (LocMem, DEBUG off)
 W013 = "rest_framework_jwt.W013"  # --deploy: the cache denylist in a cache that does not persist
+# The token cookies (docs/cookies.md): ids 020 and up.
+E020 = "rest_framework_jwt.E020"  # a token cookie with SameSite=None but not Secure
+I020 = "rest_framework_jwt.I020"  # cookie mode under DEBUG: the cookies are not Secure
+W020 = "rest_framework_jwt.W020"  # --deploy: token cookies without Secure
+W021 = "rest_framework_jwt.W021"  # JWT_AUTH_COOKIE_DOMAIN does not match ALLOWED_HOSTS
+W022 = "rest_framework_jwt.W022"  # the CSRF check of the cookies switched off
+W023 = "rest_framework_jwt.W023"  # CSRF_USE_SESSIONS: the CSRF token would need a session
+W024 = "rest_framework_jwt.W024"  # CSRF_COOKIE_HTTPONLY: pages cannot read the CSRF token
+W025 = "rest_framework_jwt.W025"  # a cookie domain for sibling sites, CSRF not set up for them
 
 #: What a validator finds: one mapping of placeholder values per problem.
 Finds = Sequence[Mapping[str, Any]]
@@ -130,7 +139,7 @@ class Row:
             hint += f" See docs/{self.docs}."
         if self.deploy_id and not deploy:
             hint += f" `manage.py check --deploy` reports this as {self.deploy_id}."
-        level = Error if check_id.rsplit(".", 1)[-1].startswith("E") else Warning
+        level = _LEVELS[check_id.rsplit(".", 1)[-1][0]]
         return [
             level(self.message.format_map(fields), hint=hint.format_map(fields), id=check_id)
             for fields in (
@@ -138,6 +147,13 @@ class Row:
                 for found in self.validator(value)
             )
         ]
+
+
+_LEVELS: dict[str, type[Error] | type[Warning] | type[Info]] = {
+    "E": Error,
+    "W": Warning,
+    "I": Info,
+}
 
 
 def run_rows(rows: Iterable[Row], deploy: bool = False) -> list[CheckMessage]:
@@ -418,6 +434,81 @@ def _without_outage_middleware(backend: Any) -> Finds:
         return NOTHING
     middleware = getattr(settings, "MIDDLEWARE", None) or ()
     return NOTHING if any(map(_is_outage_middleware, middleware)) else FOUND
+
+
+def _token_cookies() -> list[str]:
+    """The names of the configured token cookies."""
+    names = (api_settings.JWT_AUTH_COOKIE, api_settings.JWT_AUTH_REFRESH_COOKIE)
+    return [str(name) for name in names if name]
+
+
+def _with_cookies(validator: Validator) -> Validator:
+    """``validator``, run only when a token cookie is configured."""
+    return lambda value: validator(value) if _token_cookies() else NOTHING
+
+
+def _cookies_with_csrf(validator: Validator) -> Validator:
+    """``validator``, run only when a token cookie is configured and its CSRF check is on."""
+    return _with_cookies(
+        lambda value: validator(value) if api_settings.JWT_AUTH_COOKIE_CSRF else NOTHING
+    )
+
+
+def _not_secure_in_debug(secure: Any) -> Finds:
+    return FOUND if api_settings.cookie_mode and settings.DEBUG and not secure else NOTHING
+
+
+def _not_secure_in_production(secure: Any) -> Finds:
+    return FOUND if not settings.DEBUG and not secure else NOTHING
+
+
+def _samesite_none_without_secure(samesite: Any) -> Finds:
+    none = isinstance(samesite, str) and samesite.lower() == "none"
+    return FOUND if none and not api_settings.JWT_AUTH_COOKIE_SECURE else NOTHING
+
+
+def _host_in_domain(pattern: str, domain: str) -> bool:
+    """True when a host that ``pattern`` of ALLOWED_HOSTS allows may set a cookie for
+    ``domain`` (the domain itself or one of its subdomains)."""
+    pattern = pattern.lower()
+    if pattern == "*":
+        return True
+    host = pattern.lstrip(".")
+    if host == domain or host.endswith("." + domain):
+        return True
+    return pattern.startswith(".") and domain.endswith("." + host)
+
+
+def _foreign_domain(domain: Any) -> Finds:
+    if not domain:
+        return NOTHING
+    name = str(domain).lstrip(".").lower()
+    allowed = getattr(settings, "ALLOWED_HOSTS", None) or ()
+    if not allowed or any(_host_in_domain(str(pattern), name) for pattern in allowed):
+        return NOTHING
+    return ({"hosts": ", ".join(map(str, allowed))},)
+
+
+def _sibling_csrf_gaps(domain: Any) -> Finds:
+    """A cookie domain (an SPA on a sibling subdomain) without the CSRF settings it needs."""
+    if not domain:
+        return NOTHING
+    problems = []
+    if not getattr(settings, "CSRF_TRUSTED_ORIGINS", None):
+        problems.append(
+            "CSRF_TRUSTED_ORIGINS is empty, so unsafe requests from the sibling sites fail "
+            "the Origin check"
+        )
+    if getattr(settings, "CSRF_COOKIE_DOMAIN", None) != domain:
+        problems.append(
+            "CSRF_COOKIE_DOMAIN is not the same domain, so pages on the sibling sites cannot "
+            "read the CSRF token"
+        )
+    return [{"problem": problem} for problem in problems]
+
+
+def _django_setting(setting: str) -> Any:
+    return getattr(settings, setting, None)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -721,6 +812,76 @@ ROWS: tuple[Row, ...] = (
         f"Add '{OUTAGE_MIDDLEWARE}' to MIDDLEWARE.",
         deploy_only=True,
         docs="revocation.md#when-the-store-is-unavailable",
+    ),
+    Row(
+        "JWT_AUTH_COOKIE_SAMESITE",
+        _with_cookies(_samesite_none_without_secure),
+        E020,
+        "JWT_AUTH['{setting}'] is 'None' but JWT_AUTH_COOKIE_SECURE is off: browsers refuse "
+        "such cookies.",
+        "Set JWT_AUTH_COOKIE_SECURE to True, or use 'Lax'.",
+    ),
+    Row(
+        "JWT_AUTH_COOKIE_SECURE",
+        _with_cookies(_not_secure_in_debug),
+        I020,
+        "The token cookies are not Secure because DEBUG is on (cookie mode's default), so "
+        "they also travel over plain HTTP.",
+        "Nothing to do for local development; with DEBUG off they are Secure.",
+    ),
+    Row(
+        "JWT_AUTH_COOKIE_SECURE",
+        _with_cookies(_not_secure_in_production),
+        W020,
+        "The token cookies are not Secure: a browser also sends them over plain HTTP, where "
+        "anyone on the network can read them.",
+        "Set JWT_AUTH['JWT_AUTH_COOKIE_SECURE'] = True and serve the site over HTTPS "
+        "(JWT_COOKIE_MODE does so by default).",
+        deploy_only=True,
+    ),
+    Row(
+        "JWT_AUTH_COOKIE_DOMAIN",
+        _with_cookies(_foreign_domain),
+        W021,
+        "JWT_AUTH['{setting}'] is {value!r}, which matches none of ALLOWED_HOSTS ({hosts}): "
+        "browsers refuse cookies for a domain that is not the site's own.",
+        "Use the site's domain or a parent of it (for example '.example.com' for "
+        "api.example.com), or None.",
+    ),
+    Row(
+        "JWT_AUTH_COOKIE_DOMAIN",
+        _cookies_with_csrf(_sibling_csrf_gaps),
+        W025,
+        "JWT_AUTH['{setting}'] shares the token cookies with sibling sites, but {problem}.",
+        "Set CSRF_TRUSTED_ORIGINS to the sibling sites' origins and CSRF_COOKIE_DOMAIN to "
+        "the same domain (docs/cookies.md).",
+    ),
+    Row(
+        "JWT_AUTH_COOKIE_CSRF",
+        _with_cookies(must(bool)),
+        W022,
+        "JWT_AUTH['{setting}'] is off: a request authenticated by the token cookie needs no "
+        "CSRF token, so any site can make the browser send unsafe requests as the user.",
+        "Remove JWT_AUTH_COOKIE_CSRF and have the page echo the CSRF token (docs/cookies.md).",
+    ),
+    Row(
+        "CSRF_USE_SESSIONS",
+        _cookies_with_csrf(must(lambda value: not value)),
+        W023,
+        "CSRF_USE_SESSIONS is on: the CSRF token of the token cookies would live in a Django "
+        "session, which token authentication does not have.",
+        "Set CSRF_USE_SESSIONS = False (Django's default): the token then lives in its cookie.",
+        read=_django_setting,
+    ),
+    Row(
+        "CSRF_COOKIE_HTTPONLY",
+        _cookies_with_csrf(must(lambda value: not value)),
+        W024,
+        "CSRF_COOKIE_HTTPONLY is on: the page cannot read the CSRF token it must echo with "
+        "each unsafe request authenticated by the token cookie.",
+        "Set CSRF_COOKIE_HTTPONLY = False (Django's default); the CSRF token is no secret "
+        "from the page.",
+        read=_django_setting,
     ),
 )
 

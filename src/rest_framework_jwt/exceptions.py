@@ -232,6 +232,14 @@ class JWTPermissionDenied(_CodedError, drf_exceptions.PermissionDenied):
     drf-jwt answers for a blacklisted token; the body is shaped as for a 401."""
 
 
+class CSRFFailed(_CodedError, drf_exceptions.PermissionDenied):
+    """Raised when a request that a token cookie authenticated fails Django's CSRF check: a
+    403 whose body always carries the code ``csrf_failed``."""
+
+    default_detail = _("CSRF check failed.")
+    default_code = "csrf_failed"
+
+
 class JWTValidationError(drf_exceptions.ValidationError):
     """Raised by the serializers: a 400 with a stable code."""
 
@@ -326,6 +334,7 @@ class StoreUnavailable(drf_exceptions.APIException):
 
 
 __all__ = [
+    "CSRFFailed",
     "ConfigurationError",
     "DecodeError",
     "ExpiredToken",

@@ -18,20 +18,27 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
-from . import messages, revocation, users, verification
+from . import cookies, messages, revocation, users, verification
 from .authentication import (
     BaseJSONWebTokenAuthentication,
     JSONWebTokenAuthentication,
     StatelessJSONWebTokenAuthentication,
 )
 from .bodies import CheckedBodyMixin, CodedErrorsMixin
+from .exceptions import JWTAuthenticationFailed, JWTPermissionDenied
 from .exceptions import RevocationNotInstalled as RevocationNotInstalled
 from .verification import VerifiedToken
 
 _DEFAULT_AUTHENTICATION = (JSONWebTokenAuthentication,)
 
 
-class _RevocationView(CheckedBodyMixin, CodedErrorsMixin, revocation.StoreOutageMixin, APIView):
+class _RevocationView(
+    cookies.ClearRefusedCookiesMixin,
+    CheckedBodyMixin,
+    CodedErrorsMixin,
+    revocation.StoreOutageMixin,
+    APIView,
+):
     authentication_classes: Any = _DEFAULT_AUTHENTICATION
 
     def get_authenticators(self) -> list[Any]:
@@ -107,9 +114,16 @@ def check_presented(
     return verified, user
 
 
+def _refresh_cookie_token(request: Request) -> str | None:
+    name = cookies.refresh_cookie()
+    value = request.COOKIES.get(name) if name else None
+    return str(value) if value else None
+
+
 def revoke_presented(request: Request, current: VerifiedToken | None) -> list[str]:
-    """Revoke the token that authenticated ``request`` (``current``) and any ``token`` /
-    ``refresh_token`` in the body, which must belong to the same user.
+    """Revoke the token that authenticated ``request`` (``current``), any ``token`` /
+    ``refresh_token`` in the body, which must belong to the same user, and the refresh
+    cookie's token (after the CSRF check; a dead one is skipped).
 
     Returns the revoked tokens; raises ValidationError (400) for a body token that is not a
     valid token of that user, or when there is nothing to revoke.
@@ -126,6 +140,16 @@ def revoke_presented(request: Request, current: VerifiedToken | None) -> list[st
             continue
         verified, owner = check_presented(field, token, owner, request)
         presented.append(verified)
+    from_cookie = _refresh_cookie_token(request)
+    if from_cookie and all(verified.raw != from_cookie for verified in presented):
+        if cookies.csrf_required(request):
+            cookies.enforce_csrf(request)
+        try:
+            verified, owner = check_presented("refresh_token", from_cookie, owner, request)
+        except ValidationError:
+            cookies.mark_refused(request)  # expired, revoked or not this user's: dropped
+        else:
+            presented.append(verified)
     if not presented:
         raise ValidationError({"token": [_("No token to revoke.")]}, code="token_missing")
     for verified in presented:
@@ -139,9 +163,17 @@ class LogoutView(_RevocationView):
 
     permission_classes: Any = (AllowAny,)
 
+    def perform_authentication(self, request: Request) -> None:
+        try:
+            super().perform_authentication(request)
+        except (JWTAuthenticationFailed, JWTPermissionDenied):
+            # A dead access cookie: the refresh cookie, if there is one, still ends the session.
+            if not (cookies.refused(request) and _refresh_cookie_token(request)):
+                raise
+
     def post(self, request: Request) -> Response:
         revoke_presented(request, self.current_token(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _logged_out(request)
 
 
 class LogoutAllView(_RevocationView):
@@ -154,7 +186,16 @@ class LogoutAllView(_RevocationView):
         current = self.current_token(request)
         if current is not None:
             revocation.revoke_token(current, user=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _logged_out(request)
+
+
+def _logged_out(request: Request) -> Response:
+    """The 204 of a logout; it deletes the token cookies the request carried."""
+    response = Response(status=status.HTTP_204_NO_CONTENT)
+    names = (cookies.access_cookie(), cookies.refresh_cookie())
+    if any(name and name in request.COOKIES for name in names):
+        cookies.delete_token_cookies(response)
+    return response
 
 
 def _current_family(current: VerifiedToken | None) -> str | None:

@@ -74,6 +74,12 @@ DEFAULTS: dict[str, Any] = {
     "JWT_REQUIRED_CLAIMS": ("exp",),
     "JWT_RESPONSE_ERROR_CODES": False,
     "JWT_UPDATE_LAST_LOGIN": False,
+    # Cookie mode (docs/cookies.md): True changes the cookie defaults to COOKIE_MODE_DEFAULTS.
+    "JWT_COOKIE_MODE": False,
+    "JWT_AUTH_REFRESH_COOKIE": None,
+    # None: the common directory of the refresh and logout URLs (cookies.refresh_cookie_path).
+    "JWT_AUTH_REFRESH_COOKIE_PATH": None,
+    "JWT_AUTH_COOKIE_CSRF": True,
     # Revocation (the optional app rest_framework_jwt.blacklist) and refresh tokens.
     "JWT_REVOKE_ON_PASSWORD_CHANGE": True,
     "JWT_DENYLIST_BACKEND": "database",
@@ -102,6 +108,15 @@ DRF_JWT_DEFAULTS: dict[str, Any] = {
     "JWT_PAYLOAD_INCLUDE_PASSWORD_VERSION": False,
 }
 
+#: The defaults that ``JWT_COOKIE_MODE = True`` changes (over both compat modes'). ``SECURE``'s
+#: is computed at call time: on, unless ``DEBUG`` is.
+COOKIE_MODE_DEFAULTS: dict[str, Any] = {
+    "JWT_AUTH_COOKIE": "jwt",
+    "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh",
+    "JWT_AUTH_COOKIE_SECURE": None,
+    "JWT_AUTH_COOKIE_SAMESITE": "Lax",
+}
+
 #: Settings whose value may be a dotted path to a callable.
 IMPORT_STRINGS: tuple[str, ...] = (
     "JWT_ENCODE_HANDLER",
@@ -115,7 +130,15 @@ IMPORT_STRINGS: tuple[str, ...] = (
 
 #: The Django settings whose change reloads ``api_settings``.
 WATCHED_SETTINGS = frozenset(
-    {"JWT_AUTH", "SECRET_KEY", "SECRET_KEY_FALLBACKS", "REST_FRAMEWORK", "INSTALLED_APPS"}
+    {
+        "JWT_AUTH",
+        "SECRET_KEY",
+        "SECRET_KEY_FALLBACKS",
+        "REST_FRAMEWORK",
+        "INSTALLED_APPS",
+        # The Secure default of cookie mode follows DEBUG.
+        "DEBUG",
+    }
 )
 
 
@@ -220,8 +243,17 @@ class JWTSettings:
         """True when ``JWT_COMPAT`` is ``"drf-jwt"``."""
         return bool(self.JWT_COMPAT == COMPAT_DRF_JWT)
 
+    @property
+    def cookie_mode(self) -> bool:
+        """True when ``JWT_COOKIE_MODE`` is on (docs/cookies.md)."""
+        return bool(self.JWT_COOKIE_MODE)
+
     def default(self, name: str) -> Any:
-        """Return the default of ``name`` under the current ``JWT_COMPAT``."""
+        """Return the default of ``name`` under the current ``JWT_COMPAT`` and cookie mode."""
+        if name in COOKIE_MODE_DEFAULTS and self.cookie_mode:
+            if name == "JWT_AUTH_COOKIE_SECURE":
+                return not settings.DEBUG
+            return COOKIE_MODE_DEFAULTS[name]
         if name != "JWT_COMPAT" and self.is_drf_jwt and name in DRF_JWT_DEFAULTS:
             return DRF_JWT_DEFAULTS[name]
         if name == "JWT_SECRET_KEY":
@@ -288,6 +320,7 @@ __all__ = [
     "COMPAT_DRF_JWT",
     "COMPAT_MODES",
     "COMPAT_ORIGINAL",
+    "COOKIE_MODE_DEFAULTS",
     "DEFAULTS",
     "DENYLIST_BACKENDS",
     "DRF_JWT_DEFAULTS",

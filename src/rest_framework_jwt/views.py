@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
@@ -15,10 +14,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
-from . import claims, rotation, verification
+from . import cookies, rotation, verification
 from .authentication import JSONWebTokenAuthentication
 from .bodies import CheckedBodyMixin, CodedErrorsMixin
-from .cookies import set_token_cookie
 from .exceptions import with_code
 from .permissions import IsSuperUser
 from .revocation import StoreOutageMixin
@@ -49,7 +47,13 @@ def jwt_response_payload_handler(
     )
 
 
-class JSONWebTokenAPIView(CheckedBodyMixin, CodedErrorsMixin, StoreOutageMixin, APIView):
+class JSONWebTokenAPIView(
+    cookies.ClearRefusedCookiesMixin,
+    CheckedBodyMixin,
+    CodedErrorsMixin,
+    StoreOutageMixin,
+    APIView,
+):
     """Base view: validate the serializer, answer the token body (1.x API).
 
     An unreadable body, or one that is not an object, is a 400 (``body_invalid``); a token
@@ -79,31 +83,87 @@ class JSONWebTokenAPIView(CheckedBodyMixin, CodedErrorsMixin, StoreOutageMixin, 
         return serializer_class(*args, **kwargs)
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = self.get_serializer(data=self.request_data(request))
         if not serializer.is_valid():
             if drf_settings.NON_FIELD_ERRORS_KEY in serializer.errors:
                 # validate() refused the credentials or the token. A field refused before it
                 # (missing, not a string) is no attempt and is not counted.
                 self.count_attempt(request, failed=True)
+                if self.cookie_token is not None:
+                    cookies.mark_refused(request)  # a dead session: its cookies are cleared
             return self.invalid(request, serializer)
         data = _success_data(serializer.validated_data, request)
         self.succeeded(request, data)
         self.count_attempt(request, failed=False)
+        to_cookies = self.delivers_to_cookies(request)
+        body = self.response_body(request, data)
+        browser = to_cookies and api_settings.cookie_mode
+        if browser or self.cookie_token is not None:
+            # The tokens stay where a script cannot read them (cookie mode, or a token the
+            # request took from its cookie).
+            body = _without_tokens(body)
+        if browser:
+            body = {**body, **cookies.csrf_description()}
         response = Response(
-            self.response_body(request, data),
+            body,
             status=status.HTTP_201_CREATED if api_settings.is_drf_jwt else status.HTTP_200_OK,
         )
         response["Cache-Control"] = "no-store"
-        cookie = getattr(api_settings, self.cookie_setting) if self.cookie_setting else None
-        if cookie and isinstance(data["token"], str):
-            exp = data["payload"].get("exp")
-            lifetime = (
-                timedelta(seconds=max(0, exp - claims.now()))
-                if claims.is_numeric_date(exp)
-                else None
-            )
-            set_token_cookie(response, cookie, data["token"], lifetime)
+        if to_cookies:
+            self.set_cookies(request, response, data)
         return response
+
+    #: The token cookie that the body of this request was completed from (None: the body's).
+    cookie_token: str | None = None
+
+    def cookie_for_request(self, request: Request) -> str | None:
+        """The name of the cookie whose token this view uses when the body has none (refresh,
+        verify); None for a view that takes none."""
+        return None
+
+    def request_data(self, request: Request) -> Any:
+        """The data for the serializer: the body, or, when the body has no token and the view
+        takes one from a cookie, that cookie's token (which must pass the CSRF check)."""
+        data: Any = request.data
+        name = self.cookie_for_request(request)
+        if not name or any(data.get(field) for field in ("token", "refresh_token")):
+            return data
+        value = request.COOKIES.get(name)
+        if not value:
+            return data
+        if self.cookie_csrf and cookies.csrf_required(request):
+            cookies.enforce_csrf(request)
+        self.cookie_token = value
+        return {"token": value}
+
+    #: Whether a token taken from a cookie needs the CSRF check (not for verify: it changes
+    #: nothing and answers no token).
+    cookie_csrf = True
+
+    def delivers_to_cookies(self, request: Request) -> bool:
+        """True when this answer sets the token cookie: the view has one and it is configured,
+        outside cookie mode always (1.x), in cookie mode unless the client asked for the body."""
+        name = getattr(api_settings, self.cookie_setting) if self.cookie_setting else None
+        if not name:
+            return False
+        return not (api_settings.cookie_mode and cookies.wants_body(request))
+
+    def set_cookies(self, request: Request, response: Response, data: dict[str, Any]) -> None:
+        """Set the token cookie (and the refresh cookie, for a refresh token) and Django's
+        CSRF cookie; a login gets a new CSRF token."""
+        name = getattr(api_settings, str(self.cookie_setting))
+        if isinstance(data["token"], str):
+            lifetime = cookies.lifetime_of(data["payload"])
+            cookies.set_token_cookie(response, name, data["token"], lifetime)
+        refresh, refresh_name = data.get("refresh_token"), cookies.refresh_cookie()
+        if isinstance(refresh, str) and refresh_name:
+            lifetime = cookies.lifetime_of(verification.unverified_claims(refresh))
+            cookies.set_token_cookie(response, refresh_name, refresh, lifetime, refresh=True)
+        if api_settings.JWT_AUTH_COOKIE_CSRF:
+            cookies.issue_csrf_token(request, response, rotate=self.rotates_csrf_token)
+
+    #: Whether a success here is a login that gets a new CSRF token (obtain, impersonate).
+    rotates_csrf_token = True
 
     def response_body(self, request: Request, data: dict[str, Any]) -> Any:
         """The body of a success: the configured response payload handler's result, plus
@@ -185,6 +245,13 @@ def _success_data(validated: Any, request: Request) -> dict[str, Any]:
     return data
 
 
+def _without_tokens(body: Any) -> dict[str, Any]:
+    """A body for a browser: the response payload handler's body without the tokens."""
+    if not isinstance(body, Mapping):
+        return {}
+    return {key: value for key, value in body.items() if key not in ("token", "refresh_token")}
+
+
 def _first_code(errors: Any) -> str | None:
     """The code of the first non-field error (ours are stable; DRF's generic one is not)."""
     for detail in errors.get(drf_settings.NON_FIELD_ERRORS_KEY, []):
@@ -220,6 +287,12 @@ class VerifyJSONWebToken(JSONWebTokenAPIView):
 
     serializer_class = VerifyJSONWebTokenSerializer
     cookie_setting = None
+    cookie_csrf = False
+
+    def cookie_for_request(self, request: Request) -> str | None:
+        # A POST without a token verifies the access cookie; the answer then has no token in
+        # it (a script on the page must not read what HttpOnly hides).
+        return cookies.access_cookie()
 
 
 class RefreshJSONWebToken(JSONWebTokenAPIView):
@@ -230,6 +303,12 @@ class RefreshJSONWebToken(JSONWebTokenAPIView):
 
     serializer_class = RefreshJSONWebTokenSerializer
     throttle_classes = (RefreshIPThrottle,)
+    rotates_csrf_token = False
+
+    def cookie_for_request(self, request: Request) -> str | None:
+        # A POST without a token refreshes from the refresh cookie (refresh-token mode) or
+        # the access cookie.
+        return cookies.refresh_cookie() if rotation.enabled() else cookies.access_cookie()
 
     def get_serializer_class(self) -> Any:
         if rotation.enabled() and self.serializer_class is RefreshJSONWebTokenSerializer:
