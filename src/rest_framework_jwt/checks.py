@@ -838,6 +838,7 @@ ROWS: tuple[Row, ...] = (
         "Set JWT_AUTH['JWT_AUTH_COOKIE_SECURE'] = True and serve the site over HTTPS "
         "(JWT_COOKIE_MODE does so by default).",
         deploy_only=True,
+        docs="cookies.md#the-threat-model",
     ),
     Row(
         "JWT_AUTH_COOKIE_DOMAIN",
@@ -847,6 +848,7 @@ ROWS: tuple[Row, ...] = (
         "browsers refuse cookies for a domain that is not the site's own.",
         "Use the site's domain or a parent of it (for example '.example.com' for "
         "api.example.com), or None.",
+        docs="cookies.md#a-single-page-app-on-a-sibling-subdomain",
     ),
     Row(
         "JWT_AUTH_COOKIE_DOMAIN",
@@ -854,7 +856,8 @@ ROWS: tuple[Row, ...] = (
         W025,
         "JWT_AUTH['{setting}'] shares the token cookies with sibling sites, but {problem}.",
         "Set CSRF_TRUSTED_ORIGINS to the sibling sites' origins and CSRF_COOKIE_DOMAIN to "
-        "the same domain (docs/cookies.md).",
+        "the same domain.",
+        docs="cookies.md#a-single-page-app-on-a-sibling-subdomain",
     ),
     Row(
         "JWT_AUTH_COOKIE_CSRF",
@@ -862,7 +865,8 @@ ROWS: tuple[Row, ...] = (
         W022,
         "JWT_AUTH['{setting}'] is off: a request authenticated by the token cookie needs no "
         "CSRF token, so any site can make the browser send unsafe requests as the user.",
-        "Remove JWT_AUTH_COOKIE_CSRF and have the page echo the CSRF token (docs/cookies.md).",
+        "Remove JWT_AUTH_COOKIE_CSRF and have the page echo the CSRF token.",
+        docs="cookies.md#what-happens-in-cookie-mode",
     ),
     Row(
         "CSRF_USE_SESSIONS",
