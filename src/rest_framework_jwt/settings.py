@@ -214,6 +214,10 @@ class JWTSettings:
     JWT_REQUIRED_CLAIMS: Sequence[str]
     JWT_RESPONSE_ERROR_CODES: bool
     JWT_UPDATE_LAST_LOGIN: bool
+    JWT_COOKIE_MODE: bool
+    JWT_AUTH_REFRESH_COOKIE: str | None
+    JWT_AUTH_REFRESH_COOKIE_PATH: str | None
+    JWT_AUTH_COOKIE_CSRF: bool
     JWT_REVOKE_ON_PASSWORD_CHANGE: bool
     JWT_DENYLIST_BACKEND: Literal["database", "cache"]
     JWT_DENYLIST_CACHE: str
