@@ -19,6 +19,7 @@ RANKS = {
     "signals": 1,
     "claims": 2,
     "keys": 3,
+    "keystore": 3.5,
     "backend": 4,
     "_state": 5,
     "users": 5.5,
@@ -27,6 +28,7 @@ RANKS = {
     "payloads": 7.7,
     "utils": 7.8,
     "tokens": 7.9,
+    "jwks": 6,
     "cookies": 7,
     "permissions": 7,
     "throttling": 7,
@@ -45,6 +47,7 @@ RANKS = {
     "test": 11,
     "pytest_plugin": 11.5,
     "management.commands.obtain_token": 11,
+    "management.commands.jwt_keys": 11,
     # The optional revocation app sits on top; the core never imports it.
     "blacklist.models": 11.5,
     "blacklist.exceptions": 12,

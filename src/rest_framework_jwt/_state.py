@@ -3,6 +3,9 @@
 The key ring (parsed keys), the decode options and the user model live here. They are rebuilt
 lazily after ``api_settings`` reloads (``setting_changed``, ``override_settings``, or an
 assignment ``api_settings.X = value``), so the request path never parses a key or a setting.
+They are also rebuilt when a key file changes (the key directory's ``keys.json`` after
+``manage.py jwt_keys rotate``, a ``keys.from_file`` key): the files are looked at, at most once
+per ``JWT_KEY_RELOAD_INTERVAL``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.signals import setting_changed
 
-from . import backend, claims, keys
+from . import backend, claims, keys, keystore
 from .settings import REVOCATION_APP, api_settings
 
 
@@ -37,6 +40,8 @@ class Config:
     user_secret: bool
     revocation: bool
     password_keys: tuple[bytes, ...]
+    #: The key files the ring was read from, each with its identity then (see keystore).
+    watched: tuple[tuple[str, Any], ...] = ()
 
 
 #: Salt of the key of the "pwv" claim's HMAC (the key is derived as Django's salted_hmac does).
@@ -45,6 +50,7 @@ PASSWORD_SALT = "rest_framework_jwt.tokens.password_version"
 _config: Config | None = None
 _user_model: Any = None
 _generation = 0
+_next_look = 0.0
 
 
 def _fallbacks() -> list[Any]:
@@ -62,16 +68,40 @@ def secret_keys() -> Any:
     return secrets
 
 
-def build_config() -> Config:
-    """Read the settings and parse the keys (no caching; see :func:`config`)."""
-    algorithms = keys.algorithm_list(api_settings.JWT_ALGORITHM)
-    fallbacks = _fallbacks()
-    ring = backend.build_keyring(
+def build_ring(algorithms: list[str]) -> backend.KeyRing:
+    """Parse the key settings and the key directory for ``algorithms``."""
+    return backend.build_keyring(
         algorithms,
         secret_keys(),
         api_settings.JWT_PRIVATE_KEY,
         api_settings.JWT_PUBLIC_KEY,
+        key_dir=api_settings.JWT_KEY_DIR,
     )
+
+
+def key_files() -> list[str]:
+    """The files the key ring is read from: ``from_file`` keys and the key directory's list."""
+    paths = [
+        path
+        for value in (
+            api_settings.JWT_SECRET_KEY,
+            api_settings.JWT_PRIVATE_KEY,
+            api_settings.JWT_PUBLIC_KEY,
+        )
+        for path in keys.key_files(value)
+    ]
+    if api_settings.JWT_KEY_DIR:
+        paths.append(str(keystore.metadata_path(api_settings.JWT_KEY_DIR)))
+    return paths
+
+
+def build_config() -> Config:
+    """Read the settings and parse the keys (no caching; see :func:`config`)."""
+    algorithms = keys.algorithm_list(api_settings.JWT_ALGORITHM)
+    fallbacks = _fallbacks()
+    # Before the keys are read: a change while they are read is then noticed afterwards.
+    watched = tuple((path, keystore.file_identity(path)) for path in key_files())
+    ring = build_ring(algorithms)
     verify_exp = bool(api_settings.JWT_VERIFY_EXPIRATION)
     required = [str(name) for name in api_settings.JWT_REQUIRED_CLAIMS or ()]
     if api_settings.JWT_TOKEN_ID == "require" and "jti" not in required:
@@ -93,12 +123,26 @@ def build_config() -> Config:
             hashlib.sha256((PASSWORD_SALT + str(secret)).encode()).digest()
             for secret in [settings.SECRET_KEY, *fallbacks]
         ),
+        watched=watched,
     )
 
 
+def _key_files_changed(current: Config) -> bool:
+    """True when a file of ``current.watched`` changed (looked at once per interval)."""
+    global _next_look
+    now = claims.now()
+    if now < _next_look:
+        return False
+    _next_look = now + claims.seconds(api_settings.JWT_KEY_RELOAD_INTERVAL)
+    return any(keystore.file_identity(path) != identity for path, identity in current.watched)
+
+
 def config() -> Config:
-    """The current :class:`Config`, built on first use after a settings change."""
+    """The current :class:`Config`, built on first use after a settings change or a change of
+    a key file."""
     global _config
+    if _config is not None and _config.watched and _key_files_changed(_config):
+        reset()
     if _config is None:
         _config = build_config()
     return _config
@@ -119,10 +163,11 @@ def generation() -> int:
 
 def reset() -> None:
     """Drop everything derived from the settings."""
-    global _config, _user_model, _generation
+    global _config, _user_model, _generation, _next_look
     _config = None
     _user_model = None
     _generation += 1
+    _next_look = 0.0
 
 
 api_settings.on_reload(reset)

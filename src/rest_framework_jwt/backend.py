@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,7 @@ from jwt import exceptions as jwt_exceptions
 from jwt.algorithms import Algorithm, get_default_algorithms, has_crypto
 
 from . import exceptions as exc
+from . import keystore
 from .claims import unix_epoch
 
 # Names kept for 1.x / drf-jwt code that imported them through the package.
@@ -30,7 +32,7 @@ from .exceptions import ExpiredSignature as ExpiredSignature
 from .exceptions import InvalidTokenError as InvalidTokenError
 from .exceptions import PyJWTDecodeError as PyJWTDecodeError
 from .jsonlimits import too_deep
-from .keys import HMAC_ALGORITHMS, KeyMaterial, key_list
+from .keys import HMAC_ALGORITHMS, KeyMaterial, KeySourceError, key_list
 
 HAS_CRYPTO: bool = bool(has_crypto)
 
@@ -67,6 +69,9 @@ class VerificationKey:
     kid: str | None
     key: Any
     algorithms: frozenset[str]
+    #: The public key as published in the JWKS (with ``kid``, ``alg`` and ``use``); None for an
+    #: HMAC secret, which is never published.
+    jwk: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -86,6 +91,8 @@ class KeyRing:
         if key.kid is not None:
             self.has_kids = True
             self.by_kid.setdefault(key.kid, []).append(key)
+        elif key.jwk is not None:  # an unnamed public key is also found by its thumbprint
+            self.by_kid.setdefault(key.jwk["kid"], []).append(key)
 
 
 def _prepare(algorithm: str, material: Any) -> Any:
@@ -147,13 +154,102 @@ def _public_half(key: Any) -> Any:
     return public_key() if callable(public_key) else key
 
 
+#: The members of a public JWK of each key type (RFC 7518 6.2.1 and 6.3.1, RFC 8037 2), which are
+#: also those of its RFC 7638 thumbprint. Nothing else of a key is ever published.
+PUBLIC_JWK_MEMBERS: dict[str, tuple[str, ...]] = {
+    "RSA": ("e", "kty", "n"),
+    "EC": ("crv", "kty", "x", "y"),
+    "OKP": ("crv", "kty", "x"),
+}
+#: The algorithm published for an EC key of each curve (RFC 7518 3.4, RFC 8812 3.2).
+_CURVE_ALGORITHMS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "secp256k1": "ES256K"}
+
+
+def public_jwk(key: Any) -> dict[str, str] | None:
+    """The public members of an RSA, EC or OKP key as a JWK; None for anything else."""
+    for name in ("RS256", "ES256", "EdDSA"):
+        algorithm = ALGORITHMS.get(name)
+        if algorithm is None:
+            continue
+        try:
+            jwk = algorithm.to_jwk(_public_half(key), as_dict=True)
+        except Exception:  # noqa: S112 - not a key of this type: try the next one
+            continue
+        members = PUBLIC_JWK_MEMBERS.get(str(jwk.get("kty")), ())
+        if members and all(isinstance(jwk.get(name), str) for name in members):
+            return {name: jwk[name] for name in members}
+    return None
+
+
+def thumbprint(members: Mapping[str, str]) -> str:
+    """The RFC 7638 JWK thumbprint (SHA-256, base64url) of a public JWK's members."""
+    canonical = json.dumps(dict(members), sort_keys=True, separators=(",", ":"))
+    return _b64encode(hashlib.sha256(canonical.encode("utf-8")).digest())
+
+
+def _published(public: Any, kid: str | None, algorithms: Sequence[str]) -> dict[str, str] | None:
+    """The JWKS entry of ``public``: named ``kid`` or its thumbprint, for the first of
+    ``algorithms`` (for an EC key, its curve's algorithm when that is one of them)."""
+    members = public_jwk(public)
+    if members is None or not algorithms:
+        return None
+    algorithm = _CURVE_ALGORITHMS.get(members.get("crv", ""), "")
+    if algorithm not in algorithms:
+        algorithm = algorithms[0]
+    return {**members, "kid": kid or thumbprint(members), "alg": algorithm, "use": "sig"}
+
+
+def _add_stored(
+    ring: KeyRing, directory: Any, usable: Sequence[str]
+) -> tuple[str, Any, str] | None:
+    """Add the keys of the key directory; return its signing key (algorithm, key, kid)."""
+    try:
+        stored = keystore.read(directory)
+    except KeySourceError as error:
+        ring.errors.append(f"JWT_KEY_DIR: {error}")
+        return None
+    signing = None
+    for entry in stored:
+        label = f"JWT_KEY_DIR[{entry.kid!r}]"
+        if entry.algorithm not in usable:
+            ring.errors.append(f"{label} is a {entry.algorithm} key, not in JWT_ALGORITHM.")
+            continue
+        try:
+            parsed = _prepare(entry.algorithm, keystore.read_private_key(directory, entry.kid))
+        except (KeySourceError, ConfigurationError) as error:
+            ring.errors.append(f"{label}: {error}")
+            continue
+        public = _public_half(parsed)
+        published = _published(public, entry.kid, [entry.algorithm])
+        ring.add(VerificationKey(entry.kid, public, frozenset({entry.algorithm}), published))
+        if entry.signing:
+            signing = (entry.algorithm, parsed, entry.kid)
+    return signing
+
+
+def _name_signing_key(ring: KeyRing) -> None:
+    """Give an unnamed asymmetric signing key its thumbprint as ``kid`` when more than one key
+    could verify its tokens, so that a verifier (ours, or one reading the JWKS) picks the key.
+    HMAC secrets stay unnamed: a kid derived from a secret would publish a digest of it."""
+    if ring.signing_kid is not None or ring.signing_key is None:
+        return
+    if ring.algorithm is None or ring.algorithm in HMAC_ALGORITHMS:
+        return
+    verifiers = [key for key in ring.verification if ring.algorithm in key.algorithms]
+    members = public_jwk(ring.signing_key)
+    if len(verifiers) > 1 and members is not None:
+        ring.signing_kid = thumbprint(members)
+
+
 def build_keyring(
     algorithms: Sequence[str],
     secret_keys: Any,
     private_keys: Any,
     public_keys: Any,
+    key_dir: Any = None,
 ) -> KeyRing:
-    """Parse the key settings for ``algorithms`` (the first one signs).
+    """Parse the key settings for ``algorithms`` (the first one signs) and the keys of the key
+    directory ``key_dir`` (whose signing key, if it has one, signs instead).
 
     Problems do not raise: they are collected in ``KeyRing.errors`` for the system checks, and
     signing with a ring that has no signing key raises ConfigurationError.
@@ -168,6 +264,9 @@ def build_keyring(
 
     if hmac_algorithms:
         for item in key_list(secret_keys):
+            if item.error is not None:
+                ring.errors.append(f"JWT_SECRET_KEY{_label(item)}: {item.error}")
+                continue
             try:
                 key = _prepare(next(iter(hmac_algorithms)), item.material)
             except ConfigurationError as error:
@@ -175,15 +274,16 @@ def build_keyring(
                 continue
             ring.add(VerificationKey(item.kid, key, hmac_algorithms))
 
+    stored_signing = _add_stored(ring, key_dir, usable) if key_dir else None
     if asymmetric:
         privates = key_list(private_keys)
-        publics = key_list(public_keys) or [
-            KeyMaterial(item.kid, item.material) for item in privates
-        ]
+        publics = key_list(public_keys) or privates
         for item in publics:
             _add_asymmetric(ring, item, asymmetric, "JWT_PUBLIC_KEY")
 
-    if usable:
+    if stored_signing is not None:
+        ring.algorithm, ring.signing_key, ring.signing_kid = stored_signing
+    elif usable:
         ring.algorithm = usable[0]
         if ring.algorithm in HMAC_ALGORITHMS:
             candidates = [key for key in ring.verification if ring.algorithm in key.algorithms]
@@ -192,10 +292,13 @@ def build_keyring(
         else:
             for item in key_list(private_keys)[:1]:
                 try:
+                    if item.error is not None:
+                        raise ConfigurationError(item.error)
                     ring.signing_key = _prepare(ring.algorithm, item.material)
                     ring.signing_kid = item.kid
                 except ConfigurationError as error:
                     ring.errors.append(f"JWT_PRIVATE_KEY{_label(item)}: {error}")
+    _name_signing_key(ring)
     return ring
 
 
@@ -204,6 +307,9 @@ def _label(item: KeyMaterial) -> str:
 
 
 def _add_asymmetric(ring: KeyRing, item: KeyMaterial, algorithms: list[str], name: str) -> None:
+    if item.error is not None:
+        ring.errors.append(f"{name}{_label(item)}: {item.error}")
+        return
     fitting: list[str] = []
     parsed = None
     last_error = None
@@ -217,7 +323,10 @@ def _add_asymmetric(ring: KeyRing, item: KeyMaterial, algorithms: list[str], nam
     if parsed is None:
         ring.errors.append(f"{name}{_label(item)} fits none of {algorithms}: {last_error}")
         return
-    ring.add(VerificationKey(item.kid, _public_half(parsed), frozenset(fitting)))
+    public = _public_half(parsed)
+    ring.add(
+        VerificationKey(item.kid, public, frozenset(fitting), _published(public, item.kid, fitting))
+    )
 
 
 def prepare_key(algorithm: str, material: Any) -> Any:

@@ -20,6 +20,7 @@ E006, the rows of :data:`ROWS` wait.
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -31,7 +32,7 @@ from django.core.checks import CheckMessage, Error, Info, Tags, Warning, registe
 from django.utils.module_loading import import_string
 from rest_framework.settings import api_settings as drf_settings
 
-from . import _state, backend, keys, throttling
+from . import _state, backend, keys, keystore, throttling
 from .settings import (
     COMPAT_MODES,
     DEFAULTS,
@@ -220,7 +221,10 @@ def _bad_rates(rates: Any) -> Finds:
 
 
 def _secrets_ok(value: Any) -> bool:
-    return all(isinstance(item.material, (str, bytes)) for item in keys.key_list(value))
+    return all(
+        item.error is not None or isinstance(item.material, (str, bytes))
+        for item in keys.key_list(value)
+    )
 
 
 def _import_failed(value: Any) -> Finds:
@@ -262,15 +266,23 @@ def _unusable_keys(value: Any) -> Finds:
     usable = _usable_algorithms(value)
     if not usable:
         return NOTHING
-    ring = backend.build_keyring(
-        usable, _state.secret_keys(), api_settings.JWT_PRIVATE_KEY, api_settings.JWT_PUBLIC_KEY
-    )
-    return [{"problem": problem} for problem in ring.errors]
+    return [{"problem": problem} for problem in _state.build_ring(usable).errors]
+
+
+def _stored_keys() -> list[keystore.StoredKey]:
+    """The keys of the key directory (none when unset or unreadable: E007 reports that)."""
+    if not api_settings.JWT_KEY_DIR:
+        return []
+    try:
+        return keystore.read(api_settings.JWT_KEY_DIR)
+    except keys.KeySourceError:
+        return []
 
 
 def _asymmetric_without_keys(value: Any) -> Finds:
     asymmetric = [name for name in _usable_algorithms(value) if name in keys.ASYMMETRIC_ALGORITHMS]
-    if asymmetric and not (api_settings.JWT_PUBLIC_KEY or api_settings.JWT_PRIVATE_KEY):
+    configured = api_settings.JWT_PUBLIC_KEY or api_settings.JWT_PRIVATE_KEY or _stored_keys()
+    if asymmetric and not configured:
         return [{"name": asymmetric[0]}]
     return NOTHING
 
@@ -280,7 +292,8 @@ def _verify_only(private_key: Any) -> Finds:
     usable = _usable_algorithms(api_settings.JWT_ALGORITHM)
     if not usable or usable[0] not in keys.ASYMMETRIC_ALGORITHMS:
         return NOTHING
-    return [{"name": usable[0]}] if api_settings.JWT_PUBLIC_KEY and not private_key else NOTHING
+    signs = private_key or any(key.signing for key in _stored_keys())
+    return [{"name": usable[0]}] if api_settings.JWT_PUBLIC_KEY and not signs else NOTHING
 
 
 def _secret_name(index: int, item: keys.KeyMaterial, from_django: bool) -> str:
@@ -303,7 +316,7 @@ def _short_secrets(value: Any) -> Finds:
     return [
         {"name": _secret_name(index, item, from_django), "size": _size(item.material)}
         for index, item in enumerate(keys.key_list(_state.secret_keys()))
-        if 0 < _size(item.material) < MIN_HMAC_SECRET_BYTES
+        if item.error is None and 0 < _size(item.material) < MIN_HMAC_SECRET_BYTES
     ]
 
 
@@ -521,6 +534,8 @@ _DURATIONS = (
     ("JWT_IMPERSONATION_EXPIRATION_DELTA", False),
     ("JWT_LEEWAY", True),
     ("JWT_REFRESH_GRACE_PERIOD", True),
+    ("JWT_KEY_RELOAD_INTERVAL", True),
+    ("JWT_JWKS_MAX_AGE", True),
 )
 _CHOICES = (
     ("JWT_COMPAT", COMPAT_MODES),
@@ -605,6 +620,13 @@ VALUE_ROWS: tuple[Row, ...] = (
         E006,
         "JWT_AUTH['{setting}'] must be a str or bytes, or a list or dict of them.",
         "For example a 50-character random str.",
+    ),
+    Row(
+        "JWT_KEY_DIR",
+        must(lambda value: value is None or isinstance(value, (str, os.PathLike))),
+        E006,
+        "JWT_AUTH['{setting}'] must be a path (str or pathlib.Path), or None.",
+        'For example BASE_DIR / "jwt-keys" (see docs/keys.md).',
     ),
     Row(
         "JWT_ALGORITHM",

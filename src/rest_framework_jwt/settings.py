@@ -71,6 +71,10 @@ DEFAULTS: dict[str, Any] = {
     "JWT_PAYLOAD_INCLUDE_PASSWORD_VERSION": True,
     "JWT_IMPERSONATION_EXPIRATION_DELTA": datetime.timedelta(minutes=5),
     "JWT_MAX_TOKEN_SIZE": 8192,
+    # Keys: the key directory of manage.py jwt_keys, and the JWKS endpoint.
+    "JWT_KEY_DIR": None,
+    "JWT_KEY_RELOAD_INTERVAL": datetime.timedelta(seconds=60),
+    "JWT_JWKS_MAX_AGE": datetime.timedelta(seconds=300),
     "JWT_REQUIRED_CLAIMS": ("exp",),
     "JWT_RESPONSE_ERROR_CODES": False,
     "JWT_UPDATE_LAST_LOGIN": False,

@@ -1,14 +1,15 @@
 """An includable URL conf: ``path("", include("rest_framework_jwt.urls"))``.
 
 Gives the 1.x routes ``api-token-auth/``, ``api-token-refresh/`` and ``api-token-verify/``,
-and the 2.x revocation routes (logout, logout everywhere, sessions), which answer 501 unless
-``rest_framework_jwt.blacklist`` is installed. Impersonation is not included; route
+the 2.x revocation routes (logout, logout everywhere, sessions), which answer 501 unless
+``rest_framework_jwt.blacklist`` is installed, and the key ring's public keys at
+``.well-known/jwks.json``. Impersonation is not included; route
 ``views.impersonate_jwt_token`` where you want it.
 """
 
 from django.urls import path
 
-from . import session_views, views
+from . import jwks, session_views, views
 
 urlpatterns = [
     path("api-token-auth/", views.obtain_jwt_token, name="jwt-obtain"),
@@ -27,4 +28,5 @@ urlpatterns = [
         session_views.session_detail,
         name="jwt-session-detail",
     ),
+    path(".well-known/jwks.json", jwks.jwks_view, name="jwt-jwks"),
 ]
