@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
 import hashlib
 import io
@@ -18,15 +17,12 @@ from django.urls import reverse
 
 from rest_framework_jwt import backend, utils
 from tests.conftest import read_key
+from tests.helpers import b64
 
 JWKS = "/included/.well-known/jwks.json"
 PRIVATE = {"RSA": "rsa_private.pem", "EC": "ec_private.pem", "OKP": "ed25519_private.pem"}
 ALGORITHM = {"RSA": "RS256", "EC": "ES256", "OKP": "EdDSA"}
 MEMBERS = {"RSA": {"kty", "n", "e"}, "EC": {"kty", "crv", "x", "y"}, "OKP": {"kty", "crv", "x"}}
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def b64int(value: int) -> str:
