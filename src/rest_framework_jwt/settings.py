@@ -12,8 +12,8 @@ settings change, as it did in 1.x.
 from __future__ import annotations
 
 import datetime
-import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
@@ -216,7 +216,7 @@ class JWTSettings:
     JWT_PAYLOAD_INCLUDE_PASSWORD_VERSION: bool
     JWT_IMPERSONATION_EXPIRATION_DELTA: Duration
     JWT_MAX_TOKEN_SIZE: int
-    JWT_KEY_DIR: str | os.PathLike[str] | None
+    JWT_KEY_DIR: str | PurePath | None
     JWT_KEY_RELOAD_INTERVAL: Duration
     JWT_JWKS_MAX_AGE: Duration
     JWT_REQUIRED_CLAIMS: Sequence[str]
