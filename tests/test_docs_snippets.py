@@ -1,0 +1,651 @@
+"""Every fenced block of README.md and docs/ is run here, or its output checked.
+
+The convention: the line just before each fence is an HTML comment, invisible on the site, on
+GitHub and on the package index, that says what the block is and how to check it:
+
+    <!-- snippet: KIND [OPTION ...] -->
+    ```python
+    ...
+    ```
+
+The blocks of a page run in order, in one namespace, against the test project (tests.settings)
+with a fresh database; a user ``admin`` with password ``abc123`` exists unless the page creates
+it itself. The namespace starts with a few names that snippets may use without defining them:
+``user`` (that user), ``client`` (a DRF ``APIClient``), ``env(name)`` (returns a secret of 48
+characters, a stand-in for reading the environment), ``datetime``, ``os``, ``CACHES`` (the test
+project's) and ``PARTNER_KEY``; ``$JWT_PUBLIC_KEY`` holds the test RSA public key.
+
+KINDs and their OPTIONs:
+
+``python``
+    Executed. ``settings``: a settings fragment (``# ...`` and ``...`` stand for the rest); its
+    ``INSTALLED_APPS`` must be installed in the test project, its ``MIDDLEWARE``, cache backends
+    and ``REST_FRAMEWORK`` classes must import, its ``JWT_AUTH`` keys must exist, and with its
+    ``JWT_AUTH``, ``REST_FRAMEWORK`` and ``CACHES`` applied, ``manage.py check`` reports nothing
+    of this package (``warns=W004,...``: exactly these, which the page explains); later shell
+    blocks of the page run with them. ``urls``: a URL conf; later shell blocks of the page
+    request it. ``module=NAME``: importable as ``NAME`` by later blocks. ``pytest``: a test
+    module, run by pytest (and pytest-django) in a subprocess, with the page's modules, URL conf
+    and settings written out as files; every test in it must pass.
+``shell``
+    Commands after ``$ `` (with ``prompt=none``: every line, ``# comments`` dropped; ``cron``:
+    crontab lines). ``curl`` is sent to the page's URL conf through Django's test client, and
+    the lines after it are its expected output: an optional ``HTTP/1.1 NNN ...`` status line
+    and headers (as ``curl -i`` prints them), then the body. Without a status line the answer
+    must be a success. Bodies are compared as JSON: ``"<NAME>"`` matches any string (the same
+    name twice must match the same string), a string ending in ``...`` matches any string that
+    starts with the rest. In a command, ``<NAME>`` and ``eyJ...`` stand for the token of the
+    last answer (or, in a JSON field ``refresh_token``, the refresh token). ``login``: log in
+    as ``admin`` first; ``refreshed``: log in, then exchange the refresh token once.
+    ``settings='JSON'``: Django settings for this block (``REST_FRAMEWORK`` is merged into the
+    page's). ``manage.py`` commands are run (the last line of their output compared with the
+    last line shown, any number matching any number), ``pip install`` must name this
+    distribution and its extras, ``make`` a target of the Makefile, and a script its options.
+``output``
+    The body of the previous shell block's last answer. ``shape``: compare keys and types only
+    (ids and times differ on every run).
+``toml``
+    Parsed, and pytest's ``filterwarnings`` entries must be valid filters.
+``checked-by TEST ... [mentions=A,B]``
+    An example that needs a setup a snippet cannot make (a store that is down, a browser, views
+    of the reader's project): each ``tests/test_x.py::test_name`` (or ``::Class::test_name``, or
+    a file alone) must exist, and the file must mention each of the comma-separated strings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import types
+from io import StringIO
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.core import checks
+from django.core.management import call_command, get_commands
+from django.test import Client, override_settings
+from django.urls import NoReverseMatch, clear_url_caches, get_resolver, reverse
+from django.utils.module_loading import import_string
+from rest_framework.test import APIClient
+from rest_framework.views import APIView
+
+import rest_framework_jwt
+from rest_framework_jwt.settings import DEFAULTS
+from tests.helpers import HANG_TIMEOUT
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10: pytest itself depends on tomli there
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md"))]
+PACKAGE_ROOT = Path(rest_framework_jwt.__file__).resolve().parent.parent
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)\s*$")
+MARKER = re.compile(r"^\s*<!--\s*snippet:\s*(?P<spec>.*?)\s*-->\s*$")
+KINDS = ("python", "shell", "output", "toml", "checked-by")
+PASSWORD = "abc123"
+
+
+@dataclasses.dataclass
+class Block:
+    page: str
+    line: int  # of the opening fence, 1-based
+    lang: str
+    text: str
+    kind: str | None
+    args: list[str]
+    options: dict[str, str]
+
+    @property
+    def where(self) -> str:
+        return f"{self.page}:{self.line}"
+
+
+def blocks(page: str) -> list[Block]:
+    """The fenced blocks of ``page`` with the marker above each (``kind`` None when missing)."""
+    lines = (ROOT / page).read_text(encoding="utf-8").splitlines()
+    found = []
+    i = 0
+    while i < len(lines):
+        opening = FENCE.match(lines[i])
+        if not opening:
+            i += 1
+            continue
+        indent, fence = opening["indent"], opening["fence"]
+        end = i + 1
+        while end < len(lines) and lines[end].strip() != fence:
+            end += 1
+        body = "\n".join(line.removeprefix(indent) for line in lines[i + 1 : end])
+        marker = MARKER.match(lines[i - 1]) if i else None
+        kind, args, options = None, [], {}
+        if marker:
+            words = shlex.split(marker["spec"])
+            kind = words[0] if words else None
+            for word in words[1:]:
+                key, sep, value = word.partition("=")
+                if sep:
+                    options[key] = value
+                else:
+                    args.append(word)
+        found.append(Block(page, i + 1, opening["lang"], body + "\n", kind, args, options))
+        i = end + 1
+    return found
+
+
+def test_every_block_has_a_marker():
+    unmarked = [
+        f"{block.where} (```{block.lang})"
+        for page in PAGES
+        for block in blocks(page)
+        if block.kind not in KINDS
+    ]
+    assert unmarked == [], (
+        "mark each fenced block with <!-- snippet: KIND --> on the line before it; "
+        "the kinds are in the docstring of tests/test_docs_snippets.py"
+    )
+
+
+def test_the_parser_sees_markers_options_and_indented_fences(tmp_path, monkeypatch):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "<!-- snippet: shell login settings='{\"A\":1}' -->\n```console\n$ x\n```\n\n"
+        "- item\n\n  <!-- snippet: checked-by tests/a.py::t -->\n  ```python\n  y = 1\n  ```\n"
+        "```json\n{}\n```\n"
+    )
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    first, second, third = blocks("page.md")
+    assert (first.kind, first.args, first.options) == ("shell", ["login"], {"settings": '{"A":1}'})
+    assert (first.line, first.text) == (2, "$ x\n")
+    assert (second.kind, second.args, second.text) == ("checked-by", ["tests/a.py::t"], "y = 1\n")
+    assert third.kind is None
+
+
+# -- comparing bodies -------------------------------------------------------------------------
+
+
+def matches(expected: Any, actual: Any, bound: dict[str, str], shape: bool = False) -> bool:
+    """``actual`` fits ``expected`` under the placeholder rules of the module docstring."""
+    if isinstance(expected, dict):
+        return (
+            isinstance(actual, dict)
+            and set(expected) == set(actual)
+            and all(matches(expected[k], actual[k], bound, shape) for k in expected)
+        )
+    if isinstance(expected, list):
+        if shape:
+            return isinstance(actual, list) and all(
+                matches(expected[0], item, bound, shape) for item in actual
+            )
+        return (
+            isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(matches(e, a, bound, shape) for e, a in zip(expected, actual, strict=True))
+        )
+    if shape:
+        return type(expected) is type(actual) or (expected is None) == (actual is None) is True
+    if isinstance(expected, str) and isinstance(actual, str):
+        placeholder = re.fullmatch(r"<([\w-]+)>", expected)
+        if placeholder:
+            return bound.setdefault(placeholder[1], actual) == actual
+        if expected.endswith("..."):
+            return actual.startswith(expected[:-3])
+    return bool(expected == actual and type(expected) is type(actual))
+
+
+def test_matches_placeholders_prefixes_and_shapes():
+    bound: dict[str, str] = {}
+    assert matches({"token": "<T>"}, {"token": "abc"}, bound)
+    assert not matches({"again": "<T>"}, {"again": "xyz"}, bound)
+    assert matches({"token": "eyJ..."}, {"token": "eyJhbG"}, {})
+    assert not matches({"token": "eyJ..."}, {"token": "xeyJ"}, {})
+    assert not matches({"a": 1}, {"a": 1, "b": 2}, {})
+    assert not matches({"a": 1}, {"a": True}, {})
+    assert matches([{"id": "x", "n": True}], [{"id": "y", "n": False}], {}, shape=True)
+    assert not matches([{"id": "x"}], [{"id": 1}], {}, shape=True)
+
+
+def number_pattern(line: str) -> re.Pattern[str]:
+    return re.compile(re.sub(r"\d+", r"\\d+", re.escape(line.strip())))
+
+
+# -- running a page ---------------------------------------------------------------------------
+
+
+class Page:
+    def __init__(self, page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.page = page
+        self.tmp = tmp_path
+        self.monkeypatch = monkeypatch
+        self.namespace: dict[str, Any] = {}
+        self.sources: dict[str, str] = {}  # module name -> source, for pytest blocks
+        self.urlconf: str | None = None
+        self.settings: dict[str, Any] = {}
+        self.tokens: dict[str, str] = {}
+        self.bound: dict[str, str] = {}  # placeholder -> the value a command sent for it
+        self.last_body: Any = None
+
+    def given(self, creates_user: bool) -> None:
+        if not creates_user:
+            self.namespace["user"] = get_user_model().objects.create_user(
+                username="admin", password=PASSWORD
+            )
+        self.namespace.update(
+            client=APIClient(),
+            env=lambda name: f"{name.lower():-<48}"[:48],
+            datetime=__import__("datetime"),
+            os=os,
+            CACHES=dict(django_settings.CACHES),
+            PARTNER_KEY="partner-secret-" + "p" * 40,
+            __name__="docs_" + re.sub(r"\W", "_", self.page),
+        )
+        public = (ROOT / "tests" / "keys" / "rsa_public.pem").read_text()
+        self.monkeypatch.setenv("JWT_PUBLIC_KEY", public)
+
+    def run(self, block: Block) -> None:
+        runner = getattr(self, "run_" + block.kind.replace("-", "_"))
+        try:
+            runner(block)
+        except AssertionError as error:
+            raise AssertionError(f"{block.where}: {error}") from error
+        except Exception as error:
+            raise AssertionError(f"{block.where}: {type(error).__name__}: {error}") from error
+
+    # python ------------------------------------------------------------------------------
+
+    def run_python(self, block: Block) -> None:
+        if "pytest" in block.args:
+            return self.run_pytest(block)
+        code = compile(block.text, block.where, "exec")
+        if self.namespace.get("user") is None:  # the page creates it with a shell block
+            self.namespace["user"] = get_user_model().objects.filter(username="admin").first()
+        name = block.options.get("module") or ("urls" in block.args and self.new_module_name())
+        if name:
+            module = types.ModuleType(name)
+            module.__file__ = block.where
+            exec(code, module.__dict__)
+            self.register(name, module, block.text)
+            if "urls" in block.args:
+                assert getattr(module, "urlpatterns", None), "a URL conf without urlpatterns"
+                self.urlconf = name
+            self.namespace.update({k: v for k, v in vars(module).items() if not k.startswith("_")})
+        else:
+            exec(code, self.namespace)
+        if "settings" in block.args:
+            self.check_settings([w for w in block.options.get("warns", "").split(",") if w])
+        return None
+
+    def new_module_name(self) -> str:
+        return f"{self.namespace['__name__']}_urls_{len(self.sources)}"
+
+    def register(self, name: str, module: types.ModuleType, source: str) -> None:
+        parts = name.split(".")
+        for depth in range(1, len(parts)):
+            parent = ".".join(parts[:depth])
+            if parent not in sys.modules:
+                package = types.ModuleType(parent)
+                package.__path__ = []
+                self.monkeypatch.setitem(sys.modules, parent, package)
+        self.monkeypatch.setitem(sys.modules, name, module)
+        self.sources[name] = source
+
+    def check_settings(self, warns: list[str]) -> None:
+        ns = self.namespace
+        for app in ns.get("INSTALLED_APPS", ()):
+            if isinstance(app, str):
+                assert app in django_settings.INSTALLED_APPS, f"{app} is not an app"
+        for middleware in ns.get("MIDDLEWARE", ()):
+            if isinstance(middleware, str):
+                import_string(middleware)
+        for alias in ns.get("CACHES", {}).values():
+            if isinstance(alias, dict):
+                import_string(alias["BACKEND"])
+        for key, value in ns.get("REST_FRAMEWORK", {}).items():
+            if key.endswith("_CLASSES"):
+                for path in value:
+                    import_string(path)
+        jwt_auth = ns.get("JWT_AUTH", {})
+        unknown = sorted(set(jwt_auth) - set(DEFAULTS))
+        assert unknown == [], f"unknown JWT_AUTH keys {unknown}"
+        applied = {"JWT_AUTH": jwt_auth}
+        caches = {k: v for k, v in ns.get("CACHES", {}).items() if isinstance(v, dict)}
+        if caches != dict(django_settings.CACHES):
+            applied["CACHES"] = {**django_settings.CACHES, **caches}
+        if "REST_FRAMEWORK" in ns:
+            applied["REST_FRAMEWORK"] = {**django_settings.REST_FRAMEWORK, **ns["REST_FRAMEWORK"]}
+        with override_settings(**applied):
+            found = [
+                message
+                for message in checks.run_checks(include_deployment_checks=False)
+                if (message.id or "").startswith("rest_framework_jwt.")
+                and message.level >= checks.WARNING
+            ]
+        assert sorted(m.id.removeprefix("rest_framework_jwt.") for m in found) == sorted(warns), [
+            f"{m.id}: {m.msg}" for m in found
+        ]
+        self.settings = applied
+
+    def run_pytest(self, block: Block) -> None:
+        project = self.tmp / "project"
+        project.mkdir(exist_ok=True)
+        for name, source in self.sources.items():
+            path = project.joinpath(*name.split(".")).with_suffix(".py")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for parent in path.relative_to(project).parents:
+                if parent != Path("."):
+                    (project / parent / "__init__.py").touch()
+            path.write_text(source)
+        lines = ["from tests.settings import *  # noqa: F403"]
+        if self.urlconf:
+            lines.append(f"ROOT_URLCONF = {self.urlconf!r}")
+        lines += [f"{key} = {value!r}" for key, value in self.settings.items()]
+        (project / "docs_settings.py").write_text("\n".join(lines) + "\n")
+        (project / "pytest.ini").write_text("[pytest]\nDJANGO_SETTINGS_MODULE = docs_settings\n")
+        (project / "test_snippet.py").write_text(block.text)
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        path = [str(project), str(ROOT), str(PACKAGE_ROOT), env.get("PYTHONPATH", "")]
+        env["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:randomly",
+                "-p",
+                "no:cacheprovider",
+                "test_snippet.py",
+            ],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=HANG_TIMEOUT,
+        )
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output
+        assert re.search(r"^\d+ passed\b", output, re.M), output
+
+    # shell -------------------------------------------------------------------------------
+
+    def commands(self, block: Block) -> list[tuple[str, list[str]]]:
+        """``(command, expected output lines)`` pairs."""
+        if "prompt" in block.options or "cron" in block.args:
+            pairs = []
+            for line in block.text.splitlines():
+                line = line.split(" #", 1)[0].strip()
+                if "cron" in block.args:
+                    line = line.split(None, 5)[5]
+                if line:
+                    pairs.append((line, []))
+            return pairs
+        pairs, command = [], None
+        continued = False
+        for line in block.text.splitlines():
+            if continued and command is not None:
+                command = (command[0] + " " + line.strip().rstrip("\\"), command[1])
+                continued = line.endswith("\\")
+                pairs[-1] = command
+            elif line.startswith("$ "):
+                command = (line[2:].rstrip("\\").strip(), [])
+                continued = line.endswith("\\")
+                pairs.append(command)
+            else:
+                assert command is not None, f"output before any command: {line!r}"
+                command[1].append(line)
+        return pairs
+
+    def run_shell(self, block: Block) -> None:
+        overrides = json.loads(block.options.get("settings", "{}"))
+        if "REST_FRAMEWORK" in overrides:
+            overrides["REST_FRAMEWORK"] = {
+                **self.settings.get("REST_FRAMEWORK", django_settings.REST_FRAMEWORK),
+                **overrides["REST_FRAMEWORK"],
+            }
+        if "login" in block.args or "refreshed" in block.args:
+            self.login(overrides, refresh="refreshed" in block.args)
+        pairs = self.commands(block)
+        assert pairs, "no command"
+        for command, output in pairs:
+            for step in command.split("&&"):
+                words = shlex.split(step)
+                while words and re.fullmatch(r"[A-Z_]+=.*", words[0]):
+                    key, _, value = words.pop(0).partition("=")
+                    self.monkeypatch.setenv(key, value)
+                if words and words[0] != "cd":
+                    self.run_command(words, output, overrides)
+
+    def run_command(self, words: list[str], output: list[str], overrides: dict[str, Any]) -> None:
+        program = words[0]
+        if program == "curl":
+            return self.curl(words[1:], output, overrides)
+        if program in ("python", "./manage.py", "django-admin") or program.endswith("/python"):
+            if program == "./manage.py" or words[1:2] == ["manage.py"]:
+                return self.manage(words[2 if words[1:2] == ["manage.py"] else 1 :], output)
+            if words[1] == "-m":  # python -m package.module
+                words = [program, words[2].replace(".", "/") + ".py", *words[3:]]
+            script = ROOT / words[1]
+            assert script.is_file(), f"no script {words[1]}"
+            text = script.read_text()
+            options = (w.split("=")[0] for w in words[2:] if w.startswith("--"))
+            for option in (o for o in options if o != "--help"):
+                assert f'"{option}"' in text, f"{words[1]} has no option {option}"
+            return None
+        if program == "pip":
+            return self.pip(words[1:])
+        if program == "make":
+            makefile = (ROOT / "Makefile").read_text()
+            for target in words[1:]:
+                if "=" not in target:
+                    assert re.search(rf"^{re.escape(target)}:", makefile, re.M), target
+            return None
+        raise AssertionError(f"no way to check {program!r}")
+
+    def manage(self, args: list[str], output: list[str]) -> None:
+        assert args[0] in get_commands(), f"no management command {args[0]}"
+        out = StringIO()
+        call_command(*args, stdout=out, stderr=StringIO())
+        printed = [line for line in out.getvalue().splitlines() if line.strip()]
+        wanted = [line for line in output if line.strip()]
+        if wanted:  # the closing line (progress lines depend on how much there is to do)
+            assert printed, f"{args[0]} printed nothing"
+            assert number_pattern(wanted[-1]).fullmatch(printed[-1].strip()), (wanted, printed)
+
+    def pip(self, args: list[str]) -> None:
+        assert args[0] == "install"
+        pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+        for spec in args[1:]:
+            name, _, extras = spec.partition("[")
+            assert name == pyproject["project"]["name"], spec
+            for extra in filter(None, extras.rstrip("]").split(",")):
+                assert extra in pyproject["project"]["optional-dependencies"], spec
+
+    def login(self, overrides: dict[str, Any], refresh: bool = False) -> None:
+        """Obtain a token (and a refresh token, in refresh-token mode) as ``admin``; with
+        ``refresh``, exchange the refresh token once."""
+        settings = {**self.settings, **overrides}
+        if self.urlconf:
+            settings["ROOT_URLCONF"] = self.urlconf
+        with override_settings(**settings):
+            clear_url_caches()
+            try:
+                path = reverse("jwt-obtain")
+            except NoReverseMatch:
+                path = "/api-token-auth/"
+            data = json.dumps({"username": "admin", "password": PASSWORD})
+            response = Client().post(path, data, content_type="application/json")
+            assert response.status_code < 400, response.content
+            self.remember(response.json())
+            if refresh:
+                data = json.dumps({"refresh_token": self.tokens["refresh_token"]})
+                response = Client().post(
+                    reverse("jwt-refresh"), data, content_type="application/json"
+                )
+                assert response.status_code < 400, response.content
+                self.remember(response.json())
+        clear_url_caches()
+
+    def remember(self, body: Any) -> None:
+        if isinstance(body, dict):
+            for key in ("token", "refresh_token"):
+                if isinstance(body.get(key), str):
+                    self.tokens[key] = body[key]
+
+    def substitute(self, text: str, field: str | None = None) -> str:
+        def token(match: re.Match[str]) -> str:
+            key = "refresh_token" if field == "refresh_token" else "token"
+            assert key in self.tokens, f"{match[0]} before any {key} was answered"
+            if match[0].startswith("<"):
+                self.bound[match[0][1:-1]] = self.tokens[key]
+            return self.tokens[key]
+
+        return re.sub(r"<[\w-]+>|eyJ[\w.-]*\.\.\.", token, text)
+
+    def curl(self, args: list[str], output: list[str], settings: dict[str, Any]) -> None:
+        method, headers, data, url = None, {}, None, None
+        words = iter(args)
+        for word in words:
+            if word == "-X":
+                method = next(words)
+            elif word == "-H":
+                name, _, value = next(words).partition(":")
+                headers[name.strip().lower()] = self.substitute(value.strip())
+            elif word in ("-d", "--data"):
+                data = next(words)
+            elif word in ("-i", "-s", "--include"):
+                pass
+            elif word.startswith("-"):
+                raise AssertionError(f"curl option {word} is not understood here")
+            else:
+                url = word
+        assert url, "curl without a URL"
+        content_type = headers.pop("content-type", "application/x-www-form-urlencoded")
+        if data is not None and content_type == "application/json":
+            fields = json.loads(data)
+            data = json.dumps(
+                {k: self.substitute(v, k) if isinstance(v, str) else v for k, v in fields.items()}
+            )
+        elif data is not None:
+            data = self.substitute(data)
+        extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()}
+        method = method or ("POST" if data is not None else "GET")
+        overrides: dict[str, Any] = {**self.settings, **settings}
+        if self.urlconf:
+            overrides["ROOT_URLCONF"] = self.urlconf
+        with override_settings(**overrides), pytest.MonkeyPatch.context() as patch:
+            clear_url_caches()
+            if "REST_FRAMEWORK" in overrides:
+                self.drf_defaults(overrides["REST_FRAMEWORK"], patch)
+            response = Client().generic(
+                method, urlsplit(url).path, data or "", content_type=content_type, **extra
+            )
+        clear_url_caches()
+        self.check_answer(response, output)
+
+    def drf_defaults(self, rest_framework: dict[str, Any], patch: pytest.MonkeyPatch) -> None:
+        """Views as a project started with ``rest_framework`` would have them.
+
+        DRF reads ``DEFAULT_AUTHENTICATION_CLASSES`` and ``DEFAULT_PERMISSION_CLASSES`` once,
+        into ``APIView``'s class attributes (and ``@api_view`` copies them), so
+        ``override_settings`` alone does not reach them: the defaults are set on every view of
+        the URL conf that has them.
+        """
+        views = [APIView]
+        pending = list(get_resolver(self.urlconf).url_patterns)
+        while pending:
+            entry = pending.pop()
+            if hasattr(entry, "url_patterns"):
+                pending += entry.url_patterns
+            else:
+                view = getattr(entry.callback, "cls", None) or getattr(
+                    entry.callback, "view_class", None
+                )
+                if view is not None:
+                    views.append(view)
+        for name, setting in (
+            ("authentication_classes", "DEFAULT_AUTHENTICATION_CLASSES"),
+            ("permission_classes", "DEFAULT_PERMISSION_CLASSES"),
+        ):
+            if setting not in rest_framework:
+                continue
+            default = (
+                APIView.authentication_classes
+                if name == "authentication_classes"
+                else (APIView.permission_classes)
+            )
+            classes = [import_string(path) for path in rest_framework[setting]]
+            for view in views:
+                if view is APIView or getattr(view, name, None) is default:
+                    patch.setattr(view, name, classes)
+
+    def check_answer(self, response: Any, output: list[str]) -> None:
+        lines = list(output)
+        status = re.fullmatch(r"HTTP/1\.1 (\d{3})\b.*", lines[0]) if lines else None
+        if status:
+            lines.pop(0)
+            assert response.status_code == int(status[1]), (response.status_code, response.content)
+            while lines and lines[0].strip():
+                name, _, value = lines.pop(0).partition(":")
+                assert response.get(name.strip()) == value.strip(), (name, response.headers)
+        else:
+            assert response.status_code < 400, (response.status_code, response.content)
+        body_text = "\n".join(lines).strip()
+        body = json.loads(response.content) if response.content else None
+        self.last_body = body
+        if body_text:
+            expected = json.loads(body_text)
+            assert matches(expected, body, self.bound), (expected, body)
+        self.remember(body)
+
+    # the others --------------------------------------------------------------------------
+
+    def run_output(self, block: Block) -> None:
+        expected = json.loads(block.text)
+        assert self.last_body is not None, "no answer to compare with"
+        assert matches(expected, self.last_body, {}, shape="shape" in block.args), (
+            expected,
+            self.last_body,
+        )
+
+    def run_toml(self, block: Block) -> None:
+        from _pytest.config import parse_warning_filter
+
+        data = tomllib.loads(block.text)
+        for entry in (
+            data.get("tool", {}).get("pytest", {}).get("ini_options", {}).get("filterwarnings", [])
+        ):
+            parse_warning_filter(entry, escape=False)
+
+    def run_checked_by(self, block: Block) -> None:
+        assert block.args, "checked-by names no test"
+        mentions = [m for m in block.options.get("mentions", "").split(",") if m]
+        for test in block.args:
+            path, _, name = test.partition("::")
+            source = (ROOT / path).read_text()
+            if name:
+                function = name.rsplit("::", 1)[-1]
+                assert re.search(rf"^\s*(?:async )?def {re.escape(function)}\(", source, re.M), (
+                    f"no test {test}"
+                )
+            for mention in mentions:
+                assert mention in source, f"{path} does not mention {mention!r}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_snippets(page, db, tmp_path, monkeypatch):
+    runner = Page(page, tmp_path, monkeypatch)
+    marked = [block for block in blocks(page) if block.kind in KINDS]
+    runner.given(any("createsuperuser" in b.text for b in marked if b.kind == "shell"))
+    for block in marked:
+        runner.run(block)
