@@ -4,8 +4,9 @@
 
 - the wheel: every file of src/rest_framework_jwt/ (translations, templates, py.typed...),
   LICENSE, and the metadata's license and project URLs;
-- the sdist: LICENSE, CHANGELOG.md, README.md, mkdocs.yml, and every tracked file of tests/,
-  docs/ and example/, so that its test suite runs after unpacking (.ci/run does run it).
+- the sdist: LICENSE, CHANGELOG.md, README.md, mkdocs.yml, the Makefile, and every tracked file
+  of tests/, docs/, example/ and bench/, so that its test suite runs after unpacking (.ci/run
+  does run it).
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def check_sdist(path: Path) -> list[str]:
     with tarfile.open(path) as sdist:
         top = sdist.getnames()[0].split("/")[0]
         names = {n.removeprefix(f"{top}/") for n in sdist.getnames()}
-    wanted = ["LICENSE", "CHANGELOG.md", "README.md", "mkdocs.yml", "pyproject.toml"]
-    wanted += tracked("tests", "docs", "example", PACKAGE)
+    wanted = ["LICENSE", "CHANGELOG.md", "README.md", "mkdocs.yml", "pyproject.toml", "Makefile"]
+    wanted += tracked("tests", "docs", "example", "bench", PACKAGE)
     return [f"sdist lacks {name}" for name in wanted if name not in names]
 
 
