@@ -13,7 +13,8 @@ with a fresh database; a user ``admin`` with password ``abc123`` exists unless t
 it itself. The namespace starts with a few names that snippets may use without defining them:
 ``user`` (that user), ``client`` (a DRF ``APIClient``), ``env(name)`` (returns a secret of 48
 characters, a stand-in for reading the environment), ``datetime``, ``os``, ``CACHES`` (the test
-project's) and ``PARTNER_KEY``; ``$JWT_PUBLIC_KEY`` holds the test RSA public key.
+project's), ``PARTNER_KEY``, and DRF's ``APIView`` and ``Response``; ``$JWT_PUBLIC_KEY`` holds
+the test RSA public key.
 
 KINDs and their OPTIONs:
 
@@ -75,6 +76,7 @@ from django.core.management import call_command, get_commands
 from django.test import Client, override_settings
 from django.urls import NoReverseMatch, clear_url_caches, get_resolver, reverse
 from django.utils.module_loading import import_string
+from rest_framework.response import Response
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
@@ -247,6 +249,8 @@ class Page:
             os=os,
             CACHES=dict(django_settings.CACHES),
             PARTNER_KEY="partner-secret-" + "p" * 40,
+            APIView=APIView,
+            Response=Response,
             __name__="docs_" + re.sub(r"\W", "_", self.page),
         )
         public = (ROOT / "tests" / "keys" / "rsa_public.pem").read_text()
