@@ -13,8 +13,8 @@ with a fresh database; a user ``admin`` with password ``abc123`` exists unless t
 it itself. The namespace starts with a few names that snippets may use without defining them:
 ``user`` (that user), ``client`` (a DRF ``APIClient``), ``env(name)`` (returns a secret of 48
 characters, a stand-in for reading the environment), ``datetime``, ``os``, ``CACHES`` (the test
-project's), ``PARTNER_KEY``, and DRF's ``APIView`` and ``Response``; ``$JWT_PUBLIC_KEY`` holds
-the test RSA public key.
+project's), ``PARTNER_KEY``, DRF's ``APIView`` and ``Response``, and Django's ``path`` and
+``include``; ``$JWT_PUBLIC_KEY`` holds the test RSA public key.
 
 KINDs and their OPTIONs:
 
@@ -22,8 +22,10 @@ KINDs and their OPTIONs:
     Executed. ``settings``: a settings fragment (``# ...`` and ``...`` stand for the rest); its
     ``INSTALLED_APPS`` must be installed in the test project, its ``MIDDLEWARE``, cache backends
     and ``REST_FRAMEWORK`` classes must import, its ``JWT_AUTH`` keys must exist, and with its
-    ``JWT_AUTH``, ``REST_FRAMEWORK`` and ``CACHES`` applied, ``manage.py check`` reports nothing
-    of this package (``warns=W004,...``: exactly these, which the page explains); later shell
+    ``JWT_AUTH``, ``REST_FRAMEWORK``, ``CACHES`` and the other settings it sets applied,
+    ``manage.py check`` reports nothing
+    of this package (``warns=W004,...``: exactly these, which the page explains;
+    ``with='JSON'``: settings of the project the fragment assumes, for the check); later shell
     blocks of the page run with them. ``urls``: a URL conf; later shell blocks of the page
     request it. ``module=NAME``: importable as ``NAME`` by later blocks. ``pytest``: a test
     module, run by pytest (and pytest-django) in a subprocess, with the page's modules, URL conf
@@ -74,7 +76,7 @@ from django.contrib.auth import get_user_model
 from django.core import checks
 from django.core.management import call_command, get_commands
 from django.test import Client, override_settings
-from django.urls import NoReverseMatch, clear_url_caches, get_resolver, reverse
+from django.urls import NoReverseMatch, clear_url_caches, get_resolver, include, path, reverse
 from django.utils.module_loading import import_string
 from rest_framework.response import Response
 from rest_framework.test import APIClient
@@ -251,6 +253,8 @@ class Page:
             PARTNER_KEY="partner-secret-" + "p" * 40,
             APIView=APIView,
             Response=Response,
+            path=path,
+            include=include,
             __name__="docs_" + re.sub(r"\W", "_", self.page),
         )
         public = (ROOT / "tests" / "keys" / "rsa_public.pem").read_text()
@@ -286,7 +290,10 @@ class Page:
         else:
             exec(code, self.namespace)
         if "settings" in block.args:
-            self.check_settings([w for w in block.options.get("warns", "").split(",") if w])
+            self.check_settings(
+                [w for w in block.options.get("warns", "").split(",") if w],
+                json.loads(block.options.get("with", "{}")),
+            )
         return None
 
     def new_module_name(self) -> str:
@@ -303,7 +310,7 @@ class Page:
         self.monkeypatch.setitem(sys.modules, name, module)
         self.sources[name] = source
 
-    def check_settings(self, warns: list[str]) -> None:
+    def check_settings(self, warns: list[str], project: dict[str, Any]) -> None:
         ns = self.namespace
         for app in ns.get("INSTALLED_APPS", ()):
             if isinstance(app, str):
@@ -328,7 +335,14 @@ class Page:
             applied["CACHES"] = {**django_settings.CACHES, **caches}
         if "REST_FRAMEWORK" in ns:
             applied["REST_FRAMEWORK"] = {**django_settings.REST_FRAMEWORK, **ns["REST_FRAMEWORK"]}
-        with override_settings(**applied):
+        # Other Django settings the fragment sets (CSRF_*, LANGUAGE_CODE...), as they are.
+        special = {"INSTALLED_APPS", "MIDDLEWARE", "CACHES", "JWT_AUTH", "REST_FRAMEWORK"}
+        applied.update(
+            (name, value)
+            for name, value in ns.items()
+            if name.isupper() and name not in special and hasattr(django_settings, name)
+        )
+        with override_settings(**applied, **project):
             found = [
                 message
                 for message in checks.run_checks(include_deployment_checks=False)
