@@ -179,3 +179,15 @@ def _setting_changed(*, setting: str, **kwargs: Any) -> None:
 
 
 setting_changed.connect(_setting_changed, dispatch_uid="rest_framework_jwt._state.reset")
+
+
+__all__ = [
+    "PASSWORD_SALT",
+    "Config",
+    "build_config",
+    "config",
+    "generation",
+    "reset",
+    "secret_keys",
+    "user_model",
+]

@@ -1,3 +1,9 @@
+"""The app config of ``rest_framework_jwt``: registers the system checks.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
+"""
+
 from typing import Any
 
 from django.apps import AppConfig
@@ -37,3 +43,6 @@ class RestFrameworkJWTConfig(AppConfig):
             user_logged_in.connect(
                 last_login_receiver, dispatch_uid="update_last_login", weak=False
             )
+
+
+__all__ = ["RestFrameworkJWTConfig"]

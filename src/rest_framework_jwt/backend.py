@@ -4,6 +4,9 @@ PyJWT provides the algorithms (HMAC, RSA, ECDSA, EdDSA) and parses keys once, wh
 is built. The compact serialisation is parsed here, strictly: canonical base64url only, JSON
 objects without duplicate names, an ``alg`` from the allow-list that fits the key's type, no
 header that asks us to fetch or trust a key from the token itself, a size bound checked first.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations
@@ -519,3 +522,24 @@ def verify_signature(parsed: Parsed, algorithm: str, keys: Sequence[Any]) -> Non
         except (ValueError, TypeError, jwt_exceptions.PyJWTError):
             continue
     raise exc.InvalidSignature("Signature verification failed.")
+
+
+__all__ = [
+    "ALGORITHMS",
+    "FORBIDDEN_HEADERS",
+    "HAS_CRYPTO",
+    "MAX_JSON_DEPTH",
+    "PYJWT_VERSION",
+    "KeyRing",
+    "Parsed",
+    "VerificationKey",
+    "build_keyring",
+    "candidate_keys",
+    "check_header",
+    "crypto_available",
+    "encode",
+    "parse",
+    "prepare_hmac_secret",
+    "prepare_key",
+    "verify_signature",
+]

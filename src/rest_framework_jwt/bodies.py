@@ -16,6 +16,9 @@ than ``MAX_BODY_DEPTH`` deep is refused even where the decoder manages to build 
 and later parse far deeper than 3.10 and 3.11 do), and a ``Content-Length`` above Django's
 ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused before the body is read (DRF streams JSON bodies
 past the check that Django 4.2 makes only in ``request.body``).
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ none; each mapping fills the ``{placeholders}`` of the message and the hint, nex
 ``{setting}`` and ``{value}``. A row's level follows from its id: ``E...`` is an Error,
 ``W...`` a Warning. :data:`VALUE_ROWS` (E006, W003) run first; while any of them reports an
 E006, the rows of :data:`ROWS` wait.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations
@@ -941,3 +944,47 @@ def check_deployment(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
     if _has_invalid_value(check_values()):
         return []
     return run_rows(ROWS, deploy=True)
+
+
+__all__ = [
+    "E001",
+    "E002",
+    "E003",
+    "E004",
+    "E005",
+    "E006",
+    "E007",
+    "E008",
+    "E009",
+    "E010",
+    "E011",
+    "FOUND",
+    "MIN_HMAC_SECRET_BYTES",
+    "NOTHING",
+    "OUTAGE_MIDDLEWARE",
+    "ROWS",
+    "VALUE_ROWS",
+    "W001",
+    "W002",
+    "W003",
+    "W004",
+    "W005",
+    "W006",
+    "W007",
+    "W008",
+    "W009",
+    "W010",
+    "W011",
+    "W012",
+    "W013",
+    "Finds",
+    "Row",
+    "Validator",
+    "check_deployment",
+    "check_settings",
+    "check_values",
+    "must",
+    "read_import",
+    "read_setting",
+    "run_rows",
+]

@@ -1,6 +1,9 @@
 """Registered claims: the clock, and validation of ``exp``, ``nbf``, ``iat``, ``aud``, ``iss``.
 
 Pure Python; the backend calls :func:`validate` after the signature has been checked.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations
@@ -157,3 +160,18 @@ def validate(
         value = payload["iss"]
         if not isinstance(value, str) or value not in _as_list(issuer):
             raise InvalidIssuer("Invalid issuer.")
+
+
+__all__ = [
+    "MAX_NUMERIC_DATE",
+    "STRING_CLAIMS",
+    "Claims",
+    "frozen_at",
+    "is_numeric_date",
+    "is_uuid",
+    "now",
+    "numeric_claim",
+    "seconds",
+    "unix_epoch",
+    "validate",
+]

@@ -1,5 +1,9 @@
 """Bounds on decoded JSON, shared by the token parser (``backend``) and the request-body check
-(``bodies``)."""
+(``bodies``).
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,11 @@
 """Rate-limited logging, for a failure that would otherwise log on every request while it
 lasts (a token store or a throttle cache that cannot be reached): the first occurrence is
 logged, then at most one record per interval, each with the number of occurrences left out
-since the one before."""
+since the one before.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
+"""
 
 from __future__ import annotations
 

@@ -8,6 +8,9 @@ request only executes it and builds the instance with ``Model.from_db``.
 
 The fast path is used only where it is exactly equivalent: the user manager does not override
 ``get_by_natural_key`` and the username is a string. Everything else takes the ORM path.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations
@@ -267,3 +270,6 @@ def check_actor(token: VerifiedToken) -> None:
 
 def _as_utc(timestamp: int) -> datetime:
     return _EPOCH + timedelta(seconds=timestamp)
+
+
+__all__ = ["Plan", "actor_claim", "check_actor", "fetch", "load", "plan", "usable"]

@@ -38,3 +38,6 @@ def jwt_clock() -> Iterator[TokenClock]:
     """The token clock, held at the test's start until it moves it."""
     with freeze_token_clock() as clock:
         yield clock
+
+
+__all__ = ["jwt_client", "jwt_clock", "jwt_token"]

@@ -441,3 +441,6 @@ def revoke_families(family_ids: Iterable[Any], *, user: Any = None, reason: str)
     if family_ids:
         tokens_revoked.send(sender=__name__, user=user, kind="family", reason=reason)
     return count
+
+
+__all__ = ["revoke_families", "revoke_token", "revoke_user"]

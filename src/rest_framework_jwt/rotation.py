@@ -6,6 +6,9 @@ exactly one wins. Presenting a consumed token again revokes the whole family, un
 within ``JWT_REFRESH_GRACE_PERIOD`` of its consumption (a client that lost the response): then
 the answer carries the very refresh token the first exchange answered, so a family never has
 more than one chain.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations
@@ -189,3 +192,16 @@ def _graced_successor(row: Any, now: datetime) -> Any:
         .objects.filter(jti=row.replaced_by, family_id=row.family_id, consumed_at__isnull=True)
         .first()
     )
+
+
+__all__ = [
+    "ACCESS",
+    "REFRESH",
+    "TYPE_CLAIM",
+    "WrongTokenType",
+    "enabled",
+    "refresh_lifetime",
+    "require_type",
+    "rotate",
+    "start",
+]

@@ -30,3 +30,6 @@ urlpatterns = [
     ),
     path(".well-known/jwks.json", jwks.jwks_view, name="jwt-jwks"),
 ]
+
+
+__all__ = ["urlpatterns"]

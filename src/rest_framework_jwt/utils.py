@@ -147,3 +147,23 @@ def call_response_handler(handler: Any, token: str, user: Any, request: Any, iss
     if _accepts_issued_at(handler):
         return handler(token, user, request, issued_at)
     return handler(token, user, request)
+
+
+__all__ = [
+    "check_payload",
+    "check_user",
+    "get_username",
+    "get_username_field",
+    "jwt_create_payload",
+    "jwt_create_response_payload",
+    "jwt_decode_handler",
+    "jwt_decode_token",
+    "jwt_encode_handler",
+    "jwt_encode_payload",
+    "jwt_get_secret_key",
+    "jwt_get_user_id_from_payload_handler",
+    "jwt_get_username_from_payload_handler",
+    "jwt_payload_handler",
+    "jwt_response_payload_handler",
+    "unix_epoch",
+]

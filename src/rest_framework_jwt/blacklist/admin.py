@@ -1,3 +1,9 @@
+"""The admin of the revocation store.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
+"""
+
 from typing import Any
 
 from django import forms
@@ -119,3 +125,13 @@ class BlacklistedTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if obj is None:
             return ()
         return ("key", "token_id", "user", "expires_at", "blacklisted_at", "reason")
+
+
+__all__ = [
+    "BlacklistedTokenAdmin",
+    "BlacklistedTokenForm",
+    "RefreshTokenInline",
+    "RevocationAdmin",
+    "TokenFamilyAdmin",
+    "revoke_sessions",
+]

@@ -1,3 +1,5 @@
+"""The app config of the revocation app, under its 2.x name and drf-jwt's."""
+
 from django.apps import AppConfig
 
 
@@ -17,3 +19,6 @@ class BlacklistedTokenConfig(BlacklistConfig):
     """drf-jwt's name for this app's config, for projects that list it in INSTALLED_APPS."""
 
     default = False  # "rest_framework_jwt.blacklist" alone still picks BlacklistConfig
+
+
+__all__ = ["BlacklistConfig", "BlacklistedTokenConfig"]

@@ -375,3 +375,6 @@ class BlacklistedToken(Revocation):
             revocation.denylist().add(self.key, self.kind, None, self.expires_at, self.reason)
         if adding:
             tokens_revoked.send(sender=type(self), user=self.user, kind="token", reason=self.reason)
+
+
+__all__ = ["BlacklistedToken", "RefreshToken", "Revocation", "TokenFamily"]

@@ -58,3 +58,6 @@ class IsNotBlacklisted(BasePermission):
                 # No id to trust: only an entry for this very string applies.
                 verified = verification.VerifiedToken.of(token, {})
         return not BlacklistedToken.is_blocked(verified, verified.claims)
+
+
+__all__ = ["IsNotBlacklisted"]

@@ -63,3 +63,6 @@ class BlacklistTokenSerializer(serializers.ModelSerializer):  # type: ignore[typ
         if api_settings.JWT_TOKEN_ID == "require":
             return {"token": None}
         return {"token": instance.token}
+
+
+__all__ = ["BlacklistTokenSerializer"]

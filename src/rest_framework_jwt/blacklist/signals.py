@@ -10,7 +10,11 @@ with ``rest_framework_jwt.middleware.StoreUnavailableMiddleware``. A save that f
 revocation was written leaves the user's earlier tokens revoked: the safe side.
 
 And drf-jwt's purge: with ``JWT_DELETE_STALE_BLACKLISTED_TOKENS``, every save of a
-``BlacklistedToken`` deletes the expired ones."""
+``BlacklistedToken`` deletes the expired ones.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
+"""
 
 from typing import Any
 
@@ -72,3 +76,6 @@ def user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 def blacklisted_token_saved(sender: Any, **kwargs: Any) -> None:
     if api_settings.JWT_DELETE_STALE_BLACKLISTED_TOKENS and not kwargs.get("raw"):
         BlacklistedToken.objects.delete_stale_tokens()
+
+
+__all__ = ["blacklisted_token_saved", "user_deleted", "user_saving"]

@@ -20,3 +20,6 @@ class BlacklistView(LogoutView, mixins.CreateModelMixin, viewsets.GenericViewSet
 
     serializer_class: Any = BlacklistTokenSerializer
     queryset = BlacklistedToken.objects.none()
+
+
+__all__ = ["BlacklistView"]

@@ -2,6 +2,9 @@
 
 On failure it writes "Unable to obtain token because ..." to stderr and exits with status 1
 (``SystemExit(1)``), as drf-jwt's command does.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations
@@ -36,3 +39,6 @@ class Command(BaseCommand):
             self.fail(f"no user has primary key {options['pk']!r}.")
         payload = api_settings.JWT_PAYLOAD_HANDLER(user)
         self.stdout.write(api_settings.JWT_ENCODE_HANDLER(payload))
+
+
+__all__ = ["Command"]

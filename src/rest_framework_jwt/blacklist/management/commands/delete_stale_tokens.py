@@ -7,6 +7,9 @@ Each batch is reported on stderr (rows done, rows per second, an estimate of the
 unless ``--verbosity 0``; the summary goes to stdout. The exit status says whether everything
 was done: 0 when every expired row went, 3 when ``--time-limit`` stopped the command with rows
 left, 1 when the database failed (the rows deleted so far stay deleted; nothing else changes).
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations
