@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tests.helpers import MODES, START, Mode
+from tests.helpers import HANG_TIMEOUT, MODES, START, Mode
 
 KEYS = Path(__file__).parent / "keys"
 
@@ -158,9 +158,10 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        # Wait until it answers PING: bounded by attempts (about a minute of them, so that a slow
-        # start on a loaded machine still passes), not by a clock.
-        for _ in range(3000):
+        # Wait until it answers PING, for as long as the suite's hang timeout: a guard against a
+        # server that never answers, not a bound on how fast a loaded machine starts one.
+        deadline = time.monotonic() + HANG_TIMEOUT
+        while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 log = self.directory / "redis.log"
                 text = log.read_text() if log.exists() else ""
@@ -181,7 +182,7 @@ class RedisServer:
         if process is None or process.poll() is not None:
             return
         process.kill()
-        process.wait(timeout=30)
+        process.wait(timeout=HANG_TIMEOUT)
 
 
 @pytest.fixture

@@ -27,11 +27,12 @@ from django.test.testcases import LiveServerThread
 
 from rest_framework_jwt.blacklist.models import RefreshToken, TokenFamily
 from rest_framework_jwt.signals import refresh_token_reused
+from tests.helpers import HANG_TIMEOUT
 
 N = 8
 #: A guard against a hang (a request that never comes back, a barrier that never fills), not a
-#: bound on speed: generous, so that a slow run on a loaded machine still passes.
-TIMEOUT = 120
+#: bound on speed: the suite's hang timeout, so that a slow run on a loaded machine still passes.
+TIMEOUT = HANG_TIMEOUT
 
 #: Whether the requests run at the same time. Not on SQLite, for what the suite's SQLite is:
 #: the test database is an in-memory database in shared-cache mode. Through separate

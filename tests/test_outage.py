@@ -25,6 +25,7 @@ from rest_framework_jwt import revocation
 from rest_framework_jwt.exceptions import StoreUnavailable
 from rest_framework_jwt.settings import api_settings
 from tests.helpers import (
+    HANG_TIMEOUT,
     LOGOUT,
     LOGOUT_ALL,
     OBTAIN,
@@ -38,7 +39,7 @@ from tests.helpers import (
 
 
 def test_the_redis_server_fixture_starts_stops_and_starts_again(redis_server):
-    conn = redis.Redis.from_url(redis_server.url, socket_timeout=30)
+    conn = redis.Redis.from_url(redis_server.url, socket_timeout=HANG_TIMEOUT)
     conn.set("k", "v")
     assert conn.get("k") == b"v"
     redis_server.stop()
@@ -47,7 +48,7 @@ def test_the_redis_server_fixture_starts_stops_and_starts_again(redis_server):
         redis.Redis.from_url(redis_server.url, retry=Retry(NoBackoff(), 0)).ping()
     redis_server.start()
     # Same URL, an empty server again (no persistence).
-    fresh = redis.Redis.from_url(redis_server.url, socket_timeout=30)
+    fresh = redis.Redis.from_url(redis_server.url, socket_timeout=HANG_TIMEOUT)
     assert fresh.ping()
     assert fresh.get("k") is None
 
