@@ -25,6 +25,7 @@ from tests.helpers import (
     REVOKE_OTHERS,
     SESSIONS,
     VERIFY,
+    Mode,
     b64,
     sign,
 )
@@ -43,9 +44,14 @@ B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 # helpers
 
 
-@pytest.fixture
-def mode(mode):
-    """Each mode, with the cookie and refresh on."""
+#: The fuzz tests draw the mode with each example instead of running twice (the examples are
+#: shared between 1.x and drf-jwt mode).
+modes = st.sampled_from([{}, FORK])
+
+
+def in_mode(settings, base: dict) -> Mode:
+    """Configure the drawn mode, with the cookie and refresh on."""
+    mode = Mode(settings, base)
     mode.configure(JWT_AUTH_COOKIE="jwt-auth", JWT_ALLOW_REFRESH=True)
     return mode
 
@@ -91,8 +97,8 @@ def call_token_view(name: str, body):
     return view(request)
 
 
-@pytest.fixture
-def valid_token(mode, user, inactive_user) -> str:
+def valid_token(mode: Mode, user) -> str:
+    """A token of ``user`` in ``mode``, checked to be accepted."""
     from rest_framework_jwt import utils
 
     token = utils.jwt_encode_handler(utils.jwt_payload_handler(user))
@@ -241,20 +247,23 @@ def mutated(draw, token: str) -> str:
 
 
 @FUZZ
-@given(text=wild_text)
-def test_fuzz_header_text(mode, user, text):
+@given(base=modes, text=wild_text)
+def test_fuzz_header_text(settings, user, text, base):
+    in_mode(settings, base)
     check(call_protected(text), {200, 401})
 
 
 @FUZZ
-@given(text=wild_text)
-def test_fuzz_header_text_after_prefix(mode, user, text):
+@given(base=modes, text=wild_text)
+def test_fuzz_header_text_after_prefix(settings, user, text, base):
+    mode = in_mode(settings, base)
     check(call_protected(f"{mode.prefix} {text}"), {200, 401})
 
 
 @FUZZ
-@given(data=st.binary(max_size=200))
-def test_fuzz_header_bytes(mode, user, data):
+@given(base=modes, data=st.binary(max_size=200))
+def test_fuzz_header_bytes(settings, user, data, base):
+    mode = in_mode(settings, base)
     # What a WSGI server hands over: the raw header bytes decoded as latin-1.
     check(call_protected(data.decode("latin-1")), {200, 401})
     raw = (mode.prefix.encode() + b" " + data).decode("latin-1")
@@ -262,15 +271,18 @@ def test_fuzz_header_bytes(mode, user, data):
 
 
 @FUZZ
-@given(pieces=st.lists(header_pieces, max_size=12))
-def test_fuzz_header_from_pieces(mode, user, pieces):
+@given(base=modes, pieces=st.lists(header_pieces, max_size=12))
+def test_fuzz_header_from_pieces(settings, user, pieces, base):
+    in_mode(settings, base)
     check(call_protected("".join(pieces)), {200, 401})
 
 
 @FUZZ
-@given(text=wild_text, data=st.data())
-def test_fuzz_header_and_cookie(mode, valid_token, text, data):
-    cookie_value = data.draw(st.one_of(st.just(valid_token), mutated(valid_token), st.text()))
+@given(base=modes, text=wild_text, data=st.data())
+def test_fuzz_header_and_cookie(settings, user, inactive_user, text, data, base):
+    mode = in_mode(settings, base)
+    token_of_user = valid_token(mode, user)
+    cookie_value = data.draw(st.one_of(st.just(token_of_user), mutated(token_of_user), st.text()))
     # A server hands the Cookie header over as latin-1 text of the bytes the client sent (UTF-8).
     cookie = f"jwt-auth={cookie_value}".encode("utf-8", "surrogatepass").decode("latin-1")
     check(call_protected(f"{mode.prefix} {text}", cookie=cookie), {200, 401})
@@ -282,23 +294,28 @@ def test_fuzz_header_and_cookie(mode, valid_token, text, data):
 
 
 @FUZZ
-@given(data=st.data())
-def test_fuzz_mutated_token_in_header(mode, valid_token, data):
-    token = data.draw(mutated(valid_token))
+@given(base=modes, data=st.data())
+def test_fuzz_mutated_token_in_header(settings, user, inactive_user, data, base):
+    mode = in_mode(settings, base)
+    token_of_user = valid_token(mode, user)
+    token = data.draw(mutated(token_of_user))
     check(call_protected(f"{mode.prefix} {token}"), {200, 401})
 
 
 @FUZZ
-@given(data=st.data())
-def test_fuzz_mutated_token_in_verify_and_refresh(mode, valid_token, data):
-    token = data.draw(mutated(valid_token))
+@given(base=modes, data=st.data())
+def test_fuzz_mutated_token_in_verify_and_refresh(settings, user, inactive_user, data, base):
+    mode = in_mode(settings, base)
+    token_of_user = valid_token(mode, user)
+    token = data.draw(mutated(token_of_user))
     check(call_token_view("verify", {"token": token}), {mode.ok, 400})
     check(call_token_view("refresh", {"token": token}), {mode.ok, 400})
 
 
 @FUZZ
-@given(claims=claim_sets)
-def test_fuzz_signed_claims(mode, user, inactive_user, claims):
+@given(base=modes, claims=claim_sets)
+def test_fuzz_signed_claims(settings, user, inactive_user, claims, base):
+    mode = in_mode(settings, base)
     token = sign(claims)
     check(call_protected(f"{mode.prefix} {token}"), {200, 401})
     check(call_token_view("verify", {"token": token}), {mode.ok, 400})
@@ -306,25 +323,28 @@ def test_fuzz_signed_claims(mode, user, inactive_user, claims):
 
 
 @FUZZ
-@given(header=header_sets, claims=st.one_of(claim_sets, json_values))
-def test_fuzz_signed_headers_and_payloads(mode, user, header, claims):
+@given(base=modes, header=header_sets, claims=st.one_of(claim_sets, json_values))
+def test_fuzz_signed_headers_and_payloads(settings, user, header, claims, base):
+    mode = in_mode(settings, base)
     token = sign(json.dumps(claims), header=json.dumps(header))  # any JSON value, as JSON text
     check(call_protected(f"{mode.prefix} {token}"), {200, 401})
     check(call_token_view("verify", {"token": token}), {mode.ok, 400})
 
 
 @FUZZ
-@given(header=st.binary(max_size=60), payload=st.binary(max_size=120))
-def test_fuzz_signed_raw_bytes(mode, user, header, payload):
+@given(base=modes, header=st.binary(max_size=60), payload=st.binary(max_size=120))
+def test_fuzz_signed_raw_bytes(settings, user, header, payload, base):
+    mode = in_mode(settings, base)
     token = sign(payload, header)
     check(call_protected(f"{mode.prefix} {token}"), {200, 401})
     check(call_token_view("verify", {"token": token}), {mode.ok, 400})
 
 
 @FUZZ
-@given(claims=claim_sets)
-def test_fuzz_good_claims_with_one_changed(mode, user, claims):
+@given(base=modes, claims=claim_sets)
+def test_fuzz_good_claims_with_one_changed(settings, user, claims, base):
     """Start from claims that work and override some: only well-typed values may pass."""
+    mode = in_mode(settings, base)
     payload = {**good_claims(), **claims}
     token = sign(payload)
     response = call_protected(f"{mode.prefix} {token}")
@@ -350,26 +370,30 @@ def test_fuzz_good_claims_with_one_changed(mode, user, claims):
 
 
 @FUZZ
-@given(body=json_values)
-def test_fuzz_obtain_json_body(mode, user, body):
+@given(base=modes, body=json_values)
+def test_fuzz_obtain_json_body(settings, user, body, base):
+    mode = in_mode(settings, base)
     check(call_token_view("obtain", body), {mode.ok, 400})
 
 
 @FUZZ
-@given(username=json_values, password=json_values)
-def test_fuzz_obtain_fields(mode, user, username, password):
+@given(base=modes, username=json_values, password=json_values)
+def test_fuzz_obtain_fields(settings, user, username, password, base):
+    mode = in_mode(settings, base)
     check(call_token_view("obtain", {"username": username, "password": password}), {mode.ok, 400})
 
 
 @FUZZ
-@given(body=st.binary(max_size=200))
-def test_fuzz_obtain_raw_body(mode, user, body):
+@given(base=modes, body=st.binary(max_size=200))
+def test_fuzz_obtain_raw_body(settings, user, body, base):
+    mode = in_mode(settings, base)
     check(call_token_view("obtain", body), {mode.ok, 400})
 
 
 @FUZZ
-@given(body=st.binary(max_size=200))
-def test_fuzz_obtain_form_body(mode, user, body):
+@given(base=modes, body=st.binary(max_size=200))
+def test_fuzz_obtain_form_body(settings, user, body, base):
+    mode = in_mode(settings, base)
     from rest_framework_jwt import views
 
     request = APIRequestFactory().post(
@@ -379,24 +403,28 @@ def test_fuzz_obtain_form_body(mode, user, body):
 
 
 @FUZZ
-@given(value=json_values, name=st.sampled_from(["verify", "refresh"]))
-def test_fuzz_token_field(mode, user, value, name):
+@given(base=modes, value=json_values, name=st.sampled_from(["verify", "refresh"]))
+def test_fuzz_token_field(settings, user, value, name, base):
+    mode = in_mode(settings, base)
     check(call_token_view(name, {"token": value}), {mode.ok, 400})
 
 
 @FUZZ
 @given(
+    base=modes,
     body=st.one_of(json_values, st.binary(max_size=200)),
     name=st.sampled_from(["verify", "refresh"]),
 )
-def test_fuzz_token_view_body(mode, user, body, name):
+def test_fuzz_token_view_body(settings, user, body, name, base):
+    mode = in_mode(settings, base)
     check(call_token_view(name, body), {mode.ok, 400})
 
 
 @FUZZ
-@given(username=st.one_of(st.text(wild_chars, max_size=40), json_values))
-def test_fuzz_username_claim(mode, user, inactive_user, username):
+@given(base=modes, username=st.one_of(st.text(wild_chars, max_size=40), json_values))
+def test_fuzz_username_claim(settings, user, inactive_user, username, base):
     """A well-formed, validly signed token naming an odd user: the lookup must not crash."""
+    mode = in_mode(settings, base)
     token = sign({**good_claims(), "username": username})
     response = call_protected(f"{mode.prefix} {token}")
     check(response, {200, 401})
