@@ -2,6 +2,9 @@
 
 The request path uses the precompiled query of :mod:`lookup` where it is exactly equivalent
 and falls back to these functions everywhere else.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations

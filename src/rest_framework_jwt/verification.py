@@ -299,18 +299,4 @@ def verified_token(request: Any) -> VerifiedToken | None:
     return None
 
 
-__all__ = [
-    "ACCESS",
-    "ACTOR_CLAIM",
-    "PASSWORD_CLAIM",
-    "REFRESH",
-    "REQUEST_ATTRIBUTE",
-    "TYPE_CLAIM",
-    "VerifiedToken",
-    "decode",
-    "decode_with_key",
-    "jwt_decode_handler",
-    "unverified_claims",
-    "verified_token",
-    "verify",
-]
+__all__ = ["VerifiedToken", "verified_token", "verify"]
