@@ -164,6 +164,19 @@ class Mode:
         return self.msg("Error decoding signature.", "Error decoding token.")
 
 
+#: Marks a test that runs in each mode because its wording or status differs between them, in a
+#: module that imports :func:`mode_where_it_differs` (every other test there runs in 1.x mode).
+both_modes = pytest.mark.parametrize("mode", MODES, indirect=True)
+
+
+@pytest.fixture(name="mode")
+def mode_where_it_differs(request, settings) -> Mode:
+    """1.x mode, configured; each mode in turn for a test marked :data:`both_modes`."""
+    m = Mode(settings, getattr(request, "param", {}))
+    m.configure()
+    return m
+
+
 # --- tokens made by hand ----------------------------------------------------------------------
 
 DIGESTS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}

@@ -28,7 +28,9 @@ from tests.helpers import (
     REVOCATIONS,
     START,
     Mode,
+    both_modes,
     decode,
+    mode_where_it_differs,  # noqa: F401 (the ``mode`` fixture here)
     protected,
     revoke_actor,
 )
@@ -89,6 +91,7 @@ def test_impersonation_token_lifetime_default_is_five_minutes(mode, frozen, as_r
     assert decode(token)["exp"] == int(START.timestamp()) + 300
 
 
+@both_modes
 def test_impersonation_token_expires_after_its_own_delta(mode, frozen, as_root, user, client):
     mode.configure(
         JWT_EXPIRATION_DELTA=dt.timedelta(hours=1),
@@ -135,6 +138,7 @@ def test_impersonation_token_with_orig_iat_still_cannot_be_refreshed(mode, froze
     assert response.data == {"non_field_errors": ["Impersonation tokens cannot be refreshed."]}
 
 
+@both_modes
 def test_impersonation_token_verifies(mode, frozen, as_root, user, client):
     token = impersonate(as_root, user.pk).data["token"]
     client.credentials()
@@ -376,6 +380,7 @@ def test_the_serializer_needs_an_authenticated_actor(mode, user):
 # --- no path renews the cap ------------------------------------------------------------------
 
 
+@both_modes
 def test_no_endpoint_gives_a_token_that_outlives_the_cap(mode, frozen, as_root, boss, user):
     """With the impersonation token (of a superuser), every endpoint that answers tokens, in
     both refresh modes: none answers a token with a later exp than the token's own."""
