@@ -19,7 +19,7 @@ DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 PREFIX = "rest_framework_jwt."
 
 #: A system check id (``rest_framework_jwt.E001``): documented in docs/settings.md, not a name.
-CHECK_ID = re.compile(r"[EW]\d{3}")
+CHECK_ID = re.compile(r"[CEWI]\d{3}")
 #: ``rest_framework_jwt.a.b.Name`` anywhere in the docs, prose or code.
 DOTTED = re.compile(r"\brest_framework_jwt((?:\.[A-Za-z_]\w*)*)")
 #: ``from rest_framework_jwt.a import b, c`` or ``... import (b, c)`` in the docs' code.

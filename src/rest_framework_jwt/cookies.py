@@ -250,21 +250,4 @@ class ClearRefusedCookiesMixin:
         return response
 
 
-__all__ = [
-    "DELIVERY_HEADER",
-    "ClearRefusedCookiesMixin",
-    "access_cookie",
-    "attributes",
-    "csrf_description",
-    "csrf_header_name",
-    "csrf_required",
-    "delete_token_cookies",
-    "enforce_csrf",
-    "issue_csrf_token",
-    "lifetime_of",
-    "refresh_cookie",
-    "refresh_cookie_path",
-    "set_token_cookie",
-    "token_from_cookie",
-    "wants_body",
-]
+__all__ = ["enforce_csrf"]

@@ -3,6 +3,9 @@
 Each message has its 1.x and its drf-jwt wording (``JWT_COMPAT``), for the 401 of the
 authentication class and for the 400 of the serializers. The 1.x texts are kept exactly:
 users' tests compare them.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """Payloads: the claims of a new token, signing it, and the classic refresh (``JWT_ALLOW_REFRESH``).
 
 Everything here reads the settings at call time and the parsed keys from ``_state``.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations

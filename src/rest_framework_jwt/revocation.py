@@ -443,4 +443,4 @@ def revoke_families(family_ids: Iterable[Any], *, user: Any = None, reason: str)
     return count
 
 
-__all__ = ["revoke_families", "revoke_token", "revoke_user"]
+__all__ = ["password_version", "revoke_families", "revoke_token", "revoke_user"]

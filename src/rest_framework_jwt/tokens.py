@@ -1,6 +1,10 @@
 """The names of 2.0 previews' ``tokens`` module, at their homes now: :mod:`payloads` (new
 tokens, encoding, classic refresh), :mod:`verification` (decoding), :mod:`users` (the user a
-payload names) and :mod:`revocation` (the password-version claim)."""
+payload names) and :mod:`revocation` (the password-version claim).
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
+"""
 
 from __future__ import annotations
 
