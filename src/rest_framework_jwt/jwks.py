@@ -59,3 +59,6 @@ def jwks_view(request: HttpRequest) -> HttpResponse:
     )
     conditional = get_conditional_response(request, etag=etag, response=response)
     return conditional if conditional is not None else response
+
+
+__all__ = ["jwks_view"]

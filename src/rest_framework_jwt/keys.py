@@ -5,9 +5,6 @@ first signs, all verify) or a dict ``{kid: key}`` (the first item signs and its 
 token header). Parsing the material into key objects is the backend's job; this module only
 describes it, and reads the material that a setting names by reference: ``from_file(path)`` and
 ``from_env(name)`` (usable in settings.py, which may import this module before Django is set up).
-
-Internal: not part of the public API (docs/api.md lists that); its names may change in any
-release.
 """
 
 from __future__ import annotations
@@ -130,21 +127,4 @@ def is_hmac(algorithm: str) -> bool:
     return algorithm in HMAC_ALGORITHMS
 
 
-__all__ = [
-    "ASYMMETRIC_ALGORITHMS",
-    "EC_ALGORITHMS",
-    "HMAC_ALGORITHMS",
-    "OKP_ALGORITHMS",
-    "RSA_ALGORITHMS",
-    "SUPPORTED_ALGORITHMS",
-    "KeyEnv",
-    "KeyFile",
-    "KeyMaterial",
-    "KeySourceError",
-    "algorithm_list",
-    "from_env",
-    "from_file",
-    "is_hmac",
-    "key_files",
-    "key_list",
-]
+__all__ = ["from_env", "from_file"]

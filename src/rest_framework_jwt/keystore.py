@@ -13,6 +13,9 @@ so a process that reads it sees the old list or the new one, and its change of i
 size, modification time) tells a running process to rebuild its key ring.
 
 This module reads and writes the directory; it parses no key (the backend does).
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations
@@ -185,3 +188,24 @@ def file_identity(path: str | os.PathLike[str]) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+__all__ = [
+    "GENERATED_ALGORITHMS",
+    "KID_PATTERN",
+    "METADATA",
+    "ROLES",
+    "SIGNING",
+    "VERIFY_ONLY",
+    "StoredKey",
+    "file_identity",
+    "generate_private_key",
+    "make_directory",
+    "metadata_path",
+    "pem_path",
+    "promote",
+    "read",
+    "read_private_key",
+    "write",
+    "write_private_key",
+]

@@ -7,6 +7,9 @@ and where it comes from. ``rotate`` makes a new signing key (or, with ``--to``, 
 generated earlier sign) and keeps the old one for verification only. ``retire KID`` removes a
 verify-only key once no token it signed can still be valid. A private key is only ever written
 to its 0600 file, and never printed. See docs/keys.md.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations
@@ -303,3 +306,6 @@ def _literal(values: list[str]) -> str:
     """One str, or a list of them, as a Python literal (double-quoted, as settings files are)."""
     quoted = [json.dumps(value) for value in values]
     return quoted[0] if len(quoted) == 1 else f"[{', '.join(quoted)}]"
+
+
+__all__ = ["Command", "longest_lifetime"]
