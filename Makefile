@@ -83,6 +83,17 @@ makemessages: $(STAMP) gettext
 compilemessages: $(STAMP) gettext
 	cd $(PACKAGE_DIR) && $(abspath $(BIN))/django-admin compilemessages
 
+# The OpenAPI schemas of tests/projects/schema_project (every view of the package, drf-spectacular)
+# in each configuration; tests/test_openapi.py compares them with what is generated.
+SCHEMA_VARIANTS := orig refresh drf-jwt
+.PHONY: openapi-schemas
+openapi-schemas: $(STAMP)
+	mkdir -p tests/projects/schema_project/schemas
+	cd tests/projects/schema_project && for variant in $(SCHEMA_VARIANTS); do \
+		SCHEMA_VARIANT=$$variant PYTHONPATH=$(abspath src) $(abspath $(BIN))/python manage.py \
+			spectacular --validate --fail-on-warn --file schemas/$$variant.yaml || exit 1; \
+	done
+
 $(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group bench
 	touch $@

@@ -42,6 +42,7 @@ RANKS = {
     "models": 10,
     "views": 10,
     "session_views": 10,
+    "contrib.spectacular": 10.5,
     "apps": 11,
     "urls": 11,
     "test": 11,

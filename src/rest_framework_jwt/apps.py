@@ -10,7 +10,8 @@ from django.apps import AppConfig
 
 
 class RestFrameworkJWTConfig(AppConfig):
-    """Registers the system checks (``rest_framework_jwt.E001``...) and the last-login switch."""
+    """Registers the system checks (``rest_framework_jwt.E001``...), the last-login switch, and
+    the drf-spectacular extensions when drf-spectacular is installed."""
 
     name = "rest_framework_jwt"
     label = "rest_framework_jwt"
@@ -21,6 +22,13 @@ class RestFrameworkJWTConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from . import checks  # noqa: F401  (registers the checks)
+
+        try:
+            import drf_spectacular  # noqa: F401
+        except ImportError:  # without drf-spectacular, nothing of it is imported
+            pass
+        else:  # registers the OpenAPI extensions
+            import rest_framework_jwt.contrib.spectacular  # noqa: F401
         from .settings import api_settings
         from .views import ObtainJSONWebToken
 

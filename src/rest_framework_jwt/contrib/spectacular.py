@@ -1,0 +1,631 @@
+"""drf-spectacular extensions: the package's authentication classes and views in an OpenAPI 3
+schema.
+
+The app's ``ready()`` imports this module when drf-spectacular is installed; without it, nothing
+here is imported. A project that does not list ``rest_framework_jwt`` in ``INSTALLED_APPS``
+imports it itself (from its own ``AppConfig.ready()``). Everything is worked out when the
+schema is generated, from the settings of that moment: the header prefix, the cookies, the
+response bodies of 1.x, drf-jwt and refresh-token mode, ``JWT_RESPONSE_ERROR_CODES``, the
+throttles, and which statuses each view can answer. docs/openapi.md shows the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerExtension,
+    OpenApiViewExtension,
+)
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
+
+from .. import revocation, rotation, session_views, utils, views
+from .._state import user_model
+from ..authentication import BaseJSONWebTokenAuthentication, JSONWebTokenAuthentication
+from ..serializers import (
+    ImpersonateAuthTokenSerializer,
+    JSONWebTokenSerializer,
+    RefreshJSONWebTokenSerializer,
+    RotateRefreshTokenSerializer,
+    VerifyJSONWebTokenSerializer,
+)
+from ..settings import api_settings
+from ..throttling import JWTRateThrottle
+
+#: The names of the security schemes in ``components.securitySchemes``. ``jwtAuth`` is the name
+#: drf-spectacular's own extension for 1.x's class used, so existing references keep working.
+HEADER_SCHEME = "jwtAuth"
+COOKIE_SCHEME = "jwtCookieAuth"
+IMPERSONATION_COOKIE_SCHEME = "jwtImpersonationCookieAuth"
+TRUSTED_ISSUER_SCHEME = "trustedIssuerAuth"
+TAG = "jwt"
+
+_STRING = {"type": "string"}
+_STRINGS = {"type": "array", "items": _STRING}
+
+
+def _header_scheme(prefix: str, description: str) -> dict[str, Any]:
+    """``Authorization: <prefix> <token>``: an HTTP bearer scheme when the prefix is ``Bearer``
+    (OpenAPI 3.0 has no scheme for another prefix: an API key in the header says it)."""
+    if prefix == "Bearer":
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": description,
+        }
+    return {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": f"{description} Sent as `Authorization: {prefix} <token>`.",
+    }
+
+
+# --- authentication -----------------------------------------------------------------------------
+
+
+class JSONWebTokenScheme(OpenApiAuthenticationExtension):
+    """The package's authentication classes and their subclasses: the ``Authorization`` header
+    with the configured prefix, or (as an alternative) the configured cookies."""
+
+    target_class = BaseJSONWebTokenAuthentication
+    match_subclasses = True
+    priority = 1  # over drf-spectacular's extension for 1.x's class
+    name: str | list[str] = HEADER_SCHEME
+
+    def __init__(self, target: Any) -> None:
+        super().__init__(target)
+        self.cookies = self._cookies()
+        self.name = [HEADER_SCHEME, *self.cookies] if self.cookies else HEADER_SCHEME
+
+    def _cookies(self) -> dict[str, str]:
+        """Scheme name -> cookie name, for the cookies this class reads."""
+        if not isinstance(self.target, JSONWebTokenAuthentication):
+            return {}
+        found = {}
+        if api_settings.JWT_AUTH_COOKIE:
+            found[COOKIE_SCHEME] = str(api_settings.JWT_AUTH_COOKIE)
+        if api_settings.JWT_IMPERSONATION_COOKIE:
+            found[IMPERSONATION_COOKIE_SCHEME] = str(api_settings.JWT_IMPERSONATION_COOKIE)
+        return found
+
+    def get_security_requirement(self, auto_schema: Any) -> Any:
+        # The header or a cookie: alternatives, not all at once.
+        names = self.name if isinstance(self.name, list) else [self.name]
+        return [{name: []} for name in names]
+
+    def get_security_definition(self, auto_schema: Any) -> Any:
+        header = _header_scheme(
+            str(api_settings.JWT_AUTH_HEADER_PREFIX), "A JSON Web Token issued by this API."
+        )
+        if not self.cookies:
+            return header
+        return [
+            header,
+            *(
+                {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": cookie,
+                    "description": "The token in a cookie, read when there is no "
+                    "Authorization header.",
+                }
+                for cookie in self.cookies.values()
+            ),
+        ]
+
+
+class TrustedIssuerScheme(OpenApiAuthenticationExtension):
+    """``TrustedIssuerAuthentication``: a bearer token of an external issuer
+    (``JWT_TRUSTED_ISSUERS``)."""
+
+    target_class = "rest_framework_jwt.authentication.TrustedIssuerAuthentication"
+    match_subclasses = True
+    optional = True  # no warning while the class does not exist
+    priority = 2  # over JSONWebTokenScheme, should it subclass the package's classes
+    name = TRUSTED_ISSUER_SCHEME
+
+    def get_security_definition(self, auto_schema: Any) -> Any:
+        return _header_scheme(
+            "Bearer", "A JSON Web Token of a trusted issuer (JWT_TRUSTED_ISSUERS)."
+        )
+
+
+# --- bodies -----------------------------------------------------------------------------------
+
+
+class JWTTokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField(help_text="The JSON Web Token.")
+
+
+class JWTTokenPairSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField(help_text="The access token.")
+    refresh_token = serializers.CharField(
+        help_text="The refresh token: post it to the refresh endpoint for a new pair."
+    )
+
+
+class JWTDrfJwtTokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    pk = serializers.IntegerField(help_text="The token's issued-at time (drf-jwt's body).")
+    token = serializers.CharField(help_text="The JSON Web Token.")
+
+
+class JWTDrfJwtTokenPairSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    pk = serializers.IntegerField(help_text="The access token's issued-at time (drf-jwt's body).")
+    token = serializers.CharField(help_text="The access token.")
+    refresh_token = serializers.CharField(
+        help_text="The refresh token: post it to the refresh endpoint for a new pair."
+    )
+
+
+class JWTHandlerBodySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """What the project's ``JWT_RESPONSE_PAYLOAD_HANDLER`` returns."""
+
+
+class JWTTokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField(help_text="A JSON Web Token.")
+
+
+class JWTRefreshRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One of the two fields: the refresh token."""
+
+    refresh_token = serializers.CharField(required=False, help_text="The refresh token.")
+    token = serializers.CharField(
+        required=False,
+        help_text="The refresh token, under 1.x's name (when refresh_token is absent).",
+    )
+
+
+class JWTLogoutRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Tokens to revoke besides the one that authenticates the request (of the same user)."""
+
+    token = serializers.CharField(required=False, help_text="An access token to revoke.")
+    refresh_token = serializers.CharField(
+        required=False, help_text="A refresh token to revoke: its whole session ends."
+    )
+
+
+class JWTBlacklistRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField(
+        required=False, help_text="The token to revoke; without it, the request's own."
+    )
+
+
+class JWTBlacklistResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField(
+        allow_null=True, help_text='The revoked token; null with JWT_TOKEN_ID = "require".'
+    )
+
+
+class JWTSessionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.UUIDField(help_text="The session (refresh-token family).")
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField()
+    user_agent = serializers.CharField(allow_blank=True)
+    ip_address = serializers.IPAddressField(allow_null=True)
+    current = serializers.BooleanField(help_text="Whether the request belongs to this session.")
+
+
+class JWTRevokedSessionsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    revoked = serializers.IntegerField(help_text="How many sessions ended.")
+
+
+class JWTObtainRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The user model's ``USERNAME_FIELD`` and the password (the schema is made per run)."""
+
+
+class JWTErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """``{"detail": message}`` (and ``code`` with ``JWT_RESPONSE_ERROR_CODES``)."""
+
+
+class JWTCodedErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The body of a refusal that always carries its code (503, and 400 for an unreadable
+    body), whatever ``JWT_RESPONSE_ERROR_CODES`` says."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="The refusal's stable code.")
+
+
+class JWTBadRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Field errors and ``non_field_errors``, or ``detail`` for an unreadable body."""
+
+
+_CODE = {"code": {"type": "string", "description": "The refusal's stable code."}}
+
+
+def _code_property() -> dict[str, Any]:
+    return _CODE if api_settings.JWT_RESPONSE_ERROR_CODES else {}
+
+
+class _Schema(OpenApiSerializerExtension):
+    """A body whose schema depends on the settings when the schema is generated."""
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        raise NotImplementedError
+
+
+class ObtainRequestSchema(_Schema):
+    target_class = JWTObtainRequestSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        username = user_model().USERNAME_FIELD
+        return {
+            "type": "object",
+            "properties": {
+                username: {"type": "string", "writeOnly": True},
+                "password": {"type": "string", "writeOnly": True, "maxLength": 4096},
+            },
+            "required": [username, "password"],
+        }
+
+
+class HandlerBodySchema(_Schema):
+    target_class = JWTHandlerBodySerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        return {
+            "type": "object",
+            "description": "The body the project's JWT_RESPONSE_PAYLOAD_HANDLER returns.",
+            "additionalProperties": {},
+        }
+
+
+class ErrorSchema(_Schema):
+    target_class = JWTErrorSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        codes = _code_property()
+        return {
+            "type": "object",
+            "properties": {"detail": _STRING, **codes},
+            "required": ["detail", *codes],
+        }
+
+
+class BadRequestSchema(_Schema):
+    target_class = JWTBadRequestSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        return {
+            "type": "object",
+            "description": "The errors of each field, and non_field_errors (with "
+            "JWT_RESPONSE_ERROR_CODES, and the code of the first); or detail and code "
+            "(body_invalid) for a body that cannot be read or is not an object.",
+            "properties": {"detail": _STRING, "non_field_errors": _STRINGS, **_CODE},
+            "additionalProperties": _STRINGS,
+        }
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+def _success_body(*, pair: bool) -> Any:
+    """The body of a successful obtain, refresh or verify."""
+    handler = api_settings.JWT_RESPONSE_PAYLOAD_HANDLER
+    if handler is utils.jwt_response_payload_handler:
+        return JWTTokenPairSerializer if pair else JWTTokenSerializer
+    if handler is utils.jwt_create_response_payload:
+        return JWTDrfJwtTokenPairSerializer if pair else JWTDrfJwtTokenSerializer
+    return JWTHandlerBodySerializer
+
+
+def _is_throttled(view: Any) -> bool:
+    """Whether a throttle of ``view`` can refuse (the package's have a rate set)."""
+    for throttle_class in view.throttle_classes:
+        if not issubclass(throttle_class, JWTRateThrottle):
+            return True
+        if throttle_class().get_rate() is not None:
+            return True
+    return False
+
+
+def _auth_statuses(view: Any) -> list[int]:
+    """401 and 403 as ``view`` can answer them: DRF sends 403 instead of 401 when the first
+    authentication class has no ``WWW-Authenticate`` challenge."""
+    authenticators = view.get_authenticators()
+    if not authenticators:
+        return []
+    challenge = bool(authenticators[0].authenticate_header(None))
+    statuses = {401 if challenge else 403}
+    permissions = tuple(view.permission_classes)
+    if any(p not in (AllowAny, IsAuthenticated) for p in permissions):
+        statuses.add(403)  # a permission that refuses authenticated users
+    jwt = any(isinstance(a, BaseJSONWebTokenAuthentication) for a in authenticators)
+    if jwt and api_settings.is_drf_jwt:
+        statuses.add(403)  # drf-jwt's answer to a revoked token
+    return sorted(statuses)
+
+
+_DESCRIPTIONS = {
+    400: "The request is invalid.",
+    401: "The token is missing, expired, revoked or invalid.",
+    403: "The request is not allowed.",
+    404: "No such session of the user.",
+    429: "Too many failed attempts; retry after the time given.",
+    501: "Token revocation is not enabled (rest_framework_jwt.blacklist is not installed).",
+    503: "The token store or the database cannot be reached; try again later.",
+}
+
+
+def _errors(view: Any, *, validates: bool = True, not_found: bool = False) -> dict[int, Any]:
+    statuses = [400, *_auth_statuses(view)]
+    if not_found:
+        statuses.append(404)
+    if _is_throttled(view):
+        statuses.append(429)
+    if isinstance(view, session_views._RevocationView) and not revocation.available():
+        statuses.append(501)
+    statuses.append(503)
+    bodies = {400: JWTBadRequestSerializer if validates else JWTCodedErrorSerializer}
+    bodies[503] = JWTCodedErrorSerializer
+    return {
+        status: OpenApiResponse(
+            bodies.get(status, JWTErrorSerializer), description=_DESCRIPTIONS[status]
+        )
+        for status in statuses
+    }
+
+
+def _cookie_header(setting: str, status: int) -> list[OpenApiParameter]:
+    cookie = getattr(api_settings, setting, None) if setting else None
+    if not cookie:
+        return []
+    return [
+        OpenApiParameter(
+            "Set-Cookie",
+            str,
+            OpenApiParameter.HEADER,
+            response=[status],
+            description=f"The token in the {cookie} cookie.",
+        )
+    ]
+
+
+class _PackageView(OpenApiViewExtension):
+    """A view of the package (and the project's subclasses of it): ``operations()`` gives the
+    ``extend_schema`` arguments of each handler method."""
+
+    match_subclasses = True
+
+    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
+        raise NotImplementedError
+
+    def view_replacement(self) -> Any:
+        target = self.target
+        operations = self.operations(target())
+        replacement = type(
+            target.__name__,
+            (target,),
+            {"__module__": target.__module__, "__doc__": target.__doc__},
+        )
+        return extend_schema_view(
+            **{
+                method: extend_schema(tags=[TAG], **arguments)
+                for method, arguments in operations.items()
+            }
+        )(replacement)
+
+
+class _TokenView(_PackageView):
+    """Obtain, refresh and verify: a serializer in, the response handler's body out."""
+
+    #: The package's serializer for this view; a subclass's own serializer stands as it is.
+    serializer: Any = None
+    summary = ""
+    description = ""
+    pair = False
+
+    def request(self, view: Any) -> Any:
+        return NotImplemented
+
+    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
+        serializer = view.get_serializer_class()
+        own = serializer in self.own_serializers()
+        status = 201 if api_settings.is_drf_jwt else 200
+        return {
+            "post": {
+                "summary": self.summary,
+                "description": self.description,
+                "request": self.request(view) if own else serializer,
+                "responses": {
+                    status: OpenApiResponse(
+                        _success_body(pair=self.pair and rotation.enabled()),
+                        description="The token.",
+                    ),
+                    **_errors(view),
+                },
+                "parameters": _cookie_header(view.cookie_setting, status),
+            }
+        }
+
+    def own_serializers(self) -> tuple[Any, ...]:
+        return (self.serializer,)
+
+
+class ObtainView(_TokenView):
+    target_class = views.ObtainJSONWebToken
+    serializer = JSONWebTokenSerializer
+    summary = "Obtain a token"
+    description = (
+        "Log in with the user's username and password; the answer is a new token (and, in "
+        "refresh-token mode, a refresh token)."
+    )
+    pair = True
+
+    def request(self, view: Any) -> Any:
+        return JWTObtainRequestSerializer
+
+
+class VerifyView(_TokenView):
+    target_class = views.VerifyJSONWebToken
+    serializer = VerifyJSONWebTokenSerializer
+    summary = "Verify a token"
+    description = "Check a token; a valid one comes back as it is."
+
+    def request(self, view: Any) -> Any:
+        return JWTTokenRequestSerializer
+
+
+class RefreshView(_TokenView):
+    target_class = views.RefreshJSONWebToken
+    serializer = RefreshJSONWebTokenSerializer
+    summary = "Refresh a token"
+    description = (
+        "Exchange a token, within JWT_REFRESH_EXPIRATION_DELTA of its login, for a new one; in "
+        "refresh-token mode, exchange the refresh token for a new access and refresh token "
+        "(a refresh token works once)."
+    )
+    pair = True
+
+    def own_serializers(self) -> tuple[Any, ...]:
+        return (RefreshJSONWebTokenSerializer, RotateRefreshTokenSerializer)
+
+    def request(self, view: Any) -> Any:
+        return JWTRefreshRequestSerializer if rotation.enabled() else JWTTokenRequestSerializer
+
+
+class ImpersonateView(_PackageView):
+    target_class = views.ImpersonateJSONWebToken
+
+    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
+        serializer = view.get_serializer_class()
+        return {
+            "post": {
+                "summary": "Impersonate a user",
+                "description": "A superuser obtains a short-lived token for another user; the "
+                "token names the superuser in its act claim.",
+                "request": serializer,
+                "responses": {
+                    201: OpenApiResponse(
+                        JWTTokenSerializer
+                        if serializer is ImpersonateAuthTokenSerializer
+                        else JWTHandlerBodySerializer,
+                        description="The token.",
+                    ),
+                    **_errors(view),
+                },
+                "parameters": _cookie_header(view.cookie_setting, 201),
+            }
+        }
+
+
+class LogoutView(_PackageView):
+    """Logout, and drf-jwt's ``BlacklistView`` (a subclass of it)."""
+
+    target_class = session_views.LogoutView
+
+    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
+        if hasattr(view, "create"):  # BlacklistView, routed as {"post": "create"}
+            return {
+                "create": {
+                    "summary": "Blacklist a token",
+                    "description": "drf-jwt's endpoint: revoke the token in the body, or the "
+                    "request's own.",
+                    "request": JWTBlacklistRequestSerializer,
+                    "responses": {
+                        201: OpenApiResponse(
+                            JWTBlacklistResponseSerializer, description="Revoked."
+                        ),
+                        **_errors(view),
+                    },
+                }
+            }
+        return {
+            "post": {
+                "summary": "Log out",
+                "description": "Revoke the token that authenticates the request, and any token "
+                "or refresh token in the body (of the same user).",
+                "request": JWTLogoutRequestSerializer,
+                "responses": {204: OpenApiResponse(description="Revoked."), **_errors(view)},
+            }
+        }
+
+
+class LogoutAllView(_PackageView):
+    target_class = session_views.LogoutAllView
+
+    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
+        return {
+            "post": {
+                "summary": "Log out everywhere",
+                "description": "Revoke every token of the user, on every device.",
+                "request": None,
+                "responses": {
+                    204: OpenApiResponse(description="Revoked."),
+                    **_errors(view, validates=False),
+                },
+            }
+        }
+
+
+class SessionListView(_PackageView):
+    target_class = session_views.SessionListView
+
+    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
+        return {
+            "get": {
+                "summary": "List the user's sessions",
+                "description": "The user's active sessions (refresh-token families).",
+                "responses": {
+                    200: OpenApiResponse(
+                        JWTSessionSerializer(many=True), description="The sessions."
+                    ),
+                    **_errors(view, validates=False),
+                },
+            }
+        }
+
+
+class SessionDetailView(_PackageView):
+    target_class = session_views.SessionDetailView
+
+    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
+        return {
+            "delete": {
+                "summary": "End a session",
+                "description": "Revoke one of the user's sessions.",
+                "responses": {
+                    204: OpenApiResponse(description="Ended."),
+                    **_errors(view, validates=False, not_found=True),
+                },
+            }
+        }
+
+
+class RevokeOtherSessionsView(_PackageView):
+    target_class = session_views.RevokeOtherSessionsView
+
+    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
+        return {
+            "post": {
+                "summary": "End the other sessions",
+                "description": "Revoke every session of the user except the request's own.",
+                "request": None,
+                "responses": {
+                    200: OpenApiResponse(
+                        JWTRevokedSessionsSerializer, description="The sessions ended."
+                    ),
+                    **_errors(view, validates=False),
+                },
+            }
+        }
+
+
+__all__ = [
+    "COOKIE_SCHEME",
+    "HEADER_SCHEME",
+    "IMPERSONATION_COOKIE_SCHEME",
+    "TRUSTED_ISSUER_SCHEME",
+    "JSONWebTokenScheme",
+    "TrustedIssuerScheme",
+]
