@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
@@ -10,7 +11,7 @@ import stat
 import jwt
 import pytest
 from django.core.checks import run_checks
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, ManagementUtility, call_command
 from django.test import Client, override_settings
 
 from rest_framework_jwt import _state, claims, keystore, utils
@@ -282,6 +283,15 @@ def test_keys_from_a_file_and_a_change_of_the_file(tmp_path, user, time_machine)
     assert jwt.decode(second, read_key("rsa2_public.pem"), algorithms=["RS256"])
 
 
+def test_a_secret_file_without_its_final_newline(tmp_path, user):
+    secret = "an-hmac-secret-kept-in-a-file-0123456789abcdef"
+    path = tmp_path / "secret"
+    path.write_text(secret + "\n")
+    with override_settings(JWT_AUTH={"JWT_SECRET_KEY": from_file(path)}):
+        token = token_for(user)
+    assert jwt.decode(token, secret, algorithms=["HS256"])["username"] == "admin"
+
+
 def test_keys_from_environment_variables(monkeypatch, user):
     one_line = read_key("ec_private.pem").replace("\n", "\\n")
     monkeypatch.setenv("TEST_JWT_PRIVATE_KEY", one_line)
@@ -350,3 +360,13 @@ def test_moving_from_settings_keys_to_the_directory_keeps_old_tokens(keydir, use
         # The unnamed settings key is found by its thumbprint among the named ones.
         assert utils.jwt_decode_handler(old_token)["username"] == "admin"
         assert published_kids() == ["dir", kid_of(old_token)]
+
+
+def test_the_command_runs_while_the_checks_report_the_missing_key(keydir):
+    with override_settings(JWT_AUTH={"JWT_ALGORITHM": "RS256", "JWT_KEY_DIR": str(keydir)}):
+        assert "rest_framework_jwt.E004" in [m.id for m in run_checks()]
+        # As from the command line, where a command's system checks run first.
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            ManagementUtility(["manage.py", "jwt_keys", "generate"]).execute()
+        assert "It is the signing key." in out.getvalue()
+        assert "rest_framework_jwt.E004" not in [m.id for m in run_checks()]

@@ -698,7 +698,8 @@ ROWS: tuple[Row, ...] = (
         _asymmetric_without_keys,
         E004,
         "JWT_AUTH['{setting}'] uses {name} but no key is configured.",
-        "Set JWT_PRIVATE_KEY (to sign) and JWT_PUBLIC_KEY (to verify).",
+        "Set JWT_PRIVATE_KEY (to sign) and JWT_PUBLIC_KEY (to verify), or JWT_KEY_DIR and run "
+        "`manage.py jwt_keys generate`.",
     ),
     Row(
         "JWT_PRIVATE_KEY",

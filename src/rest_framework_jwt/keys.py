@@ -42,13 +42,16 @@ class KeySourceError(Exception):
 
 @dataclass(frozen=True)
 class KeyFile:
-    """Key material read from a file each time the key ring is built: ``from_file(path)``."""
+    """Key material read from a file each time the key ring is built: ``from_file(path)``.
+
+    Line breaks at the end of the file are dropped (``echo secret > file`` gives ``secret``).
+    """
 
     path: str
 
     def read(self) -> bytes:
         try:
-            return Path(self.path).read_bytes()
+            return Path(self.path).read_bytes().rstrip(b"\r\n")
         except OSError as error:
             reason = error.strerror
             raise KeySourceError(f"cannot read the key file {self.path!r}: {reason}.") from None
