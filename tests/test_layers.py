@@ -23,6 +23,7 @@ RANKS = {
     "backend": 4,
     "_state": 5,
     "users": 5.5,
+    "orm": 1,
     "verification": 5.7,
     "messages": 1.2,
     "payloads": 7.7,

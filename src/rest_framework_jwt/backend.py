@@ -259,50 +259,69 @@ def build_keyring(
     """
     ring = KeyRing()
     usable = [name for name in algorithms if name in ALGORITHMS]
-    ring.errors.extend(
-        f"Algorithm {name!r} is not available." for name in algorithms if name not in ALGORITHMS
-    )
+    ring.errors.extend(_unavailable(algorithms))
     hmac_algorithms = frozenset(name for name in usable if name in HMAC_ALGORITHMS)
     asymmetric = [name for name in usable if name not in HMAC_ALGORITHMS]
-
     if hmac_algorithms:
-        for item in key_list(secret_keys):
-            if item.error is not None:
-                ring.errors.append(f"JWT_SECRET_KEY{_label(item)}: {item.error}")
-                continue
-            try:
-                key = _prepare(next(iter(hmac_algorithms)), item.material)
-            except ConfigurationError as error:
-                ring.errors.append(f"JWT_SECRET_KEY{_label(item)}: {error}")
-                continue
-            ring.add(VerificationKey(item.kid, key, hmac_algorithms))
-
+        _add_secrets(ring, secret_keys, hmac_algorithms)
     stored_signing = _add_stored(ring, key_dir, usable) if key_dir else None
     if asymmetric:
-        privates = key_list(private_keys)
-        publics = key_list(public_keys) or privates
-        for item in publics:
-            _add_asymmetric(ring, item, asymmetric, "JWT_PUBLIC_KEY")
-
+        _add_public_keys(ring, private_keys, public_keys, asymmetric)
     if stored_signing is not None:
         ring.algorithm, ring.signing_key, ring.signing_kid = stored_signing
     elif usable:
         ring.algorithm = usable[0]
-        if ring.algorithm in HMAC_ALGORITHMS:
-            candidates = [key for key in ring.verification if ring.algorithm in key.algorithms]
-            if candidates:
-                ring.signing_key, ring.signing_kid = candidates[0].key, candidates[0].kid
-        else:
-            for item in key_list(private_keys)[:1]:
-                try:
-                    if item.error is not None:
-                        raise ConfigurationError(item.error)
-                    ring.signing_key = _prepare(ring.algorithm, item.material)
-                    ring.signing_kid = item.kid
-                except ConfigurationError as error:
-                    ring.errors.append(f"JWT_PRIVATE_KEY{_label(item)}: {error}")
+        _set_signing_key(ring, private_keys)
     _name_signing_key(ring)
     return ring
+
+
+def _unavailable(algorithms: Sequence[str]) -> list[str]:
+    return [
+        f"Algorithm {name!r} is not available." for name in algorithms if name not in ALGORITHMS
+    ]
+
+
+def _add_public_keys(
+    ring: KeyRing, private_keys: Any, public_keys: Any, algorithms: list[str]
+) -> None:
+    """The verification keys of the asymmetric algorithms: ``JWT_PUBLIC_KEY``, else the
+    public halves of ``JWT_PRIVATE_KEY``."""
+    publics = key_list(public_keys) or key_list(private_keys)
+    for item in publics:
+        _add_asymmetric(ring, item, algorithms, "JWT_PUBLIC_KEY")
+
+
+def _add_secrets(ring: KeyRing, secret_keys: Any, algorithms: frozenset[str]) -> None:
+    for item in key_list(secret_keys):
+        if item.error is not None:
+            ring.errors.append(f"JWT_SECRET_KEY{_label(item)}: {item.error}")
+            continue
+        try:
+            key = _prepare(next(iter(algorithms)), item.material)
+        except ConfigurationError as error:
+            ring.errors.append(f"JWT_SECRET_KEY{_label(item)}: {error}")
+            continue
+        ring.add(VerificationKey(item.kid, key, algorithms))
+
+
+def _set_signing_key(ring: KeyRing, private_keys: Any) -> None:
+    """The key of ``ring.algorithm``: the first fitting secret, or the first private key."""
+    algorithm = ring.algorithm
+    assert algorithm is not None
+    if algorithm in HMAC_ALGORITHMS:
+        candidates = [key for key in ring.verification if algorithm in key.algorithms]
+        if candidates:
+            ring.signing_key, ring.signing_kid = candidates[0].key, candidates[0].kid
+        return
+    for item in key_list(private_keys)[:1]:
+        try:
+            if item.error is not None:
+                raise ConfigurationError(item.error)
+            ring.signing_key = _prepare(algorithm, item.material)
+            ring.signing_kid = item.kid
+        except ConfigurationError as error:
+            ring.errors.append(f"JWT_PRIVATE_KEY{_label(item)}: {error}")
 
 
 def _label(item: KeyMaterial) -> str:

@@ -125,6 +125,15 @@ def validate(
     for name in required:
         if name not in payload:
             raise MissingClaim(name)
+    _validate_types(payload)
+    _validate_times(payload, current, leeway, verify_exp)
+    if audience is not None or "aud" in payload:
+        _validate_audience(payload, audience)
+    if issuer is not None:
+        _validate_issuer(payload, issuer)
+
+
+def _validate_types(payload: Mapping[str, Any]) -> None:
     for name in STRING_CLAIMS:
         if name in payload and not isinstance(payload[name], str):
             raise InvalidClaim(f"The {name} claim must be a string.")
@@ -132,34 +141,39 @@ def validate(
     if "fam" in payload and not is_uuid(payload["fam"]):
         raise InvalidClaim("The fam claim must be a UUID.")
 
+
+def _validate_times(
+    payload: Mapping[str, Any], current: float, leeway: float, verify_exp: bool
+) -> None:
     exp = numeric_claim(payload, "exp")
     if verify_exp and exp is not None and exp <= current - leeway:
         raise ExpiredToken("Signature has expired.")
-    nbf = numeric_claim(payload, "nbf")
-    if nbf is not None and nbf > current + leeway:
-        raise ImmatureToken("The token is not yet valid (nbf).")
-    iat = numeric_claim(payload, "iat")
-    if iat is not None and iat > current + leeway:
-        raise ImmatureToken("The token is not yet valid (iat).")
+    for name in ("nbf", "iat"):
+        value = numeric_claim(payload, name)
+        if value is not None and value > current + leeway:
+            raise ImmatureToken(f"The token is not yet valid ({name}).")
 
+
+def _validate_audience(payload: Mapping[str, Any], audience: Any) -> None:
     if audience is None:
         if "aud" in payload:
             raise InvalidAudience("Invalid audience.")
-    else:
-        if "aud" not in payload:
-            raise MissingClaim("aud")
-        offered = _as_list(payload["aud"])
-        if not offered or not all(isinstance(item, str) for item in offered):
-            raise InvalidAudience("Invalid claim format in token.")
-        if not set(_as_list(audience)).intersection(offered):
-            raise InvalidAudience("Audience doesn't match.")
+        return
+    if "aud" not in payload:
+        raise MissingClaim("aud")
+    offered = _as_list(payload["aud"])
+    if not offered or not all(isinstance(item, str) for item in offered):
+        raise InvalidAudience("Invalid claim format in token.")
+    if not set(_as_list(audience)).intersection(offered):
+        raise InvalidAudience("Audience doesn't match.")
 
-    if issuer is not None:
-        if "iss" not in payload:
-            raise MissingClaim("iss")
-        value = payload["iss"]
-        if not isinstance(value, str) or value not in _as_list(issuer):
-            raise InvalidIssuer("Invalid issuer.")
+
+def _validate_issuer(payload: Mapping[str, Any], issuer: Any) -> None:
+    if "iss" not in payload:
+        raise MissingClaim("iss")
+    value = payload["iss"]
+    if not isinstance(value, str) or value not in _as_list(issuer):
+        raise InvalidIssuer("Invalid issuer.")
 
 
 __all__ = [

@@ -284,6 +284,12 @@ def add_code(error: drf_exceptions.APIException, code: str | None = None) -> Non
     error.detail = with_code(error.detail, code)
 
 
+class FastLookupWarning(RuntimeWarning):
+    """Warned (once per cause) when the one-query user lookup cannot be built for a reason
+    other than a custom user manager: users are then loaded through the ORM, correctly but
+    with more work per request."""
+
+
 class MalformedRequestBody(drf_exceptions.ParseError):
     """Raised (400, code ``body_invalid``) when a request body cannot be parsed (bad JSON or
     encoding, nesting too deep, a number too long) or is not an object.
@@ -338,6 +344,7 @@ __all__ = [
     "ConfigurationError",
     "DecodeError",
     "ExpiredToken",
+    "FastLookupWarning",
     "ImmatureToken",
     "InvalidAlgorithm",
     "InvalidAudience",

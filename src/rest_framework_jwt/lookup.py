@@ -7,7 +7,11 @@ subqueries on the revocation table) is compiled once per database alias and thre
 request only executes it and builds the instance with ``Model.from_db``.
 
 The fast path is used only where it is exactly equivalent: the user manager does not override
-``get_by_natural_key`` and the username is a string. Everything else takes the ORM path.
+``get_by_natural_key`` and the username is a string. Everything else takes the ORM path, and
+:func:`fetch` says so with a :class:`NoFastPath` result. If the plan cannot be built for any
+other reason (a Django version whose internals moved), the lookup warns once
+(:class:`~exceptions.FastLookupWarning`) and takes the ORM path. The Django internals it uses
+are in :mod:`orm`.
 
 Internal: not part of the public API (docs/api.md lists that); its names may change in any
 release.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -24,11 +29,11 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.base_user import BaseUserManager
-from django.db import connections, router
+from django.db import router
 from django.db.models import Exists, OuterRef
 
-from . import _state, revocation, users
-from .exceptions import TokenRevoked, UserLookupError, UserNotFound
+from . import _state, orm, revocation, users
+from .exceptions import FastLookupWarning, TokenRevoked, UserLookupError, UserNotFound
 from .verification import PASSWORD_CLAIM, VerifiedToken
 
 _SENTINEL_USERNAME = "\x01rest_framework_jwt:username\x01"
@@ -39,32 +44,39 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
 #: A denylist key no row can have (keys start with "t:", "d:", "u:" or "f:").
 _NO_KEY = "-"
 
-_plans = threading.local()
+
+@dataclass(frozen=True)
+class NoFastPath:
+    """The answer of :func:`fetch` when the one-query lookup does not apply: ``reason`` says
+    why (``"custom_manager"``, ``"username_not_a_string"``, or the failure that stopped the
+    plan from being built). The caller takes the ORM path."""
+
+    reason: str
+
+
+CUSTOM_MANAGER = NoFastPath("custom_manager")
+USERNAME_NOT_A_STRING = NoFastPath("username_not_a_string")
 
 
 @dataclass
 class Plan:
-    """A compiled query: SQL, its parameter template, and how to turn a row into a user."""
+    """A compiled query, where its parameters go, and how to turn a row into a user."""
 
-    sql: str
-    params: list[Any]
+    query: orm.CompiledQuery
     username_at: int
     keys_at: tuple[int, int] | None
     time_at: int | None
     time_field: Any
     attnames: list[str]
-    converters: dict[int, Any]
-    compiler: Any
-    with_revocation: bool
     #: The cut-off parameter, prepared for the database, by token second (most requests in
     #: a second carry tokens of few distinct seconds).
     times: dict[int, Any] = field(default_factory=dict)
 
 
-def _position(params: list[Any], value: Any) -> int:
+def _position(params: tuple[Any, ...], value: Any) -> int:
     matches = [i for i, param in enumerate(params) if param == value]
     if len(matches) != 1:
-        raise LookupError("sentinel not found exactly once")
+        raise ValueError(f"the sentinel parameter appears {len(matches)} times in the SQL")
     return matches[0]
 
 
@@ -77,50 +89,41 @@ def usable(model: Any) -> bool:
     )
 
 
-def _build(model: Any, alias: str, with_revocation: bool) -> Plan:
-    username_field = model.USERNAME_FIELD
-    attnames = [f.attname for f in model._meta.concrete_fields]
+def _queryset(model: Any, alias: str, store: Any, attnames: list[str]) -> Any:
+    """The user query (with the store's two EXISTS subqueries when ``store`` is given)."""
     queryset = model._default_manager.db_manager(alias).filter(
-        **{username_field: _SENTINEL_USERNAME}
+        **{model.USERNAME_FIELD: _SENTINEL_USERNAME}
     )
-    time_field: Any = None
-    if with_revocation:
-        store = apps.get_model("blacklist", "Revocation")
+    if store is None:
+        return queryset.values_list(*attnames)[:2]  # two rows tell "more than one"
+    queryset = queryset.annotate(
+        _jwt_revoked=Exists(store.objects.filter(key__in=_SENTINEL_KEYS)),
+        _jwt_cut_off=Exists(
+            store.objects.filter(kind="user", user=OuterRef("pk"), not_before__gte=_SENTINEL_TIME)
+        ),
+    )
+    return queryset.values_list(*attnames, "_jwt_revoked", "_jwt_cut_off")[:2]
+
+
+def _build(model: Any, alias: str, with_revocation: bool) -> Plan:
+    attnames = [f.attname for f in model._meta.concrete_fields]
+    store = apps.get_model("blacklist", "Revocation") if with_revocation else None
+    query = orm.compile_queryset(_queryset(model, alias, store, attnames), alias)
+    keys_at = time_at = time_field = None
+    if store is not None:
         time_field = store._meta.get_field("not_before")
-        queryset = queryset.annotate(
-            _jwt_revoked=Exists(store.objects.filter(key__in=_SENTINEL_KEYS)),
-            _jwt_cut_off=Exists(
-                store.objects.filter(
-                    kind="user", user=OuterRef("pk"), not_before__gte=_SENTINEL_TIME
-                )
-            ),
+        keys_at = (
+            _position(query.params, _SENTINEL_KEYS[0]),
+            _position(query.params, _SENTINEL_KEYS[1]),
         )
-        queryset = queryset.values_list(*attnames, "_jwt_revoked", "_jwt_cut_off")
-    else:
-        queryset = queryset.values_list(*attnames)
-    queryset = queryset[:2]  # two rows are enough to tell "more than one"
-    compiler = queryset.query.get_compiler(alias)
-    sql, params = compiler.as_sql()
-    params = list(params)
-    connection = connections[alias]
-    keys_at = time_at = None
-    if with_revocation:
-        keys_at = (_position(params, _SENTINEL_KEYS[0]), _position(params, _SENTINEL_KEYS[1]))
-        time_at = _position(
-            params, time_field.get_db_prep_value(_SENTINEL_TIME, connection, prepared=False)
-        )
-    selected = [column[0] for column in compiler.select[: compiler.col_count]]
+        time_at = _position(query.params, orm.db_value(time_field, _SENTINEL_TIME, alias))
     return Plan(
-        sql=sql,
-        params=params,
-        username_at=_position(params, _SENTINEL_USERNAME),
+        query=query,
+        username_at=_position(query.params, _SENTINEL_USERNAME),
         keys_at=keys_at,
         time_at=time_at,
         time_field=time_field,
         attnames=attnames,
-        converters=compiler.get_converters(selected),
-        compiler=compiler,
-        with_revocation=with_revocation,
     )
 
 
@@ -134,69 +137,99 @@ def _fuse_revocation(model: Any) -> bool:
     return bool(store._meta.get_field("user").related_model is model)
 
 
-def plan(model: Any, alias: str) -> Plan | None:
-    """The compiled plan for this thread, alias and settings generation (None: use the ORM)."""
+_plans = threading.local()
+_warned: set[str] = set()
+
+
+def _plan_or_reason(model: Any, alias: str) -> Plan | NoFastPath:
+    if not usable(model):
+        return CUSTOM_MANAGER
+    try:
+        return _build(model, alias, _fuse_revocation(model))
+    except Exception as error:
+        reason = f"{type(error).__name__}: {error}"
+        if reason not in _warned:
+            _warned.add(reason)
+            warnings.warn(
+                f"The one-query user lookup is not available for {model._meta.label} on "
+                f"{alias!r} ({reason}); users are loaded through the ORM instead.",
+                FastLookupWarning,
+                stacklevel=2,
+            )
+        return NoFastPath(reason)
+
+
+def plan(model: Any, alias: str) -> Plan | NoFastPath:
+    """The compiled plan for this thread, alias and settings generation, or why there is
+    none."""
     generation = _state.generation()
     cache = getattr(_plans, "cache", None)
     if cache is None or _plans.generation != generation:
         cache = _plans.cache = {}
         _plans.generation = generation
     key = (model, alias)
-    if key not in cache:
-        try:
-            cache[key] = _build(model, alias, _fuse_revocation(model)) if usable(model) else None
-        except (LookupError, TypeError, ValueError):
-            cache[key] = None
-    found: Plan | None = cache[key]
+    found: Plan | NoFastPath | None = cache.get(key)
+    if found is None:
+        found = cache[key] = _plan_or_reason(model, alias)
     return found
 
 
-def fetch(username: str, token: VerifiedToken, *, strict: bool = False) -> tuple[Any, bool | None]:
-    """Find the user and (with the database denylist) whether the token is revoked.
+def _cutoff_param(compiled: Plan, issued: float | None, strict: bool, alias: str) -> Any:
+    """The cut-off time parameter for a token issued at ``issued``: a cutoff at or after
+    this second (the next one, unless ``strict``) revokes it; any cutoff, when unknown."""
+    second = -1 if issued is None else int(issued) + (0 if strict else 1)
+    prepared = compiled.times.get(second)
+    if prepared is None:
+        if len(compiled.times) > 4096:
+            compiled.times.clear()
+        threshold = _EPOCH if second < 0 else _as_utc(second)
+        prepared = compiled.times[second] = orm.db_value(compiled.time_field, threshold, alias)
+    return prepared
 
-    Returns ``(user or None, revoked)``; ``revoked`` is None when it was not checked here
-    (the caller then runs :func:`revocation.check`). Raises LookupError when the fast path
-    does not apply. ``strict``: a cutoff of the user also ends tokens issued in its second.
-    """
-    model = _state.user_model()
-    alias = router.db_for_read(model)
-    compiled = plan(model, alias)
-    if compiled is None:
-        raise LookupError("no fast path for this user model")
-    params = list(compiled.params)
+
+def _params(
+    compiled: Plan, username: str, token: VerifiedToken, strict: bool, alias: str
+) -> list[Any]:
+    params = list(compiled.query.params)
     params[compiled.username_at] = username
-    connection = connections[alias]
     if compiled.keys_at is not None and compiled.time_at is not None:
         family = token.family
         params[compiled.keys_at[0]] = revocation.token_key(token)
         params[compiled.keys_at[1]] = (
             revocation.family_key(family) if family is not None else _NO_KEY
         )
-        issued = token.issued_at
-        # Revoked by a cutoff at or after this second (the next one, unless strict).
-        second = -1 if issued is None else int(issued) + (0 if strict else 1)
-        prepared = compiled.times.get(second)
-        if prepared is None:
-            if len(compiled.times) > 4096:
-                compiled.times.clear()
-            threshold = _EPOCH if second < 0 else _as_utc(second)
-            prepared = compiled.times[second] = compiled.time_field.get_db_prep_value(
-                threshold, connection, prepared=False
-            )
-        params[compiled.time_at] = prepared
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        rows = cursor.fetchmany(2)
-    if len(rows) != 1:
-        if len(rows) > 1:
-            raise model.MultipleObjectsReturned()
+        params[compiled.time_at] = _cutoff_param(compiled, token.issued_at, strict, alias)
+    return params
+
+
+def fetch(
+    username: Any, token: VerifiedToken, *, strict: bool = False
+) -> tuple[Any, bool | None] | NoFastPath:
+    """Find the user and (with the database denylist) whether the token is revoked.
+
+    Returns ``(user or None, revoked)``; ``revoked`` is None when it was not checked here
+    (the caller then runs :func:`revocation.check`). Returns :class:`NoFastPath` when the
+    one query does not apply. ``strict``: a cutoff of the user also ends tokens issued in its
+    second.
+    """
+    if not isinstance(username, str):
+        return USERNAME_NOT_A_STRING
+    model = _state.user_model()
+    alias = router.db_for_read(model)
+    compiled = plan(model, alias)
+    if isinstance(compiled, NoFastPath):
+        return compiled
+    rows = orm.fetch_rows(
+        alias, compiled.query.sql, _params(compiled, username, token, strict, alias), 2
+    )
+    if len(rows) > 1:
+        raise model.MultipleObjectsReturned()
+    if not rows:
         return None, None
-    row = rows[0]
-    if compiled.converters:
-        row = next(compiled.compiler.apply_converters([row], compiled.converters))
+    row = compiled.query.convert(rows[0])
     count = len(compiled.attnames)
-    user = model.from_db(alias, compiled.attnames, row[:count])
-    revoked = bool(row[count] or row[count + 1]) if compiled.with_revocation else None
+    user = orm.instance(model, alias, compiled.attnames, row[:count])
+    revoked = bool(row[count] or row[count + 1]) if compiled.keys_at is not None else None
     return user, revoked
 
 
@@ -204,16 +237,13 @@ def load(token: VerifiedToken, username: Any) -> tuple[Any, bool | None]:
     """The active user ``username`` names, and whether the token is revoked if that was
     answered by the same query (else None). Raises UserLookupError subclasses."""
     users.check_username(username)
-    if isinstance(username, str):
-        try:
-            user, revoked = fetch(username, token)
-        except LookupError:  # no fast path for this user model
-            pass
-        else:
-            if user is None:
-                raise UserNotFound("User not found.")
-            return users.check_active(user), revoked
-    return users.user_for_username(username), None
+    found = fetch(username, token)
+    if isinstance(found, NoFastPath):
+        return users.user_for_username(username), None
+    user, revoked = found
+    if user is None:
+        raise UserNotFound("User not found.")
+    return users.check_active(user), revoked
 
 
 def actor_claim(actor: Any) -> dict[str, Any]:
@@ -244,15 +274,7 @@ def check_actor(token: VerifiedToken) -> None:
     if act is None:
         return
     username = act["sub"]
-    revoked: bool | None = None
-    try:
-        users.check_username(username)
-        try:
-            actor, revoked = fetch(username, token, strict=True)
-        except LookupError:  # no fast path for this user model
-            actor = users.user_for_username(username, active_only=False)
-    except UserLookupError:
-        actor = None
+    actor, revoked = _actor(username, token)
     if (
         actor is None
         or not getattr(actor, "is_active", True)
@@ -268,8 +290,21 @@ def check_actor(token: VerifiedToken) -> None:
         raise TokenRevoked("The impersonator's tokens have been revoked.")
 
 
+def _actor(username: Any, token: VerifiedToken) -> tuple[Any, bool | None]:
+    """The account ``username`` names, active or not (None if there is none), and whether the
+    fused query found the actor's cutoff (None: not checked)."""
+    try:
+        users.check_username(username)
+        found = fetch(username, token, strict=True)
+        if isinstance(found, NoFastPath):
+            return users.user_for_username(username, active_only=False), None
+    except UserLookupError:
+        return None, None
+    return found
+
+
 def _as_utc(timestamp: int) -> datetime:
     return _EPOCH + timedelta(seconds=timestamp)
 
 
-__all__ = ["Plan", "actor_claim", "check_actor", "fetch", "load", "plan", "usable"]
+__all__ = ["NoFastPath", "Plan", "actor_claim", "check_actor", "fetch", "load", "plan", "usable"]

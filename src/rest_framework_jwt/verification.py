@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import MappingProxyType
 from typing import Any
+
+from django.utils.functional import cached_property
 
 from . import _state, backend, claims, users
 from .exceptions import (
@@ -73,9 +74,10 @@ def _unverified_header(raw: str) -> Mapping[str, Any]:
 class VerifiedToken:
     """A token that passed verification: the raw string, its header and claims, read-only.
 
-    The typed accessors read a claim the package uses once, check its type, and keep the
-    answer. ``claims`` is a read-only mapping; ``payload`` is a fresh ``dict`` copy, for the
-    1.x and drf-jwt hooks that take a payload dict.
+    The typed accessors read a claim the package uses and check its type (the two that do
+    more work, ``issued_at`` and ``actor``, keep their answer). ``claims`` is a read-only
+    mapping; ``payload`` is a fresh ``dict`` copy, for the 1.x and drf-jwt hooks that take a
+    payload dict.
     """
 
     raw: str
@@ -100,11 +102,10 @@ class VerifiedToken:
     def header(self) -> Mapping[str, Any]:
         """The JOSE header (read without verifying it when a custom decode handler verified
         the token; empty if it cannot be read)."""
-        if self._header is not None:
-            return self._header
-        return MappingProxyType(dict(_unverified_header(self.raw)))
+        header = self._header if self._header is not None else _unverified_header(self.raw)
+        return MappingProxyType(dict(header))
 
-    @cached_property
+    @property
     def key_id(self) -> str | None:
         """The header's ``kid``, or None."""
         kid = self.header.get("kid")
@@ -122,30 +123,30 @@ class VerifiedToken:
             return None
         return self.expires_at - claims.seconds(api_settings.JWT_EXPIRATION_DELTA)
 
-    @cached_property
+    @property
     def expires_at(self) -> float | None:
         """``exp`` as a number, or None."""
         return _number(self.claims.get("exp"))
 
-    @cached_property
+    @property
     def refresh_started_at(self) -> float | None:
         """``orig_iat`` (the login a classic refresh chain started from), or None."""
         return _number(self.claims.get("orig_iat"))
 
-    @cached_property
+    @property
     def token_id(self) -> str | None:
         """``jti``, or None."""
         value = self.claims.get("jti")
         return value if isinstance(value, str) else None
 
-    @cached_property
+    @property
     def chain_id(self) -> str | None:
         """The id shared by a classic refresh chain: ``orig_jti``, else ``jti``; None (or an
         empty string) if it has none."""
         value = self.claims.get("orig_jti") or self.claims.get("jti")
         return value if isinstance(value, str) else None
 
-    @cached_property
+    @property
     def family(self) -> str | None:
         """The refresh-token family (``fam``, a UUID in canonical form), or None. Decoding
         refuses a malformed ``fam``; a custom ``JWT_DECODE_HANDLER`` may not, so a malformed
@@ -153,7 +154,7 @@ class VerifiedToken:
         value = self.claims.get("fam")
         return value if claims.is_uuid(value) else None
 
-    @cached_property
+    @property
     def token_type(self) -> str | None:
         """``token_type``: ``"access"`` when absent, None when it is not a string."""
         value = self.claims.get(TYPE_CLAIM, ACCESS)
@@ -172,7 +173,7 @@ class VerifiedToken:
             return None
         return _checked_actor(self.claims[ACTOR_CLAIM])
 
-    @cached_property
+    @property
     def password_version(self) -> str | None:
         """``pwv``, or None; InvalidClaim if it is not a string."""
         value = self.claims.get(PASSWORD_CLAIM)
@@ -230,7 +231,7 @@ def decode(token: Any) -> VerifiedToken:
         backend.verify_signature(parsed, algorithm, keys)
     payload = _checked_claims(parsed, config)
     raw = token if isinstance(token, str) else bytes(token).decode("ascii", "replace")
-    return VerifiedToken(raw, MappingProxyType(payload), MappingProxyType(parsed.header))
+    return VerifiedToken(raw, MappingProxyType(payload), parsed.header)
 
 
 def jwt_decode_handler(token: str | bytes) -> dict[str, Any]:

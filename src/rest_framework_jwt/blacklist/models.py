@@ -170,24 +170,32 @@ _NO_RAW_TOKEN = (
 )
 
 
+def _token_lookup(name: str, lookup: str, value: Any) -> models.Q:
+    if lookup in ("", "exact") and value is not None:
+        return models.Q(key__in=_token_keys(value))
+    if lookup == "in":
+        return models.Q(key__in=[key for item in value for key in _token_keys(item)])
+    raise FieldError(f"{_NO_RAW_TOKEN} Unsupported lookup: {name}.")
+
+
+def _token_id_lookup(name: str, lookup: str, value: Any) -> models.Q:
+    if lookup in ("", "exact"):
+        return models.Q(key__startswith="d:") if value is None else models.Q(key=_id_key(value))
+    if lookup == "in":
+        return models.Q(key__in=[_id_key(item) for item in value if item is not None])
+    if lookup == "isnull":
+        return models.Q(key__startswith="d:" if value else "t:")
+    raise FieldError(f"Unsupported lookup on BlacklistedToken.token_id: {name}.")
+
+
 def _lookup(name: str, value: Any) -> models.Q:
     """One drf-jwt lookup (``token=``, ``token_id__in=``, ``blacklisted_at__lt=``...) as a
     lookup on Revocation's columns."""
     field, _sep, lookup = name.partition("__")
     if field == "token":
-        if lookup in ("", "exact") and value is not None:
-            return models.Q(key__in=_token_keys(value))
-        if lookup == "in":
-            return models.Q(key__in=[key for item in value for key in _token_keys(item)])
-        raise FieldError(f"{_NO_RAW_TOKEN} Unsupported lookup: {name}.")
+        return _token_lookup(name, lookup, value)
     if field == "token_id":
-        if lookup in ("", "exact"):
-            return models.Q(key__startswith="d:") if value is None else models.Q(key=_id_key(value))
-        if lookup == "in":
-            return models.Q(key__in=[_id_key(item) for item in value if item is not None])
-        if lookup == "isnull":
-            return models.Q(key__startswith="d:" if value else "t:")
-        raise FieldError(f"Unsupported lookup on BlacklistedToken.token_id: {name}.")
+        return _token_id_lookup(name, lookup, value)
     if field == "blacklisted_at":
         return models.Q(**{name.replace("blacklisted_at", "created_at", 1): value})
     return models.Q(**{name: value})
@@ -329,6 +337,33 @@ class BlacklistedToken(Revocation):
             return False
         return False
 
+    def _extend_expiry(self) -> None:
+        """The entry protects the token as long as it (or its refresh chain) can be used,
+        whatever expiry the caller computed."""
+        if self._payload is not None:
+            until = revocation.usable_until(self._payload)
+            if self.expires_at is None or self.expires_at < until:
+                self.expires_at = until
+        elif self.expires_at is None:
+            self.expires_at = timezone.now() + revocation.max_lifetime()
+
+    def _insert_or_merge(self, force_insert: Any, using: str | None) -> None:
+        """Insert the entry; if the token is revoked already (the key is unique), keep one
+        entry, with the later expiry."""
+        db = using or type(self).objects.db
+        try:
+            with transaction.atomic(using=db):
+                super().save(force_insert=force_insert, using=using)
+        except IntegrityError:
+            existing = Revocation.objects.using(db).get(key=self.key)
+            self.pk, self.created_at = existing.pk, existing.created_at
+            self.kind = existing.kind
+            self.expires_at = max(existing.expires_at, self.expires_at)
+            if self.user_id is None:
+                self.user_id = existing.user_id
+            self._state.adding = False
+            super().save(force_update=True, using=using)
+
     def save(
         self,
         *,
@@ -339,38 +374,17 @@ class BlacklistedToken(Revocation):
     ) -> None:
         if not self.key:
             raise IntegrityError("A blacklisted token needs a token or a token_id.")
-        # The entry protects the token as long as it (or its refresh chain) can be used,
-        # whatever expiry the caller computed.
-        if self._payload is not None:
-            until = revocation.usable_until(self._payload)
-            if self.expires_at is None or self.expires_at < until:
-                self.expires_at = until
-        elif self.expires_at is None:
-            self.expires_at = timezone.now() + revocation.max_lifetime()
+        self._extend_expiry()
         adding = self._state.adding
-        db = using or type(self).objects.db
-        if not adding:
+        if adding:
+            self._insert_or_merge(force_insert, using)
+        else:
             super().save(
                 force_insert=force_insert,
                 force_update=force_update,
                 using=using,
                 update_fields=update_fields,
             )
-        else:
-            try:
-                with transaction.atomic(using=db):
-                    super().save(force_insert=force_insert, using=using)
-            except IntegrityError:
-                # The token is revoked already (the key is unique): keep one entry, with
-                # the later expiry.
-                existing = Revocation.objects.using(db).get(key=self.key)
-                self.pk, self.created_at = existing.pk, existing.created_at
-                self.kind = existing.kind
-                self.expires_at = max(existing.expires_at, self.expires_at)
-                if self.user_id is None:
-                    self.user_id = existing.user_id
-                self._state.adding = False
-                super().save(force_update=True, using=using)
         if not revocation.uses_database():
             revocation.denylist().add(self.key, self.kind, None, self.expires_at, self.reason)
         if adding:
