@@ -258,10 +258,8 @@ def build_keyring(
     signing with a ring that has no signing key raises ConfigurationError.
     """
     ring = KeyRing()
-    usable = [name for name in algorithms if name in ALGORITHMS]
+    usable, hmac_algorithms, asymmetric = _split(algorithms)
     ring.errors.extend(_unavailable(algorithms))
-    hmac_algorithms = frozenset(name for name in usable if name in HMAC_ALGORITHMS)
-    asymmetric = [name for name in usable if name not in HMAC_ALGORITHMS]
     if hmac_algorithms:
         _add_secrets(ring, secret_keys, hmac_algorithms)
     stored_signing = _add_stored(ring, key_dir, usable) if key_dir else None
@@ -270,10 +268,16 @@ def build_keyring(
     if stored_signing is not None:
         ring.algorithm, ring.signing_key, ring.signing_kid = stored_signing
     elif usable:
-        ring.algorithm = usable[0]
-        _set_signing_key(ring, private_keys)
+        _set_signing_key(ring, usable[0], private_keys)
     _name_signing_key(ring)
     return ring
+
+
+def _split(algorithms: Sequence[str]) -> tuple[list[str], frozenset[str], list[str]]:
+    """The available ``algorithms``, and of those the HMAC and the asymmetric ones."""
+    usable = [name for name in algorithms if name in ALGORITHMS]
+    hmac_algorithms = frozenset(name for name in usable if name in HMAC_ALGORITHMS)
+    return usable, hmac_algorithms, [name for name in usable if name not in HMAC_ALGORITHMS]
 
 
 def _unavailable(algorithms: Sequence[str]) -> list[str]:
@@ -305,10 +309,9 @@ def _add_secrets(ring: KeyRing, secret_keys: Any, algorithms: frozenset[str]) ->
         ring.add(VerificationKey(item.kid, key, algorithms))
 
 
-def _set_signing_key(ring: KeyRing, private_keys: Any) -> None:
-    """The key of ``ring.algorithm``: the first fitting secret, or the first private key."""
-    algorithm = ring.algorithm
-    assert algorithm is not None
+def _set_signing_key(ring: KeyRing, algorithm: str, private_keys: Any) -> None:
+    """``algorithm`` signs, with the first fitting secret or the first private key."""
+    ring.algorithm = algorithm
     if algorithm in HMAC_ALGORITHMS:
         candidates = [key for key in ring.verification if algorithm in key.algorithms]
         if candidates:

@@ -4,6 +4,9 @@ Compiling a queryset once to its SQL and parameters, preparing a value the way t
 expects it, running the SQL, and turning a row back into Python values and a model instance.
 Everything else in the package uses the public ORM. ``tests/test_orm.py`` exercises each of
 these on the Django version it runs with; tox runs it on every supported one.
+
+Internal: not part of the public API (docs/api.md lists that); its names may change in any
+release.
 """
 
 from __future__ import annotations

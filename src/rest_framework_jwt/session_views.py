@@ -130,31 +130,44 @@ def revoke_presented(request: Request, current: VerifiedToken | None) -> list[st
     """
     serializer = LogoutSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
-    presented: list[VerifiedToken] = []
-    if current is not None:
-        presented.append(current)
+    presented: list[VerifiedToken] = [current] if current is not None else []
     owner = request.user if request.user and request.user.is_authenticated else None
-    for field in ("token", "refresh_token"):
-        token = serializer.validated_data.get(field)
-        if not token:
-            continue
-        verified, owner = check_presented(field, token, owner, request)
-        presented.append(verified)
-    from_cookie = _refresh_cookie_token(request)
-    if from_cookie and all(verified.raw != from_cookie for verified in presented):
-        if cookies.csrf_required(request):
-            cookies.enforce_csrf(request)
-        try:
-            verified, owner = check_presented("refresh_token", from_cookie, owner, request)
-        except ValidationError:
-            cookies.mark_refused(request)  # expired, revoked or not this user's: dropped
-        else:
-            presented.append(verified)
+    owner = _add_body_tokens(request, serializer.validated_data, presented, owner)
+    owner = _add_cookie_token(request, presented, owner)
     if not presented:
         raise ValidationError({"token": [_("No token to revoke.")]}, code="token_missing")
     for verified in presented:
         revocation.revoke_token(verified, user=owner, reason="logout")
     return [verified.raw for verified in presented]
+
+
+def _add_body_tokens(
+    request: Request, data: Any, presented: list[VerifiedToken], owner: Any
+) -> Any:
+    """Add the body's ``token`` and ``refresh_token`` to ``presented``; return their owner."""
+    for field in ("token", "refresh_token"):
+        token = data.get(field)
+        if token:
+            verified, owner = check_presented(field, token, owner, request)
+            presented.append(verified)
+    return owner
+
+
+def _add_cookie_token(request: Request, presented: list[VerifiedToken], owner: Any) -> Any:
+    """Add the refresh cookie's token to ``presented`` (after the CSRF check) unless it is
+    there already or dead (expired, revoked, not this user's: the cookie is dropped)."""
+    from_cookie = _refresh_cookie_token(request)
+    if not from_cookie or any(verified.raw == from_cookie for verified in presented):
+        return owner
+    if cookies.csrf_required(request):
+        cookies.enforce_csrf(request)
+    try:
+        verified, owner = check_presented("refresh_token", from_cookie, owner, request)
+    except ValidationError:
+        cookies.mark_refused(request)
+        return owner
+    presented.append(verified)
+    return owner
 
 
 class LogoutView(_RevocationView):
