@@ -767,7 +767,7 @@ def test_every_id_of_the_checks_table_is_in_the_settings_reference():
     reference = (Path(__file__).parent.parent / "docs" / "settings.md").read_text()
     documented = set(re.findall(r"^\| `(rest_framework_jwt\.[EWI]\d{3})` \|", reference, re.M))
     assert ids == documented
-    assert len(ids) == 32
+    assert len(ids) == 37
 
 
 # ----------------------------------------------------------------------------------------------
@@ -807,3 +807,112 @@ def test_w010_accepts_a_subclass_of_the_middleware(production, settings):
 def test_w010_not_raised_for_the_database_denylist(production, backend):
     production(**({"JWT_DENYLIST_BACKEND": backend} if backend else {}))
     assert "rest_framework_jwt.W010" not in deploy_ids()
+
+
+# ----------------------------------------------------------------------------------------------
+# JWT_TRUSTED_ISSUERS and the JWKS cache: E012, W014/E013, E009, W015, W016
+
+GOOD_ISSUER = {
+    "issuer": "https://idp.example/",
+    "jwks_url": "https://idp.example/jwks.json",
+    "audience": "api",
+}
+
+
+def test_a_good_trusted_issuer_raises_nothing(jwt_auth):
+    jwt_auth(JWT_TRUSTED_ISSUERS=[GOOD_ISSUER, {**GOOD_ISSUER, "issuer": "https://b.example/"}])
+    assert not our_ids()
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ("https://idp.example/", "an entry must be a dict"),
+        ({**GOOD_ISSUER, "issuer": ""}, '"issuer" must be a non-empty string'),
+        ({**GOOD_ISSUER, "discovery_url": "https://idp.example/d"}, "exactly one of"),
+        ({k: v for k, v in GOOD_ISSUER.items() if k != "jwks_url"}, "exactly one of"),
+        ({**GOOD_ISSUER, "jwks_url": "ftp://idp.example/"}, '"jwks_url" must be an https://'),
+        ({k: v for k, v in GOOD_ISSUER.items() if k != "audience"}, '"audience" is missing'),
+        ({**GOOD_ISSUER, "audience": 3}, '"audience" must be a string'),
+        ({**GOOD_ISSUER, "algorithms": ["HS256"]}, "not an asymmetric algorithm"),
+        ({**GOOD_ISSUER, "algorithms": []}, "non-empty list"),
+        ({**GOOD_ISSUER, "leeway": "5"}, '"leeway" must be'),
+        ({**GOOD_ISSUER, "required_claims": "exp"}, '"required_claims" must be'),
+        ({**GOOD_ISSUER, "create_users": True}, '"create_users" needs a "user_claim"'),
+        ({**GOOD_ISSUER, "create_users": "yes"}, '"create_users" must be True or False'),
+        ({**GOOD_ISSUER, "roles_claim": 1}, '"roles_claim" must be'),
+        ({**GOOD_ISSUER, "jwks": "x"}, "'jwks' is not a key of an issuer entry"),
+    ],
+)
+def test_e012_an_unusable_issuer_entry(jwt_auth, entry, problem):
+    jwt_auth(JWT_TRUSTED_ISSUERS=[GOOD_ISSUER, entry])
+    found = message("rest_framework_jwt.E012")
+    assert found.level == checks.ERROR
+    assert found.msg.startswith("JWT_AUTH['JWT_TRUSTED_ISSUERS'][1]: ") and problem in found.msg
+    assert "docs/resource-server.md" in found.hint
+
+
+def test_e012_an_issuer_listed_twice(jwt_auth):
+    jwt_auth(JWT_TRUSTED_ISSUERS=[GOOD_ISSUER, GOOD_ISSUER])
+    assert "listed twice" in message("rest_framework_jwt.E012").msg
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("JWT_TRUSTED_ISSUERS", GOOD_ISSUER),
+        ("JWT_JWKS_CACHE_LIFETIME", 0),
+        ("JWT_JWKS_REFETCH_INTERVAL", "60"),
+        ("JWT_JWKS_STALE_LIFETIME", -1),
+        ("JWT_JWKS_FETCH_TIMEOUT", 0),
+        ("JWT_JWKS_MAX_SIZE", 0),
+        ("JWT_JWKS_CACHE", None),
+    ],
+)
+def test_e006_jwks_settings(jwt_auth, key, value):
+    jwt_auth(**{key: value})
+    assert message("rest_framework_jwt.E006").msg.startswith(f"JWT_AUTH['{key}']")
+
+
+def test_w011_http_urls_outside_debug_and_e013_under_deploy(jwt_auth, settings):
+    jwt_auth(JWT_TRUSTED_ISSUERS=[{**GOOD_ISSUER, "jwks_url": "http://idp.example/jwks"}])
+    found = message("rest_framework_jwt.W014")
+    assert found.level == checks.WARNING and "http://idp.example/jwks" in found.msg
+    assert message("rest_framework_jwt.E013", deploy=True).level == checks.ERROR
+    settings.DEBUG = True
+    assert not our_ids()
+
+
+def test_e009_and_w012_the_jwks_cache(jwt_auth, settings):
+    jwt_auth(JWT_JWKS_CACHE="nope")
+    assert not our_ids()  # no issuer, no cache needed
+    jwt_auth(JWT_TRUSTED_ISSUERS=[GOOD_ISSUER], JWT_JWKS_CACHE="nope")
+    assert "'nope'" in message("rest_framework_jwt.E009").msg
+    jwt_auth(JWT_TRUSTED_ISSUERS=[GOOD_ISSUER], JWT_JWKS_CACHE="locmem")
+    assert "rest_framework_jwt.W015" not in our_ids()
+    assert "each worker fetches" in message("rest_framework_jwt.W015", deploy=True).msg
+    settings.CACHES = {
+        **django_settings.CACHES,
+        "shared": {"BACKEND": "django.core.cache.backends.redis.RedisCache"},
+    }
+    jwt_auth(JWT_TRUSTED_ISSUERS=[GOOD_ISSUER], JWT_JWKS_CACHE="shared")
+    assert "rest_framework_jwt.W015" not in deploy_ids()
+
+
+TRUSTED = "rest_framework_jwt.authentication.TrustedIssuerAuthentication"
+OWN = "rest_framework_jwt.authentication.JSONWebTokenAuthentication"
+
+
+@pytest.mark.parametrize(
+    ("classes", "prefix", "raised"),
+    [
+        ([OWN, TRUSTED], "Bearer", True),
+        ([TRUSTED, OWN], "Bearer", False),
+        ([OWN, TRUSTED], "JWT", False),
+        ([OWN], "Bearer", False),
+    ],
+)
+def test_w013_trusted_issuers_read_after_the_own_class(jwt_auth, settings, classes, prefix, raised):
+    settings.REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": classes}
+    jwt_auth(JWT_TRUSTED_ISSUERS=[GOOD_ISSUER], JWT_AUTH_HEADER_PREFIX=prefix)
+    assert ("rest_framework_jwt.W016" in our_ids()) is raised

@@ -30,6 +30,7 @@ RANKS = {
     "utils": 7.8,
     "tokens": 7.9,
     "jwks": 6,
+    "issuers": 5.8,
     "cookies": 7,
     "permissions": 7,
     "throttling": 7,

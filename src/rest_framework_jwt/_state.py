@@ -42,12 +42,18 @@ class Config:
     password_keys: tuple[bytes, ...]
     #: The key files the ring was read from, each with its identity then (see keystore).
     watched: tuple[tuple[str, Any], ...] = ()
+    #: The ``iss`` of the trusted external issuers (JWT_TRUSTED_ISSUERS) other than our own
+    #: JWT_ISSUER: the package's keys never verify a token claiming one of them.
+    foreign_issuers: frozenset[str] = frozenset()
 
 
 #: Salt of the key of the "pwv" claim's HMAC (the key is derived as Django's salted_hmac does).
 PASSWORD_SALT = "rest_framework_jwt.tokens.password_version"
 
 _config: Config | None = None
+#: Other modules' state derived from the settings (the trusted issuers and their parsed key
+#: sets, in ``issuers``), emptied with the rest.
+derived: dict[str, Any] = {}
 _user_model: Any = None
 _generation = 0
 _next_look = 0.0
@@ -124,6 +130,7 @@ def build_config() -> Config:
             for secret in [settings.SECRET_KEY, *fallbacks]
         ),
         watched=watched,
+        foreign_issuers=_foreign_issuers(api_settings.JWT_TRUSTED_ISSUERS, api_settings.JWT_ISSUER),
     )
 
 
@@ -135,6 +142,12 @@ def _key_files_changed(current: Config) -> bool:
         return False
     _next_look = now + claims.seconds(api_settings.JWT_KEY_RELOAD_INTERVAL)
     return any(keystore.file_identity(path) != identity for path, identity in current.watched)
+
+
+def _foreign_issuers(entries: Any, own: Any) -> frozenset[str]:
+    listed = entries if isinstance(entries, (list, tuple)) else ()
+    names = (entry.get("issuer") for entry in listed if isinstance(entry, dict))
+    return frozenset(name for name in names if isinstance(name, str) and name != own)
 
 
 def config() -> Config:
@@ -166,6 +179,7 @@ def reset() -> None:
     global _config, _user_model, _generation, _next_look
     _config = None
     _user_model = None
+    derived.clear()
     _generation += 1
     _next_look = 0.0
 

@@ -15,22 +15,38 @@ permissions never decode it again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import MultipleObjectsReturned
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
-from . import cookies, lookup, messages, revocation, rotation, users, utils, verification
+from . import (
+    _state,
+    backend,
+    cookies,
+    issuers,
+    lookup,
+    messages,
+    revocation,
+    rotation,
+    users,
+    utils,
+    verification,
+)
 from .exceptions import (
     InvalidAuthorizationCredentials,
+    InvalidIssuer,
     JWTAuthenticationFailed,
     JWTPermissionDenied,
     MissingToken,
     TokenError,
     UserLookupError,
+    UserNotFound,
 )
 from .settings import api_settings
 from .signals import token_refused
@@ -251,6 +267,34 @@ def _as_bytes(value: str | bytes) -> bytes:
     return bytes(value)
 
 
+def token_from_header(
+    header_str: str | bytes, prefix_matches: Callable[[str], bool], *, lenient: bool
+) -> str | None:
+    """The token in an ``Authorization`` header value whose scheme ``prefix_matches``; None
+    for another scheme. MissingToken for an empty header, InvalidAuthorizationCredentials for a
+    scheme without a credential, more than one credential or a non-ASCII one.
+
+    1.x splits on any whitespace; drf-jwt (``lenient``) on single spaces, so a double space
+    there makes an empty part and the request falls back to the cookie.
+    """
+    header = _as_bytes(header_str)
+    parts = header.split(b" ") if lenient and header.strip() else header.split()
+    if not parts:
+        raise MissingToken()
+    if not prefix_matches(parts[0].decode(HEADER_ENCODING)):
+        return None
+    if len(parts) == 1:
+        problem = "authorization_header_no_credentials"
+    elif len(parts) > 2 or not parts[1]:
+        problem = "authorization_header_spaces"
+    else:
+        try:
+            return parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            problem = "authorization_header_encoding"
+    refuse(_HEADER_MESSAGES[problem], problem, InvalidAuthorizationCredentials)
+
+
 class JSONWebTokenAuthentication(BaseJSONWebTokenAuthentication):
     """Reads the token from ``Authorization: <prefix> <token>``, or from the configured cookie.
 
@@ -294,25 +338,7 @@ class JSONWebTokenAuthentication(BaseJSONWebTokenAuthentication):
         credential or a non-ASCII token raise InvalidAuthorizationCredentials (with 1.x's
         message and a code saying which).
         """
-        header = _as_bytes(header_str)
-        lenient = api_settings.is_drf_jwt
-        # 1.x splits on any whitespace; drf-jwt on single spaces, so a double space there
-        # makes an empty part and the request falls back to the cookie.
-        parts = header.split(b" ") if lenient and header.strip() else header.split()
-        if not parts:
-            raise MissingToken()
-        if not cls.prefixes_match(parts[0].decode(HEADER_ENCODING)):
-            return None
-        if len(parts) == 1:
-            problem = "authorization_header_no_credentials"
-        elif len(parts) > 2 or not parts[1]:
-            problem = "authorization_header_spaces"
-        else:
-            try:
-                return parts[1].decode("ascii")
-            except UnicodeDecodeError:
-                problem = "authorization_header_encoding"
-        refuse(_HEADER_MESSAGES[problem], problem, InvalidAuthorizationCredentials)
+        return token_from_header(header_str, cls.prefixes_match, lenient=api_settings.is_drf_jwt)
 
     @classmethod
     def prefixes_match(cls, prefix: str) -> bool:
@@ -420,9 +446,136 @@ class StatelessJSONWebTokenAuthentication(JSONWebTokenAuthentication):
         revocation.check_actor_cutoff(token)
 
 
+class IssuerTokenUser(TokenUser):
+    """The user of a trusted issuer's token, built from its claims without a query.
+
+    ``pk``/``id`` are the ``sub`` claim, ``username`` the issuer's ``username_claim`` (default
+    ``sub``), ``issuer`` its ``iss``; ``token`` is the verified token.
+    """
+
+    def __init__(self, token: issuers.ExternalToken, username: str) -> None:
+        self.token = token
+        self.payload = dict(token.claims)
+        self.pk = self.id = token.claims.get("sub")
+        self.username = username
+        self.issuer = token.issuer.issuer
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, IssuerTokenUser) and (self.issuer, self.pk, self.username) == (
+            other.issuer,
+            other.pk,
+            other.username,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.issuer, self.pk, self.username))
+
+
+class TrustedIssuerAuthentication(BaseAuthentication):
+    """Accepts tokens of the issuers in ``JWT_TRUSTED_ISSUERS`` from ``Authorization: Bearer``.
+
+    The issuer is chosen by the token's ``iss`` and the key by its ``kid``, from that issuer's
+    JWK Set only (see ``rest_framework_jwt.issuers``). ``request.auth`` is the raw token and
+    ``request.verified_token`` the verified
+    :class:`~rest_framework_jwt.issuers.ExternalToken`. ``request.user`` is an
+    :class:`IssuerTokenUser`, or the local user named by the issuer's ``user_claim``.
+
+    A token whose ``iss`` is not trusted is refused (401 ``token_invalid_issuer``), unless
+    ``keyword`` is also the package's own ``JWT_AUTH_HEADER_PREFIX``: then it is left to
+    ``JSONWebTokenAuthentication``, which must come after this class.
+    """
+
+    #: The ``Authorization`` scheme (a subclass may change it).
+    keyword = "Bearer"
+    www_authenticate_realm = "api"
+
+    def authenticate(self, request: Request) -> tuple[Any, str] | None:
+        """Return ``(user, token)`` for a valid trusted token, None for none; raise a 401 (a
+        503 when the issuer's keys cannot be had) otherwise. On success
+        ``request.verified_token`` is the :class:`~rest_framework_jwt.issuers.ExternalToken`."""
+        try:
+            return self._authenticate(request)
+        except MissingToken:
+            return None
+        except JWTAuthenticationFailed as error:
+            token_refused.send(sender=type(self), request=request, code=error.code)
+            raise
+        except revocation.DATABASE_OUTAGES as error:
+            raise revocation.unavailable(error, "database") from error
+
+    def prefix_matches(self, prefix: str) -> bool:
+        """True when ``prefix`` is :attr:`keyword`, ignoring case."""
+        return prefix.lower() == self.keyword.lower()
+
+    def get_raw_token(self, request: Request) -> str | None:
+        """The token of the request's ``Authorization`` header, None for another scheme."""
+        header = request.META.get("HTTP_AUTHORIZATION")
+        if not header:
+            return None
+        return token_from_header(header, self.prefix_matches, lenient=False)
+
+    def _authenticate(self, request: Request) -> tuple[Any, str] | None:
+        raw = self.get_raw_token(request)
+        if raw is None:
+            return None
+        try:
+            parsed = backend.parse(raw, _state.config().max_size)
+            issuer = issuers.issuer_of(parsed)
+            if issuer is None:
+                if self.prefix_matches(str(api_settings.JWT_AUTH_HEADER_PREFIX)):
+                    return None  # perhaps one of ours: JSONWebTokenAuthentication decides
+                raise InvalidIssuer("Untrusted issuer.")
+            token = issuers.verify(raw, parsed, issuer)
+        except TokenError as error:
+            refuse_error(error)
+        try:
+            user = self.get_user(token)
+        except UserLookupError as error:
+            refuse_error(error)
+        setattr(request, verification.REQUEST_ATTRIBUTE, token)
+        return user, raw
+
+    def get_user(self, token: issuers.ExternalToken) -> Any:
+        """The user of ``token``: an :class:`IssuerTokenUser`, or with the issuer's
+        ``user_claim`` the local user it names (created if ``create_users``); a
+        UserLookupError otherwise."""
+        issuer = token.issuer
+        if issuer.user_claim is None:
+            username = token.claims.get(issuer.username_claim)
+            users.check_username(username)
+            return IssuerTokenUser(token, str(username))
+        value = token.claims.get(issuer.user_claim)
+        users.check_username(value)
+        model = _state.user_model()
+        field = issuer.user_field or model.USERNAME_FIELD
+        try:
+            user = model._default_manager.get(**{field: value})
+        except model.DoesNotExist:
+            if not issuer.create_users:
+                raise UserNotFound("User not found.") from None
+            user = self.create_user(token, field, value)
+        except (MultipleObjectsReturned, ValueError, TypeError, OverflowError):
+            raise UserNotFound("User not found.") from None
+        return users.check_active(user)
+
+    def create_user(self, token: issuers.ExternalToken, field: str, value: Any) -> Any:
+        """Create the local user for ``token`` (``create_users``): ``field`` (and the
+        ``USERNAME_FIELD``) set to ``value``, an unusable password. Override for more."""
+        model = _state.user_model()
+        defaults = {model.USERNAME_FIELD: value, "password": make_password(None)}
+        user, _created = model._default_manager.get_or_create(**{field: value}, defaults=defaults)
+        return user
+
+    def authenticate_header(self, request: Request) -> str:
+        """The ``WWW-Authenticate`` value of a 401: ``Bearer realm="api"``."""
+        return f'{self.keyword} realm="{self.www_authenticate_realm}"'
+
+
 __all__ = [
     "BaseJSONWebTokenAuthentication",
+    "IssuerTokenUser",
     "JSONWebTokenAuthentication",
     "StatelessJSONWebTokenAuthentication",
     "TokenUser",
+    "TrustedIssuerAuthentication",
 ]

@@ -546,11 +546,72 @@ def verify_signature(parsed: Parsed, algorithm: str, keys: Sequence[Any]) -> Non
     raise exc.InvalidSignature("Signature verification failed.")
 
 
+#: The algorithms a public JWK of each ``kty`` (and, for EC and OKP, ``crv``) may verify.
+_JWK_ALGORITHMS: dict[tuple[str, str | None], frozenset[str]] = {
+    ("RSA", None): frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}),
+    ("EC", "P-256"): frozenset({"ES256"}),
+    ("EC", "P-384"): frozenset({"ES384"}),
+    ("EC", "P-521"): frozenset({"ES512", "ES521"}),
+    ("EC", "secp256k1"): frozenset({"ES256K"}),
+    ("OKP", "Ed25519"): frozenset({"EdDSA"}),
+    ("OKP", "Ed448"): frozenset({"EdDSA"}),
+}
+
+#: At most this many keys of a fetched JWK Set are parsed.
+MAX_JWKS_KEYS = 100
+
+
+def _jwk_algorithms(jwk: Mapping[str, Any], allowed: frozenset[str]) -> frozenset[str]:
+    """The algorithms of ``allowed`` that the public JWK ``jwk`` may verify (empty: none)."""
+    kty = jwk.get("kty")
+    crv = None if kty == "RSA" else jwk.get("crv")
+    if not isinstance(kty, str) or not (crv is None or isinstance(crv, str)):
+        return frozenset()
+    fitting = _JWK_ALGORITHMS.get((kty, crv), frozenset()) & allowed
+    if "alg" in jwk:
+        fitting &= {jwk["alg"]} if isinstance(jwk["alg"], str) else set()
+    if jwk.get("use", "sig") != "sig":
+        return frozenset()
+    ops = jwk.get("key_ops")
+    if ops is not None and (not isinstance(ops, list) or "verify" not in ops):
+        return frozenset()
+    return fitting
+
+
+def jwk_set_ring(jwks: Any, algorithms: Sequence[str]) -> KeyRing:
+    """Parse the public keys of a JWK Set (RFC 7517) for ``algorithms`` into a verify-only ring.
+
+    Members that cannot verify one of ``algorithms`` (another ``kty``, ``use``, ``alg``,
+    symmetric ``oct`` keys, unreadable ones) are left out and described in ``errors``. Only the
+    public half of a key is kept. The ring signs nothing.
+    """
+    ring = KeyRing()
+    members = jwks.get("keys") if isinstance(jwks, Mapping) else None
+    if not isinstance(members, list):
+        ring.errors.append('The JWK Set has no "keys" list.')
+        return ring
+    allowed = frozenset(name for name in algorithms if name in ALGORITHMS)
+    for index, jwk in enumerate(members[:MAX_JWKS_KEYS]):
+        kid = jwk.get("kid") if isinstance(jwk, Mapping) else None
+        fitting = _jwk_algorithms(jwk, allowed) if isinstance(jwk, Mapping) else frozenset()
+        if not fitting or not (kid is None or isinstance(kid, str)):
+            ring.errors.append(f"keys[{index}] cannot verify any of {sorted(allowed)}.")
+            continue
+        try:
+            key = ALGORITHMS[next(iter(fitting))].from_jwk(dict(jwk))
+        except Exception as error:  # PyJWT and cryptography raise several types here.
+            ring.errors.append(f"keys[{index}]: {type(error).__name__}: {error}")
+            continue
+        ring.add(VerificationKey(kid, _public_half(key), fitting))
+    return ring
+
+
 __all__ = [
     "ALGORITHMS",
     "FORBIDDEN_HEADERS",
     "HAS_CRYPTO",
     "MAX_JSON_DEPTH",
+    "MAX_JWKS_KEYS",
     "PYJWT_VERSION",
     "KeyRing",
     "Parsed",
@@ -560,6 +621,7 @@ __all__ = [
     "check_header",
     "crypto_available",
     "encode",
+    "jwk_set_ring",
     "parse",
     "prepare_hmac_secret",
     "prepare_key",

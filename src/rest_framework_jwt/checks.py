@@ -35,7 +35,7 @@ from django.core.checks import CheckMessage, Error, Info, Tags, Warning, registe
 from django.utils.module_loading import import_string
 from rest_framework.settings import api_settings as drf_settings
 
-from . import _state, backend, keys, keystore, throttling
+from . import _state, backend, issuers, keys, keystore, throttling
 from .settings import (
     COMPAT_MODES,
     DEFAULTS,
@@ -82,6 +82,11 @@ W022 = "rest_framework_jwt.W022"  # the CSRF check of the cookies switched off
 W023 = "rest_framework_jwt.W023"  # CSRF_USE_SESSIONS: the CSRF token would need a session
 W024 = "rest_framework_jwt.W024"  # CSRF_COOKIE_HTTPONLY: pages cannot read the CSRF token
 W025 = "rest_framework_jwt.W025"  # a cookie domain for sibling sites, CSRF not set up for them
+E012 = "rest_framework_jwt.E012"  # an unusable entry of JWT_TRUSTED_ISSUERS
+E013 = "rest_framework_jwt.E013"  # a trusted issuer's http:// URL (--deploy; W014 under check)
+W014 = "rest_framework_jwt.W014"  # a trusted issuer's http:// URL, fetched only with DEBUG
+W015 = "rest_framework_jwt.W015"  # --deploy: the JWKS cache is not shared between processes
+W016 = "rest_framework_jwt.W016"  # TrustedIssuerAuthentication after JSONWebTokenAuthentication
 
 #: What a validator finds: one mapping of placeholder values per problem.
 Finds = Sequence[Mapping[str, Any]]
@@ -527,6 +532,66 @@ def _django_setting(setting: str) -> Any:
     return getattr(settings, setting, None)
 
 
+def _issuer_entries(value: Any) -> list[tuple[int, Any]]:
+    return list(enumerate(value)) if isinstance(value, (list, tuple)) else []
+
+
+def _bad_issuers(value: Any) -> Finds:
+    found: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    for index, entry in _issuer_entries(value):
+        found.extend({"index": index, "problem": p} for p in issuers.entry_problems(entry))
+        name = entry.get("issuer") if isinstance(entry, Mapping) else None
+        if isinstance(name, str) and name in seen:
+            found.append({"index": index, "problem": f"the issuer {name!r} is listed twice"})
+        seen.add(name)
+    return found
+
+
+def _plain_http_urls(value: Any) -> Finds:
+    """The http:// URLs of the trusted issuers, while DEBUG is off (they are not fetched)."""
+    if settings.DEBUG:
+        return NOTHING
+    return [
+        {"index": index, "url": entry[name]}
+        for index, entry in _issuer_entries(value)
+        if isinstance(entry, Mapping)
+        for name in ("jwks_url", "discovery_url")
+        if isinstance(entry.get(name), str) and entry[name].startswith("http://")
+    ]
+
+
+def _with_issuers(validator: Validator) -> Validator:
+    """``validator``, for when ``JWT_TRUSTED_ISSUERS`` names at least one issuer."""
+    return lambda value: (
+        validator(value) if _issuer_entries(api_settings.JWT_TRUSTED_ISSUERS) else NOTHING
+    )
+
+
+def _not_shared(alias: Any) -> bool:
+    config = _caches().get(alias) or {}
+    return str(config.get("BACKEND", "")).endswith(("DummyCache", "LocMemCache"))
+
+
+TRUSTED_ISSUER_CLASS = "rest_framework_jwt.authentication.TrustedIssuerAuthentication"
+OWN_CLASS = "rest_framework_jwt.authentication.JSONWebTokenAuthentication"
+
+
+def _issuers_after_own(value: Any) -> Finds:
+    """TrustedIssuerAuthentication listed after JSONWebTokenAuthentication while both read
+    the same scheme: the first refuses the trusted issuers' tokens before the second sees them."""
+    names = [
+        path if isinstance(path, str) else f"{path.__module__}.{path.__qualname__}"
+        for path in drf_settings.user_settings.get("DEFAULT_AUTHENTICATION_CLASSES", ())
+    ]
+    if TRUSTED_ISSUER_CLASS not in names or OWN_CLASS not in names:
+        return NOTHING
+    same_scheme = str(api_settings.JWT_AUTH_HEADER_PREFIX).lower() == "bearer"
+    if same_scheme and names.index(OWN_CLASS) < names.index(TRUSTED_ISSUER_CLASS):
+        return FOUND
+    return NOTHING
+
+
 # ----------------------------------------------------------------------------------------------
 # the tables
 
@@ -539,6 +604,10 @@ _DURATIONS = (
     ("JWT_REFRESH_GRACE_PERIOD", True),
     ("JWT_KEY_RELOAD_INTERVAL", True),
     ("JWT_JWKS_MAX_AGE", True),
+    ("JWT_JWKS_CACHE_LIFETIME", False),
+    ("JWT_JWKS_REFETCH_INTERVAL", False),
+    ("JWT_JWKS_STALE_LIFETIME", True),
+    ("JWT_JWKS_FETCH_TIMEOUT", False),
 )
 _CHOICES = (
     ("JWT_COMPAT", COMPAT_MODES),
@@ -630,6 +699,28 @@ VALUE_ROWS: tuple[Row, ...] = (
         E006,
         "JWT_AUTH['{setting}'] must be a path (str or pathlib.Path), or None.",
         'For example BASE_DIR / "jwt-keys" (see docs/keys.md).',
+    ),
+    Row(
+        "JWT_TRUSTED_ISSUERS",
+        must(lambda value: isinstance(value, (list, tuple))),
+        E006,
+        "JWT_AUTH['{setting}'] must be a list of dicts.",
+        'For example [{{"issuer": "https://idp.example/", "jwks_url": '
+        '"https://idp.example/jwks.json", "audience": "api"}}].',
+    ),
+    Row(
+        "JWT_JWKS_MAX_SIZE",
+        must(lambda value: _byte_count(value) and value > 0),
+        E006,
+        "JWT_AUTH['{setting}'] must be a whole number of bytes greater than zero.",
+        "The default is 262144 (256 KiB).",
+    ),
+    Row(
+        "JWT_JWKS_CACHE",
+        must(lambda value: isinstance(value, str)),
+        E006,
+        "JWT_AUTH['{setting}'] must be the alias of a cache in CACHES.",
+        'For example "default".',
     ),
     Row(
         "JWT_ALGORITHM",
@@ -770,6 +861,51 @@ ROWS: tuple[Row, ...] = (
         "Point JWT_DENYLIST_CACHE at a real cache (Redis), or use the database backend.",
         deploy_id=E011,
         docs="security.md#denylist-cache",
+    ),
+    Row(
+        "JWT_TRUSTED_ISSUERS",
+        _bad_issuers,
+        E012,
+        "JWT_AUTH['{setting}'][{index}]: {problem}; the entry is ignored.",
+        'An entry is a dict with "issuer", "jwks_url" or "discovery_url", and "audience" '
+        "(see docs/resource-server.md).",
+    ),
+    Row(
+        "JWT_TRUSTED_ISSUERS",
+        _plain_http_urls,
+        W014,
+        "JWT_AUTH['{setting}'][{index}] has the http:// URL {url!r}: it is fetched only while "
+        "DEBUG is on, so this issuer's tokens are refused with 503.",
+        "Use the issuer's https:// URL.",
+        deploy_id=E013,
+        docs="resource-server.md#fetching-keys",
+    ),
+    Row(
+        "JWT_JWKS_CACHE",
+        _with_issuers(_undefined_cache),
+        E009,
+        "JWT_AUTH['{setting}'] names the cache {value!r}, which CACHES does not define.",
+        "Use one of {aliases}.",
+    ),
+    Row(
+        "JWT_JWKS_CACHE",
+        _with_issuers(must(lambda alias: not _not_shared(alias))),
+        W015,
+        "The JWK Sets of the trusted issuers are cached in {value!r}, which processes do not "
+        "share: each worker fetches them itself, and no copy survives a restart.",
+        "Point JWT_JWKS_CACHE at a cache all workers share (Redis, Memcached).",
+        deploy_only=True,
+        docs="resource-server.md#the-jwks-cache",
+    ),
+    Row(
+        "JWT_AUTH_HEADER_PREFIX",
+        _issuers_after_own,
+        W016,
+        "REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES'] lists JSONWebTokenAuthentication "
+        "before TrustedIssuerAuthentication, and both read 'Bearer' tokens: the first refuses "
+        "the trusted issuers' tokens before the second sees them.",
+        "List TrustedIssuerAuthentication first; it leaves the package's own tokens to "
+        "JSONWebTokenAuthentication.",
     ),
     Row(
         "JWT_THROTTLE_RATES",

@@ -339,6 +339,15 @@ class StoreUnavailable(drf_exceptions.APIException):
         add_code(self, self.code)
 
 
+class IssuerUnavailable(StoreUnavailable):
+    """Raised (503, code ``issuer_unavailable``, with ``Retry-After``) when a trusted issuer's
+    JWK Set cannot be fetched and no usable copy of it is cached: its tokens can be neither
+    accepted nor refused."""
+
+    default_detail = _("The identity provider is temporarily unavailable. Try again later.")
+    default_code = "issuer_unavailable"
+
+
 __all__ = [
     "CSRFFailed",
     "ConfigurationError",
@@ -353,6 +362,7 @@ __all__ = [
     "InvalidIssuer",
     "InvalidPayload",
     "InvalidSignature",
+    "IssuerUnavailable",
     "JWTAuthenticationFailed",
     "JWTPermissionDenied",
     "JWTValidationError",

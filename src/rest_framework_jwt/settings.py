@@ -92,6 +92,14 @@ DEFAULTS: dict[str, Any] = {
     "JWT_REFRESH_TOKENS": False,
     "JWT_REFRESH_GRACE_PERIOD": datetime.timedelta(seconds=0),
     "JWT_THROTTLE_CACHE": "default",
+    # External issuers (resource-server mode) and the cache of their JWK Sets.
+    "JWT_TRUSTED_ISSUERS": (),
+    "JWT_JWKS_CACHE": "default",
+    "JWT_JWKS_CACHE_LIFETIME": datetime.timedelta(minutes=10),
+    "JWT_JWKS_REFETCH_INTERVAL": datetime.timedelta(minutes=1),
+    "JWT_JWKS_STALE_LIFETIME": datetime.timedelta(days=1),
+    "JWT_JWKS_FETCH_TIMEOUT": 5,
+    "JWT_JWKS_MAX_SIZE": 262144,
     "JWT_THROTTLE_RATES": {
         "obtain_ip": "30/min",
         "obtain_username": "10/min",
@@ -234,6 +242,14 @@ class JWTSettings:
     JWT_THROTTLE_CACHE: str
     #: Scope to DRF rate ("10/min"), None turning a scope off; None turns them all off.
     JWT_THROTTLE_RATES: Mapping[str, str | None] | None
+    #: One dict per external issuer (docs/settings.md, JWT_TRUSTED_ISSUERS).
+    JWT_TRUSTED_ISSUERS: Sequence[Mapping[str, Any]]
+    JWT_JWKS_CACHE: str
+    JWT_JWKS_CACHE_LIFETIME: Duration
+    JWT_JWKS_REFETCH_INTERVAL: Duration
+    JWT_JWKS_STALE_LIFETIME: Duration
+    JWT_JWKS_FETCH_TIMEOUT: Duration
+    JWT_JWKS_MAX_SIZE: int
 
     _hooks: list[Callable[[], None]]
 

@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from . import _state, backend, claims, users
 from .exceptions import (
     InvalidClaim,
+    InvalidIssuer,
     InvalidSignature,
     TokenError,
     UnknownUser,
@@ -210,6 +211,8 @@ def _checked_claims(
         audience=config.audience,
         issuer=config.issuer,
     )
+    if config.foreign_issuers and parsed.payload.get("iss") in config.foreign_issuers:
+        raise InvalidIssuer("The token claims a trusted external issuer.")
     return parsed.payload
 
 
