@@ -22,7 +22,7 @@ import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.core.cache import caches
@@ -197,7 +197,43 @@ def unavailable(error: BaseException, store: str) -> StoreUnavailable:
     return StoreUnavailable()
 
 
-class DatabaseDenylist:
+class Entry(NamedTuple):
+    """One denylist entry: its ``key``, its ``kind`` (token, user, family), the ``user`` it
+    belongs to (or None), until when it is kept, why, and for a user cutoff the time before
+    which that user's tokens are revoked."""
+
+    key: str
+    kind: str
+    user: Any
+    expires_at: datetime
+    reason: str
+    not_before: datetime | None = None
+
+
+class Denylist:
+    """A denylist backend: :meth:`lookup` keys, :meth:`add` an entry."""
+
+    def lookup(self, keys: list[str]) -> dict[str, float | None]:
+        """The entries found for ``keys``: key to cutoff timestamp (None: no cutoff)."""
+        raise NotImplementedError
+
+    def add(
+        self,
+        key: str,
+        kind: str,
+        user: Any,
+        expires_at: datetime,
+        reason: str,
+        not_before: datetime | None = None,
+    ) -> None:
+        """Write one entry; the same key again updates it."""
+        self.write(Entry(key, kind, user, expires_at, reason, not_before))
+
+    def write(self, entry: Entry) -> None:
+        raise NotImplementedError
+
+
+class DatabaseDenylist(Denylist):
     """The denylist in the ``blacklist_revocation`` table."""
 
     def lookup(self, keys: list[str]) -> dict[str, float | None]:
@@ -209,25 +245,17 @@ class DatabaseDenylist:
             raise unavailable(error, "database") from error
         return {key: (None if nb is None else nb.timestamp()) for key, nb in rows}
 
-    def add(
-        self,
-        key: str,
-        kind: str,
-        user: Any,
-        expires_at: datetime,
-        reason: str,
-        not_before: datetime | None = None,
-    ) -> None:
+    def write(self, entry: Entry) -> None:
         store = model("Revocation")
         values = {
-            "kind": kind,
-            "user_id": _user_id(store, user),
-            "not_before": not_before,
-            "expires_at": expires_at,
-            "reason": reason[:32],
+            "kind": entry.kind,
+            "user_id": _user_id(store, entry.user),
+            "not_before": entry.not_before,
+            "expires_at": entry.expires_at,
+            "reason": entry.reason[:32],
         }
         try:
-            self._write(store, key, values)
+            self._write(store, entry.key, values)
         except DATABASE_OUTAGES as error:
             raise unavailable(error, "database") from error
 
@@ -257,7 +285,7 @@ def _user_id(store: Any, user: Any) -> Any:
     return user.pk
 
 
-class CacheDenylist:
+class CacheDenylist(Denylist):
     """The denylist in a Django cache (``JWT_DENYLIST_CACHE``); entries expire with the tokens."""
 
     @property
@@ -276,19 +304,11 @@ class CacheDenylist:
             for name, value in found.items()
         }
 
-    def add(
-        self,
-        key: str,
-        kind: str,
-        user: Any,
-        expires_at: datetime,
-        reason: str,
-        not_before: datetime | None = None,
-    ) -> None:
-        timeout = max(1, math.ceil((expires_at - timezone.now()).total_seconds()))
-        value = "" if not_before is None else repr(not_before.timestamp())
+    def write(self, entry: Entry) -> None:
+        timeout = max(1, math.ceil((entry.expires_at - timezone.now()).total_seconds()))
+        value = "" if entry.not_before is None else repr(entry.not_before.timestamp())
         try:
-            self.cache.set(CACHE_PREFIX + key, value, timeout=timeout)
+            self.cache.set(CACHE_PREFIX + entry.key, value, timeout=timeout)
         except Exception as error:
             raise unavailable(error, "cache") from error
 
