@@ -85,7 +85,7 @@ compilemessages: $(STAMP) gettext
 
 # The OpenAPI schemas of tests/projects/schema_project (every view of the package, drf-spectacular)
 # in each configuration; tests/test_openapi.py compares them with what is generated.
-SCHEMA_VARIANTS := orig refresh drf-jwt
+SCHEMA_VARIANTS := orig refresh drf-jwt cookie
 .PHONY: openapi-schemas
 openapi-schemas: $(STAMP)
 	mkdir -p tests/projects/schema_project/schemas

@@ -46,7 +46,7 @@ from tests.helpers import (
 
 PROJECT = Path(__file__).parent / "projects" / "schema_project"
 SCHEMAS = PROJECT / "schemas"
-VARIANTS = ("orig", "refresh", "drf-jwt")
+VARIANTS = ("orig", "refresh", "drf-jwt", "cookie")
 # The package this run tests: src/ of the checkout, or the installed wheel under tox.
 PACKAGE_ROOT = Path(rest_framework_jwt.__file__).resolve().parent.parent
 REGENERATE = "make openapi-schemas"
@@ -449,3 +449,46 @@ def test_a_custom_response_handler_is_documented_as_an_object():
     assert body["additionalProperties"] == {}  # any keys
     # The default handler's body is exact.
     assert utils.jwt_response_payload_handler("t") == {"token": "t"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("codes", [False, True])
+def test_cookie_mode_answers_as_documented(user, password, codes):
+    settings = {
+        "JWT_COOKIE_MODE": True,
+        "JWT_REFRESH_TOKENS": True,
+        "JWT_RESPONSE_ERROR_CODES": codes,
+    }
+    with override_settings(JWT_AUTH=settings):
+        schema = Schema()
+        browser = APIClient(enforce_csrf_checks=True)
+        credentials = {"username": "admin", "password": password}
+        login = post(browser, OBTAIN, schema, credentials)
+        assert login.status_code == 200 and "token" not in login.json()
+        schema.check(OBTAIN, "post", login)
+        mobile = post(APIClient(), OBTAIN, schema, credentials, HTTP_X_JWT_DELIVERY="body")
+        assert set(mobile.json()) == {"token", "refresh_token"}
+        schema.check(OBTAIN, "post", mobile)
+
+        no_csrf = browser.post(REFRESH, {}, format="json")
+        assert no_csrf.status_code == 403, no_csrf.content
+        schema.check(REFRESH, "post", no_csrf)
+        csrf = {"HTTP_X_CSRFTOKEN": browser.cookies["csrftoken"].value}
+        refreshed = post(browser, REFRESH, schema, {}, **csrf)
+        assert refreshed.status_code == 200, refreshed.content
+        schema.check(REFRESH, "post", refreshed)
+        verified = post(browser, VERIFY, schema, {})
+        assert verified.status_code == 200 and "token" not in verified.json()
+        schema.check(VERIFY, "post", verified)
+
+        listed = browser.get(SESSIONS)
+        assert listed.status_code == 200
+        schema.check(SESSIONS, "get", listed)
+        for path in (REVOKE_OTHERS, LOGOUT_ALL):
+            refused = browser.post(path)
+            assert refused.status_code == 403, (path, refused.content)
+            schema.check(path, "post", refused)
+        csrf = {"HTTP_X_CSRFTOKEN": browser.cookies["csrftoken"].value}
+        logout = post(browser, LOGOUT, schema, {}, **csrf)
+        assert logout.status_code == 204, logout.content
+        schema.check(LOGOUT, "post", logout)

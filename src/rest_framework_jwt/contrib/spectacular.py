@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings as django_settings
 from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
     OpenApiSerializerExtension,
@@ -27,11 +28,10 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
-from .. import revocation, rotation, session_views, utils, views
+from .. import cookies, revocation, rotation, session_views, utils, views
 from .._state import user_model
 from ..authentication import BaseJSONWebTokenAuthentication, JSONWebTokenAuthentication
 from ..serializers import (
-    ImpersonateAuthTokenSerializer,
     JSONWebTokenSerializer,
     RefreshJSONWebTokenSerializer,
     RotateRefreshTokenSerializer,
@@ -236,6 +236,33 @@ class JWTCodedErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
     code = serializers.CharField(help_text="The refusal's stable code.")
 
 
+class JWTCookieBodySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The body of an answer whose tokens went to cookies (the schema is made per run)."""
+
+
+class _OrCookies(serializers.Serializer):  # type: ignore[type-arg]
+    """Base of the "token body or cookie body" markers; ``member`` is the token body."""
+
+    member: Any = None
+
+
+_OR_COOKIES: dict[Any, type[_OrCookies]] = {}
+
+
+def _or_cookies(member: Any) -> Any:
+    """The one marker class (so the one component) for ``member`` or the cookie body."""
+    if member not in _OR_COOKIES:
+        name = member.__name__.removesuffix("Serializer") + "OrCookiesSerializer"
+        _OR_COOKIES[member] = type(name, (_OrCookies,), {"member": member})
+    return _OR_COOKIES[member]
+
+
+class JWTTokenOrCookieRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField(
+        required=False, help_text="A JSON Web Token; without it, the token cookie's."
+    )
+
+
 class JWTBadRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Field errors and ``non_field_errors``, or ``detail`` for an unreadable body."""
 
@@ -284,11 +311,49 @@ class ErrorSchema(_Schema):
     target_class = JWTErrorSerializer
 
     def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
-        codes = _code_property()
         return {
             "type": "object",
-            "properties": {"detail": _STRING, **codes},
-            "required": ["detail", *codes],
+            "description": "code is there with JWT_RESPONSE_ERROR_CODES, and always for a "
+            "failed CSRF check (csrf_failed).",
+            "properties": {"detail": _STRING, **_CODE},
+            "required": ["detail", *_code_property()],
+        }
+
+
+class CookieBodySchema(_Schema):
+    target_class = JWTCookieBodySerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        pk = {}
+        if api_settings.JWT_RESPONSE_PAYLOAD_HANDLER is utils.jwt_create_response_payload:
+            pk = {"pk": {"type": "integer", "description": "The token's issued-at time."}}
+        return {
+            "type": "object",
+            "description": "The answer when the tokens are in cookies, not in the body: for "
+            "a browser in cookie mode, the names of the CSRF cookie and of the header to echo "
+            "it in; for a token taken from a cookie, the body without the tokens.",
+            "properties": {
+                **pk,
+                "csrf_cookie": {"type": "string", "description": "Django's CSRF cookie."},
+                "csrf_header": {"type": "string", "description": "The header to echo it in."},
+            },
+        }
+
+
+class OrCookiesSchema(_Schema):
+    """A token body, or the body of an answer whose tokens went to cookies."""
+
+    target_class = _OrCookies
+    match_subclasses = True
+
+    def get_name(self, auto_schema: Any, direction: Any) -> Any:
+        return self.target.__class__.__name__.removesuffix("Serializer")
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        members = (self.target.member, JWTCookieBodySerializer)
+        # anyOf: a cookie body documents no required key, so a token body matches it too.
+        return {
+            "anyOf": [auto_schema.resolve_serializer(m, direction).ref for m in members],
         }
 
 
@@ -329,14 +394,37 @@ def _is_throttled(view: Any) -> bool:
     return False
 
 
-def _auth_statuses(view: Any) -> list[int]:
+def _cookie_for(view: Any) -> str | None:
+    """The cookie a token view takes the token from when the body has none (refresh, verify)."""
+    cookie_for_request = getattr(view, "cookie_for_request", None)
+    return cookie_for_request(None) if cookie_for_request is not None else None
+
+
+def _reads_cookies(view: Any) -> bool:
+    """Whether a request to ``view`` can be authenticated by a token cookie (so an unsafe one
+    needs the CSRF token)."""
+    if _cookie_for(view) and getattr(view, "cookie_csrf", True):
+        return True
+    if isinstance(view, session_views.LogoutView) and cookies.refresh_cookie():
+        return True
+    return any(
+        JSONWebTokenScheme(authenticator).cookies
+        for authenticator in view.get_authenticators()
+        if isinstance(authenticator, BaseJSONWebTokenAuthentication)
+    )
+
+
+def _auth_statuses(view: Any, *, unsafe: bool) -> list[int]:
     """401 and 403 as ``view`` can answer them: DRF sends 403 instead of 401 when the first
-    authentication class has no ``WWW-Authenticate`` challenge."""
+    authentication class has no ``WWW-Authenticate`` challenge; a failed CSRF check is a 403."""
+    statuses = set()
+    if unsafe and api_settings.JWT_AUTH_COOKIE_CSRF and _reads_cookies(view):
+        statuses.add(403)
     authenticators = view.get_authenticators()
     if not authenticators:
-        return []
+        return sorted(statuses)
     challenge = bool(authenticators[0].authenticate_header(None))
-    statuses = {401 if challenge else 403}
+    statuses.add(401 if challenge else 403)
     permissions = tuple(view.permission_classes)
     if any(p not in (AllowAny, IsAuthenticated) for p in permissions):
         statuses.add(403)  # a permission that refuses authenticated users
@@ -357,8 +445,10 @@ _DESCRIPTIONS = {
 }
 
 
-def _errors(view: Any, *, validates: bool = True, not_found: bool = False) -> dict[int, Any]:
-    statuses = [400, *_auth_statuses(view)]
+def _errors(
+    view: Any, *, validates: bool = True, not_found: bool = False, unsafe: bool = True
+) -> dict[int, Any]:
+    statuses = [400, *_auth_statuses(view, unsafe=unsafe)]
     if not_found:
         statuses.append(404)
     if _is_throttled(view):
@@ -376,19 +466,42 @@ def _errors(view: Any, *, validates: bool = True, not_found: bool = False) -> di
     }
 
 
-def _cookie_header(setting: str, status: int) -> list[OpenApiParameter]:
-    cookie = getattr(api_settings, setting, None) if setting else None
-    if not cookie:
+def _cookie_header(view: Any, status: int, *, pair: bool = False) -> list[OpenApiParameter]:
+    """The ``Set-Cookie`` header of a success that sets the token cookies."""
+    if not _delivers_to_cookies(view):
         return []
+    names = [f"{getattr(api_settings, view.cookie_setting)} (the token)"]
+    if pair and cookies.refresh_cookie():
+        names.append(f"{cookies.refresh_cookie()} (the refresh token)")
+    if api_settings.JWT_AUTH_COOKIE_CSRF:
+        names.append(f"{django_settings.CSRF_COOKIE_NAME} (Django's CSRF token)")
+    described = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
     return [
         OpenApiParameter(
             "Set-Cookie",
             str,
             OpenApiParameter.HEADER,
             response=[status],
-            description=f"The token in the {cookie} cookie.",
+            description=f"The cookies {described}."
+            if len(names) > 1
+            else f"The cookie {described}.",
         )
     ]
+
+
+def _delivers_to_cookies(view: Any) -> bool:
+    """Whether a success of ``view`` sets the token cookie."""
+    return bool(view.cookie_setting and getattr(api_settings, view.cookie_setting, None))
+
+
+_DELIVERY_PARAMETER = OpenApiParameter(
+    cookies.DELIVERY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    enum=[cookies.BODY],
+    description="Cookie mode: `body` to get the tokens in the body and no cookies (mobile and "
+    "other API clients).",
+)
 
 
 class _PackageView(OpenApiViewExtension):
@@ -432,19 +545,24 @@ class _TokenView(_PackageView):
         serializer = view.get_serializer_class()
         own = serializer in self.own_serializers()
         status = 201 if api_settings.is_drf_jwt else 200
+        body = _success_body(pair=self.pair and rotation.enabled())
+        delivers = _delivers_to_cookies(view)
+        if (delivers and api_settings.cookie_mode) or _cookie_for(view):
+            # The tokens may be in cookies instead (and then not in the body).
+            body = body if body is JWTHandlerBodySerializer else _or_cookies(body)
+        parameters = _cookie_header(view, status, pair=self.pair and rotation.enabled())
+        if delivers and api_settings.cookie_mode:
+            parameters.append(_DELIVERY_PARAMETER)
         return {
             "post": {
                 "summary": self.summary,
                 "description": self.description,
                 "request": self.request(view) if own else serializer,
                 "responses": {
-                    status: OpenApiResponse(
-                        _success_body(pair=self.pair and rotation.enabled()),
-                        description="The token.",
-                    ),
+                    status: OpenApiResponse(body, description="The token."),
                     **_errors(view),
                 },
-                "parameters": _cookie_header(view.cookie_setting, status),
+                "parameters": parameters,
             }
         }
 
@@ -473,7 +591,7 @@ class VerifyView(_TokenView):
     description = "Check a token; a valid one comes back as it is."
 
     def request(self, view: Any) -> Any:
-        return JWTTokenRequestSerializer
+        return JWTTokenOrCookieRequestSerializer if _cookie_for(view) else JWTTokenRequestSerializer
 
 
 class RefreshView(_TokenView):
@@ -491,7 +609,9 @@ class RefreshView(_TokenView):
         return (RefreshJSONWebTokenSerializer, RotateRefreshTokenSerializer)
 
     def request(self, view: Any) -> Any:
-        return JWTRefreshRequestSerializer if rotation.enabled() else JWTTokenRequestSerializer
+        if rotation.enabled():
+            return JWTRefreshRequestSerializer
+        return JWTTokenOrCookieRequestSerializer if _cookie_for(view) else JWTTokenRequestSerializer
 
 
 class ImpersonateView(_PackageView):
@@ -499,6 +619,11 @@ class ImpersonateView(_PackageView):
 
     def operations(self, view: Any) -> dict[str, dict[str, Any]]:
         serializer = view.get_serializer_class()
+        body: Any = JWTTokenSerializer  # {"token"} whatever the serializer (as in drf-jwt)
+        parameters = _cookie_header(view, 201)
+        if _delivers_to_cookies(view) and api_settings.cookie_mode:
+            parameters.append(_DELIVERY_PARAMETER)
+            body = _or_cookies(body)
         return {
             "post": {
                 "summary": "Impersonate a user",
@@ -506,15 +631,10 @@ class ImpersonateView(_PackageView):
                 "token names the superuser in its act claim.",
                 "request": serializer,
                 "responses": {
-                    201: OpenApiResponse(
-                        JWTTokenSerializer
-                        if serializer is ImpersonateAuthTokenSerializer
-                        else JWTHandlerBodySerializer,
-                        description="The token.",
-                    ),
+                    201: OpenApiResponse(body, description="The token."),
                     **_errors(view),
                 },
-                "parameters": _cookie_header(view.cookie_setting, 201),
+                "parameters": parameters,
             }
         }
 
@@ -580,7 +700,7 @@ class SessionListView(_PackageView):
                     200: OpenApiResponse(
                         JWTSessionSerializer(many=True), description="The sessions."
                     ),
-                    **_errors(view, validates=False),
+                    **_errors(view, validates=False, unsafe=False),
                 },
             }
         }

@@ -6,7 +6,9 @@ each variant's ``manage.py spectacular`` output with ``schemas/<variant>.yaml``,
 
 - ``orig``: 1.x defaults (``Authorization: JWT <token>``, 200 with ``{"token"}``);
 - ``refresh``: refresh-token mode, the ``token`` cookie, and error codes in every error body;
-- ``drf-jwt``: ``JWT_COMPAT = "drf-jwt"`` (``Bearer``, 201 with ``{"pk", "token"}``).
+- ``drf-jwt``: ``JWT_COMPAT = "drf-jwt"`` (``Bearer``, 201 with ``{"pk", "token"}``);
+- ``cookie``: cookie mode (``JWT_COOKIE_MODE``) with refresh tokens and the impersonation
+  cookie.
 """
 
 import os
@@ -20,6 +22,11 @@ VARIANTS = {
         "JWT_RESPONSE_ERROR_CODES": True,
     },
     "drf-jwt": {"JWT_COMPAT": "drf-jwt"},
+    "cookie": {
+        "JWT_COOKIE_MODE": True,
+        "JWT_REFRESH_TOKENS": True,
+        "JWT_IMPERSONATION_COOKIE": "jwt-impersonation",
+    },
 }
 
 SECRET_KEY = "schema-project-secret-key-that-is-long-enough-for-hs256"
