@@ -7,6 +7,9 @@ imports it itself (from its own ``AppConfig.ready()``). Everything is worked out
 schema is generated, from the settings of that moment: the header prefix, the cookies, the
 response bodies of 1.x, drf-jwt and refresh-token mode, ``JWT_RESPONSE_ERROR_CODES``, the
 throttles, and which statuses each view can answer. docs/openapi.md shows the result.
+
+Internal: the classes register themselves with drf-spectacular when the module is imported;
+projects import the module, not its names.
 """
 
 from __future__ import annotations
