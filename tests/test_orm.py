@@ -39,7 +39,7 @@ def test_a_compiled_queryset_runs_and_converts_like_the_orm(user):
     rows = orm.fetch_rows("default", query.sql, params, 2)
     assert len(rows) == 1
     row = query.convert(rows[0])
-    assert row == model.objects.filter(pk=user.pk).values_list(*names).get()
+    assert tuple(row) == model.objects.filter(pk=user.pk).values_list(*names).get()
     loaded = orm.instance(model, "default", names, row)
     assert loaded == user and loaded.date_joined == user.date_joined
     assert loaded._state.db == "default" and not loaded._state.adding

@@ -11,6 +11,7 @@ release.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +27,12 @@ class CompiledQuery:
     compiler: Any
     converters: dict[int, Any]
 
-    def convert(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    def convert(self, row: Sequence[Any]) -> Sequence[Any]:
         """``row`` as the ORM would return it (database values converted to Python)."""
         if not self.converters:
             return row
-        return tuple(next(iter(self.compiler.apply_converters([row], self.converters))))
+        converted: Sequence[Any] = next(self.compiler.apply_converters([row], self.converters))
+        return converted
 
 
 def compile_queryset(queryset: Any, alias: str) -> CompiledQuery:
@@ -46,14 +48,15 @@ def db_value(field: Any, value: Any, alias: str) -> Any:
     return field.get_db_prep_value(value, connections[alias], prepared=False)
 
 
-def fetch_rows(alias: str, sql: str, params: list[Any], limit: int) -> list[tuple[Any, ...]]:
+def fetch_rows(alias: str, sql: str, params: list[Any], limit: int) -> Sequence[Sequence[Any]]:
     """At most ``limit`` rows of ``sql`` run with ``params`` on ``alias``."""
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
-        return list(cursor.fetchmany(limit))
+        rows: Sequence[Sequence[Any]] = cursor.fetchmany(limit)
+        return rows
 
 
-def instance(model: Any, alias: str, attnames: list[str], values: tuple[Any, ...]) -> Any:
+def instance(model: Any, alias: str, attnames: list[str], values: Sequence[Any]) -> Any:
     """The ``model`` instance of a row loaded from ``alias`` (``Model.from_db``)."""
     return model.from_db(alias, attnames, values)
 
