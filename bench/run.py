@@ -163,6 +163,59 @@ class Tokens:
     sj_refresh: str = ""
 
 
+#: The issuer of the "external" variant (bench/settings.py) and the kid of its keys.
+EXTERNAL_ISSUER = "https://idp.bench.invalid/"
+
+
+def external_token(user: Any, algorithm: str) -> str:
+    """A token of the external issuer for ``user``, signed with the bench key of
+    ``algorithm`` (PyJWT, as an identity provider would)."""
+    import jwt
+
+    from bench import keys
+
+    payload = {
+        "iss": EXTERNAL_ISSUER,
+        "aud": "bench-api",
+        "sub": str(user.pk),
+        "exp": int(time.time()) + 7200,
+        "iat": int(time.time()),
+        "scope": "read write",
+    }
+    return jwt.encode(
+        payload,
+        keys.private_pem(algorithm),
+        algorithm=algorithm,
+        headers={"kid": f"bench-{algorithm}"},
+    )
+
+
+def seed_external_jwks() -> None:
+    """Put the external issuer's JWK Set (the bench's public keys) in the cache, as a fetch
+    by another process would have: the run then fetches nothing."""
+    from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
+
+    from bench import keys
+    from rest_framework_jwt import issuers
+
+    members = []
+    for algorithm, implementation in (
+        ("RS256", RSAAlgorithm(RSAAlgorithm.SHA256)),
+        ("ES256", ECAlgorithm(ECAlgorithm.SHA256)),
+        ("EdDSA", OKPAlgorithm()),
+    ):
+        key = implementation.prepare_key(keys.public_pem(algorithm))
+        jwk = json.loads(implementation.to_jwk(key))
+        jwk.update({"kid": f"bench-{algorithm}", "alg": algorithm, "use": "sig"})
+        members.append(jwk)
+    with configured("RS256", "external"):
+        issuer = issuers.trusted()[EXTERNAL_ISSUER]
+        now = time.time()
+        record = issuers.Record({"keys": members}, now, now)
+        timing = issuers.timing()
+        issuers._cache_set(timing.cache, issuer.cache_key, record.as_value(), 2 * 86400)
+
+
 def make_tokens(user: Any, algorithm: str, variant: str = "") -> Tokens:
     with configured(algorithm, variant):
         from rest_framework_jwt.settings import api_settings
@@ -185,6 +238,7 @@ LABELS = {
     "floor": "floor: DRF view, no auth, no decode",
     "limit": "limit: no auth + raw jwt.decode",
     "ours stateless": "ours, stateless",
+    "ours external": "ours, external issuer (JWKS cached)",
     "ours default": "ours, default (user from DB)",
     "ours revocation": "ours, revocation on (DB denylist)",
     "ours revocation cache": "ours, revocation on (cache denylist)",
@@ -216,6 +270,7 @@ AUTH_CASES = {
     "floor",
     "limit",
     "ours stateless",
+    "ours external",
     "ours default",
     "ours revocation",
     "ours revocation cache",
@@ -311,6 +366,7 @@ def _all_cases(user: Any, algorithms: list[str]) -> tuple[list[Case], list[Missi
         cases.append(Case(name, alg, variant, view, make, 200, "POST", path, headers, body))
 
     stateless_view = views.ours_stateless()
+    seed_external_jwks()
     credentials = {"username": USERNAME, "password": PASSWORD}
     for alg in algorithms:
         tokens = make_tokens(user, alg)
@@ -336,6 +392,15 @@ def _all_cases(user: Any, algorithms: list[str]) -> tuple[list[Case], list[Missi
                 stateless_view,
                 "/ours/stateless/",
                 f"JWT {token}",
+            )
+        if alg != "HS256":
+            get(
+                "ours external",
+                alg,
+                "external",
+                views.ours_external(),
+                "/ours/external/",
+                f"Bearer {external_token(user, alg)}",
             )
         get("ours default", alg, "", views.ours_default(), "/ours/default/", header)
         for name, variant in (
@@ -551,6 +616,13 @@ def report_targets(cases: list[Case], algorithms: list[str]) -> list[str]:
         )
     else:
         lines.append("  stateless HS256 <= 1.10x limit: not measured in this run")
+    external = ratio("ours external", "limit", "RS256")
+    if external is not None:
+        lines.append(
+            f"  external issuer RS256 <= 1.10x limit: {external:.2f}x  {verdict(external <= 1.10)}"
+        )
+    else:
+        lines.append("  external issuer RS256 <= 1.10x limit: not measured in this run")
     for name in ("ours default", "ours revocation", "ours revocation cache"):
         ratios = []
         for alg in algorithms:
@@ -579,6 +651,7 @@ def report_targets(cases: list[Case], algorithms: list[str]) -> list[str]:
             name: parses.get((name, alg))
             for name in (
                 "ours default",
+                "ours external",
                 "ours revocation",
                 "ours verify",
                 "ours refresh",
@@ -925,6 +998,9 @@ def gunicorn_mode(args: argparse.Namespace, user: Any, db_path: Path) -> int:
     for case in cases:
         if case.path is None:
             missing.append(Missing(case.name, case.algorithm, "needs a new token per request"))
+            continue
+        if case.name == "ours external":  # the server processes would fetch the JWK Set
+            missing.append(Missing(case.name, case.algorithm, "in-process only (seeded JWKS)"))
             continue
         servers.setdefault((case.algorithm, case.variant), []).append(case)
     processes: list[subprocess.Popen[bytes]] = []

@@ -70,6 +70,23 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "jwt_auth": {"JWT_DENYLIST_BACKEND": "cache", "JWT_DENYLIST_CACHE": "default"},
     },
     "rotating": {"revocation_app": True, "jwt_auth": {"JWT_REFRESH_TOKENS": True}},
+    # TrustedIssuerAuthentication: the issuer's JWK Set is seeded into the cache before the
+    # clock starts (run.seed_external_jwks), and lives longer than a run, so nothing is fetched.
+    "external": {
+        "revocation_app": False,
+        "jwt_auth": {
+            "JWT_TRUSTED_ISSUERS": [
+                {
+                    "issuer": "https://idp.bench.invalid/",
+                    "jwks_url": "https://idp.bench.invalid/jwks.json",
+                    "audience": "bench-api",
+                    "algorithms": ["RS256", "ES256", "EdDSA"],
+                }
+            ],
+            "JWT_JWKS_CACHE": "default",
+            "JWT_JWKS_CACHE_LIFETIME": datetime.timedelta(days=1),
+        },
+    },
 }
 # ----------------------------------------------------------------------------------------------
 

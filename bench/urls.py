@@ -12,6 +12,7 @@ urlpatterns = [
     path("floor/", views.FloorView.as_view()),
     path("limit/", views.LimitView.as_view(algorithm=settings.ALGORITHM)),
     path("ours/default/", views.ours_default()),
+    path("ours/external/", views.ours_external()),
     path("ours/obtain/", views.ours_obtain),
     path("ours/refresh/", views.ours_refresh),
     path("ours/verify/", views.ours_verify),

@@ -70,6 +70,13 @@ def ours_default() -> Any:
     return ProtectedView.as_view(authentication_classes=(JSONWebTokenAuthentication,))
 
 
+def ours_external() -> Any:
+    """TrustedIssuerAuthentication: a token of an external issuer, its JWK Set cached."""
+    from rest_framework_jwt.authentication import TrustedIssuerAuthentication
+
+    return ProtectedView.as_view(authentication_classes=(TrustedIssuerAuthentication,))
+
+
 def ours_stateless() -> Any | None:
     """The stateless mode's view, or None while the package has no such class."""
     try:
