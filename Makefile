@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test coverage mutation redis-server lint typecheck check complexity bench soak docs dist clean
+.PHONY: demo test coverage mutation redis-server chromium lint typecheck check complexity bench soak docs dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,26 @@ redis-server:
 		fi; \
 	}
 
-test: $(STAMP) redis-server
+# The browser test (tests/test_browser.py) drives Debian's chromium through its chromedriver:
+# install both (as root) when one is missing, otherwise say what to do. Nothing downloads a
+# browser of its own.
+chromium:
+	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "chromium or chromium-driver is missing; installing them with apt-get"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; \
+		else \
+			echo "The test suite needs Debian's chromium and chromium-driver (tests/test_browser.py): install them, e.g. apt-get install chromium chromium-driver" >&2; \
+			exit 1; \
+		fi; \
+	}
+
+test: $(STAMP) redis-server chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The suite of `make test` under coverage.py: fails below the branch coverage of src/ set by
 # fail_under in pyproject.toml ([tool.coverage.report]). CI runs this instead of `make test`.
-coverage: $(STAMP) redis-server
+coverage: $(STAMP) redis-server chromium
 	$(BIN)/python -m coverage erase
 	$(BIN)/python -m coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/python -m coverage report

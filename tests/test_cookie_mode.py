@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
-from rest_framework_jwt import cookies, utils
+from rest_framework_jwt import cookies, utils, views
 from rest_framework_jwt.authentication import JSONWebTokenAuthentication
 from rest_framework_jwt.exceptions import CSRFFailed
 from rest_framework_jwt.settings import api_settings
@@ -494,6 +494,38 @@ def test_logout_by_header_deletes_no_cookie(mode, user, password):
     response = client.post(LOGOUT)
     assert response.status_code == 204
     assert not response.cookies
+
+
+# ----------------------------------------------------------------------------------------------
+# a view of its own mode (the demo keeps the seed's routes in header mode)
+
+HEADER_MODE_OBTAIN = views.ObtainJSONWebToken.as_view(cookie_mode=False)
+COOKIE_MODE_OBTAIN = views.ObtainJSONWebToken.as_view(cookie_mode=True)
+
+
+def post_login(view, password: str):
+    request = APIRequestFactory().post(
+        "/x/", {"username": "admin", "password": password}, format="json"
+    )
+    return view(request)
+
+
+def test_a_view_in_header_mode_answers_the_body_and_sets_no_cookie(mode, user, password):
+    response = post_login(HEADER_MODE_OBTAIN, password)
+    assert response.status_code in (200, 201)
+    assert isinstance(response.data["token"], str)
+    assert not response.cookies
+
+
+def test_a_view_in_cookie_mode_without_the_setting(settings, user, password):
+    settings.JWT_AUTH = {"JWT_AUTH_COOKIE": "own", "JWT_AUTH_COOKIE_SAMESITE": "Strict"}
+    response = post_login(COOKIE_MODE_OBTAIN, password)
+    assert "token" not in response.data
+    assert response.data["csrf_header"] == "X-CSRFTOKEN"
+    assert response.cookies["own"]["samesite"] == "Strict"
+    # The module-level view follows the setting: 1.x's cookie and body.
+    response = post_login(views.obtain_jwt_token, password)
+    assert response.cookies["own"].value == response.data["token"]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_jwt",
+    # Logout and sessions (the /browser/ page logs out through it).
+    "rest_framework_jwt.blacklist",
     "demo_api",
 ]
 
@@ -85,6 +87,17 @@ REST_FRAMEWORK = {
 
 # Everything else keeps its default (docs/settings.md). Refresh is on so that
 # /api-token-refresh/ can be tried: tokens then carry orig_iat.
+#
+# Cookie mode (docs/cookies.md) for the /browser/ page: HttpOnly cookies, CSRF checked. The
+# seed's routes are in header mode (demo/urls.py), so its curl flows answer tokens in the body.
+# DEBUG is on, so the cookies are not Secure (check I020 says so) and work over plain HTTP.
+#
+# Two switches for the browser test (tests/test_browser.py): DEMO_REFRESH_TOKENS=1 turns on
+# refresh-token mode (a refresh cookie next to the access cookie; the seed's refresh of an
+# access token then fails), DEMO_COOKIE_CSRF=off the CSRF check (to show the attack it stops).
 JWT_AUTH = {
     "JWT_ALLOW_REFRESH": True,
+    "JWT_COOKIE_MODE": True,
+    "JWT_REFRESH_TOKENS": os.environ.get("DEMO_REFRESH_TOKENS") == "1",
+    "JWT_AUTH_COOKIE_CSRF": os.environ.get("DEMO_COOKIE_CSRF") != "off",
 }

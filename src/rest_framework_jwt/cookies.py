@@ -152,8 +152,11 @@ def delete_token_cookies(response: HttpResponse) -> None:
 def wants_body(request: Any) -> bool:
     """True when the tokens of this answer go in the body: always outside cookie mode; in it,
     when the client sent ``X-JWT-Delivery: body`` (mobile and other API clients)."""
-    if not api_settings.cookie_mode:
-        return True
+    return not api_settings.cookie_mode or asks_for_body(request)
+
+
+def asks_for_body(request: Any) -> bool:
+    """True when the client sent ``X-JWT-Delivery: body``."""
     value = request.META.get(_DELIVERY_META, "")
     return str(value).strip().lower() == BODY
 

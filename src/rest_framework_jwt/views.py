@@ -97,7 +97,7 @@ class JSONWebTokenAPIView(
         self.count_attempt(request, failed=False)
         to_cookies = self.delivers_to_cookies(request)
         body = self.response_body(request, data)
-        browser = to_cookies and api_settings.cookie_mode
+        browser = to_cookies and self.in_cookie_mode()
         if browser or self.cookie_token is not None:
             # The tokens stay where a script cannot read them (cookie mode, or a token the
             # request took from its cookie).
@@ -140,13 +140,24 @@ class JSONWebTokenAPIView(
     #: nothing and answers no token).
     cookie_csrf = True
 
+    #: Cookie mode for this view: None follows ``JWT_COOKIE_MODE``; False is header mode
+    #: (tokens in the body, no cookie, as for routes kept for API clients:
+    #: ``ObtainJSONWebToken.as_view(cookie_mode=False)``); True is cookie mode for this view
+    #: alone (with the cookie keys as configured).
+    cookie_mode: bool | None = None
+
+    def in_cookie_mode(self) -> bool:
+        """True when this view answers browsers with cookies and no token in the body."""
+        return api_settings.cookie_mode if self.cookie_mode is None else self.cookie_mode
+
     def delivers_to_cookies(self, request: Request) -> bool:
-        """True when this answer sets the token cookie: the view has one and it is configured,
-        outside cookie mode always (1.x), in cookie mode unless the client asked for the body."""
+        """True when this answer sets the token cookie: the view has one and it is configured
+        and the view is not in header mode; outside cookie mode always (1.x), in cookie mode
+        unless the client asked for the body."""
         name = getattr(api_settings, self.cookie_setting) if self.cookie_setting else None
-        if not name:
+        if not name or self.cookie_mode is False:
             return False
-        return not (api_settings.cookie_mode and cookies.wants_body(request))
+        return not (self.in_cookie_mode() and cookies.asks_for_body(request))
 
     def set_cookies(self, request: Request, response: Response, data: dict[str, Any]) -> None:
         """Set the token cookie (and the refresh cookie, for a refresh token) and Django's
