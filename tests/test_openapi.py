@@ -23,8 +23,11 @@ import jsonschema
 import pytest
 from django.conf import settings as django_settings
 from django.test import override_settings
+from django.urls import path as route
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.response import Response
 from rest_framework.test import APIClient
+from rest_framework.views import APIView
 
 import rest_framework_jwt
 from rest_framework_jwt import utils
@@ -432,6 +435,51 @@ def test_every_authentication_class_and_subclass_has_the_scheme(authentication):
             extension = OpenApiAuthenticationExtension.get_match(cls())
         assert extension is not None
         assert extension.name == ["jwtAuth", "jwtCookieAuth"]
+
+
+def test_trusted_issuer_authentication_has_its_scheme():
+    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+    from rest_framework_jwt.authentication import TrustedIssuerAuthentication
+
+    class TokenKeyword(TrustedIssuerAuthentication):
+        keyword = "Token"
+
+    bearer = OpenApiAuthenticationExtension.get_match(TrustedIssuerAuthentication())
+    assert bearer is not None and bearer.name == "trustedIssuerAuth"
+    assert bearer.get_security_definition(None) == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "A JSON Web Token of a trusted issuer (JWT_TRUSTED_ISSUERS).",
+    }
+    token = OpenApiAuthenticationExtension.get_match(TokenKeyword())
+    assert token is not None
+    definition = token.get_security_definition(None)
+    assert definition["type"] == "apiKey" and definition["in"] == "header"
+    assert "`Authorization: Token <token>`" in definition["description"]
+
+    # In a view's schema, beside the package's own scheme: either one.
+    class Both(APIView):
+        authentication_classes = (TrustedIssuerAuthentication, JSONWebTokenAuthentication)
+
+        def get(self, request):
+            return Response()
+
+    with override_settings(
+        REST_FRAMEWORK={
+            **django_settings.REST_FRAMEWORK,
+            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+        }
+    ):
+        document = SchemaGenerator(patterns=[route("both/", Both.as_view())]).get_schema(
+            request=None, public=True
+        )
+    assert document["paths"]["/both/"]["get"]["security"] == [
+        {"trustedIssuerAuth": []},
+        {"jwtAuth": []},
+    ]
+    assert set(document["components"]["securitySchemes"]) == {"trustedIssuerAuth", "jwtAuth"}
 
 
 def test_a_custom_response_handler_is_documented_as_an_object():

@@ -33,7 +33,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from .. import cookies, revocation, rotation, session_views, utils, views
 from .._state import user_model
-from ..authentication import BaseJSONWebTokenAuthentication, JSONWebTokenAuthentication
+from ..authentication import (
+    BaseJSONWebTokenAuthentication,
+    JSONWebTokenAuthentication,
+    TrustedIssuerAuthentication,
+)
 from ..serializers import (
     JSONWebTokenSerializer,
     RefreshJSONWebTokenSerializer,
@@ -128,18 +132,17 @@ class JSONWebTokenScheme(OpenApiAuthenticationExtension):
 
 
 class TrustedIssuerScheme(OpenApiAuthenticationExtension):
-    """``TrustedIssuerAuthentication``: a bearer token of an external issuer
-    (``JWT_TRUSTED_ISSUERS``)."""
+    """``TrustedIssuerAuthentication`` and its subclasses: a token of an external issuer
+    (``JWT_TRUSTED_ISSUERS``) in ``Authorization: <keyword> <token>``."""
 
-    target_class = "rest_framework_jwt.authentication.TrustedIssuerAuthentication"
+    target_class = TrustedIssuerAuthentication
     match_subclasses = True
-    optional = True  # no warning while the class does not exist
-    priority = 2  # over JSONWebTokenScheme, should it subclass the package's classes
     name = TRUSTED_ISSUER_SCHEME
 
     def get_security_definition(self, auto_schema: Any) -> Any:
         return _header_scheme(
-            "Bearer", "A JSON Web Token of a trusted issuer (JWT_TRUSTED_ISSUERS)."
+            str(getattr(self.target, "keyword", "Bearer")),
+            "A JSON Web Token of a trusted issuer (JWT_TRUSTED_ISSUERS).",
         )
 
 
