@@ -15,9 +15,11 @@ permissions never decode it again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
+from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import MultipleObjectsReturned
 from django.utils.translation import gettext_lazy as _
@@ -160,23 +162,65 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         Django's CSRF check (:meth:`enforce_csrf`).
         """
         try:
-            found = self._authenticate(request)
-        except MissingToken:  # from a hook that follows drf-jwt's convention
+            found = _drive_sync(self, self._steps(request))
+        except Exception as error:
+            refusal = _refusal(error)
+            if refusal is None:
+                return None
+            if isinstance(refusal, _REFUSALS):
+                token_refused.send(sender=type(self), request=request, code=refusal.code)
+                self._refused(request)
+                raise
+            raise refusal from error
+        return _accepted(request, found)
+
+    async def aauthenticate(self, request: Request) -> tuple[Any, str] | None:
+        """:meth:`authenticate` for async code (a Django async view, Ninja's async operations):
+        the same steps and answers; the user, the denylist and the impersonator are read with
+        Django's async ORM and cache API, in the event loop. Code of the project's own that may
+        block (a sync hook a subclass overrides without its ``a`` twin, a custom decode
+        handler, ``JWT_GET_USER_SECRET_KEY``) runs in a thread (``sync_to_async``)."""
+        try:
+            found = await _drive(self, self._steps(request), sync=False)
+        except Exception as error:
+            refusal = _refusal(error)
+            if refusal is None:
+                return None
+            if isinstance(refusal, _REFUSALS):
+                await _asend(token_refused, sender=type(self), request=request, code=refusal.code)
+                self._refused(request)
+                raise
+            raise refusal from error
+        return _accepted(request, found)
+
+    def _steps(self, request: Request) -> Generator[_IO, Any, tuple[Any, VerifiedToken] | None]:
+        """The request path, written once for :meth:`authenticate` and :meth:`aauthenticate`:
+        it yields each step that does I/O (:class:`_IO`, a method and its arguments), and
+        the driver of the sync or the async path runs it and sends back the result (or
+        throws its exception in)."""
+        jwt_value = self.get_jwt_value(request)
+        if jwt_value is None:
             return None
-        except (JWTAuthenticationFailed, JWTPermissionDenied) as error:
-            token_refused.send(sender=type(self), request=request, code=error.code)
-            if not request.META.get("HTTP_AUTHORIZATION") and self._cookie_token(request):
-                cookies.mark_refused(request)  # the package's views clear the dead cookies
-            raise
-        except revocation.DATABASE_OUTAGES as error:
-            raise revocation.unavailable(error, "database") from error
-        if found is None:
-            return None
-        user, token = found
+        token: VerifiedToken = yield _IO("verify_token", jwt_value)
+        revoked = None
+        if type(self).authenticate_credentials is _DEFAULT_CREDENTIALS:
+            user, revoked = yield _IO("_load_user", token)
+        else:  # a subclass finds users its own way
+            user = yield _IO("authenticate_credentials", token.payload)
+        try:
+            rotation.require_type(token, rotation.ACCESS)
+            yield _IO("_check_revocation", token, user, revoked)
+            if token.is_impersonation:  # only impersonation tokens pay for this
+                yield _IO("check_actor", token)
+        except TokenError as error:
+            refuse_error(error)
         if cookies.csrf_required(request) and cookies.token_from_cookie(request, token.raw):
-            self.enforce_csrf(request)
-        setattr(request, verification.REQUEST_ATTRIBUTE, token)
-        return user, token.raw
+            yield _IO("enforce_csrf", request)  # its 403 is no token refusal (no signal)
+        return user, token
+
+    def _refused(self, request: Request) -> None:
+        if not request.META.get("HTTP_AUTHORIZATION") and self._cookie_token(request):
+            cookies.mark_refused(request)  # the package's views clear the dead cookies
 
     def _cookie_token(self, request: Request) -> str | None:
         getter = getattr(self, "get_token_from_cookies", None)
@@ -187,6 +231,14 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         authenticated unless it passes Django's CSRF check (docs/cookies.md). Requests
         authenticated by the ``Authorization`` header never get here."""
         cookies.enforce_csrf(request)
+
+    async def aenforce_csrf(self, request: Request) -> None:
+        """:meth:`enforce_csrf` for async code (in a thread with ``CSRF_USE_SESSIONS``, whose
+        CSRF token is in the session)."""
+        if settings.CSRF_USE_SESSIONS:
+            await sync_to_async(self.enforce_csrf)(request)
+        else:
+            self.enforce_csrf(request)
 
     @classmethod
     def decode_hook(cls) -> Any:
@@ -208,34 +260,41 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         except Exception as error:
             refuse_error(error)
 
-    def _authenticate(self, request: Request) -> tuple[Any, VerifiedToken] | None:
-        jwt_value = self.get_jwt_value(request)
-        if jwt_value is None:
-            return None
-        token = self.verify_token(jwt_value)
-        revoked = None
-        if type(self).authenticate_credentials is _DEFAULT_CREDENTIALS:
-            user, revoked = self._load_user(token)
-        else:  # a subclass finds users its own way
-            user = self.authenticate_credentials(token.payload)
-        try:
-            rotation.require_type(token, rotation.ACCESS)
-            revocation.check(token, user, revoked)
-            if token.is_impersonation:  # only impersonation tokens pay for this
-                self.check_actor(token)
-        except TokenError as error:
-            refuse_error(error)
-        return user, token
+    @classmethod
+    async def averify_token(cls, jwt_value: str | bytes) -> VerifiedToken:
+        """:meth:`verify_token` for async code: in the event loop, or in a thread when the
+        decoding may block (:func:`verification.may_block`)."""
+        if verification.may_block(cls.decode_hook()):
+            return await sync_to_async(cls.verify_token)(jwt_value)
+        return cls.verify_token(jwt_value)
+
+    def _check_revocation(self, token: VerifiedToken, user: Any, revoked: bool | None) -> None:
+        revocation.check(token, user, revoked)
+
+    async def _acheck_revocation(
+        self, token: VerifiedToken, user: Any, revoked: bool | None
+    ) -> None:
+        await revocation.acheck(token, user, revoked)
 
     def check_actor(self, token: VerifiedToken) -> None:
         """For an impersonation token: raise a TokenError if its impersonator (``act``) has
         been deactivated, deleted, has changed their password or had their tokens revoked."""
         lookup.check_actor(token)
 
+    async def acheck_actor(self, token: VerifiedToken) -> None:
+        """:meth:`check_actor` for async code."""
+        await lookup.acheck_actor(token)
+
     def _load_user(self, token: VerifiedToken) -> tuple[Any, bool | None]:
         """The user (and, where it can be fused into the same query, the revocation state)."""
         try:
             return lookup.load(token, self.jwt_get_username_from_payload(token.payload))
+        except UserLookupError as error:
+            refuse_error(error)
+
+    async def _aload_user(self, token: VerifiedToken) -> tuple[Any, bool | None]:
+        try:
+            return await lookup.aload(token, self.jwt_get_username_from_payload(token.payload))
         except UserLookupError as error:
             refuse_error(error)
 
@@ -247,6 +306,14 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
         except UserLookupError as error:
             refuse_error(error)
 
+    async def aauthenticate_credentials(self, payload: dict[str, Any]) -> Any:
+        """:meth:`authenticate_credentials` for async code."""
+        username = self.jwt_get_username_from_payload(payload)
+        try:
+            return await users.auser_for_username(username)
+        except UserLookupError as error:
+            refuse_error(error)
+
     def authenticate_header(self, request: Request) -> str:
         """The ``WWW-Authenticate`` value of a 401: ``JWT realm="api"`` by default."""
         return f'{api_settings.JWT_AUTH_HEADER_PREFIX} realm="{self.www_authenticate_realm}"'
@@ -255,6 +322,103 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
 _DEFAULT_CREDENTIALS = BaseJSONWebTokenAuthentication.authenticate_credentials
 _BASE_DECODE = BaseJSONWebTokenAuthentication.jwt_decode_token.__func__  # type: ignore[attr-defined]
 _MODULE_DECODE = jwt_decode_handler
+
+
+class _IO:
+    """A step of the request path that does I/O: the method that does it and its arguments.
+
+    Its async twin is the method of the same name with ``a`` in front (after a leading
+    underscore: ``_load_user``, ``_aload_user``). When a subclass overrides the sync method
+    but not the twin, the async path runs the override in a thread, so the hook still counts.
+    """
+
+    __slots__ = ("args", "name")
+
+    def __init__(self, name: str, *args: Any) -> None:
+        self.name = name
+        self.args = args
+
+    def run(self, auth: BaseJSONWebTokenAuthentication) -> Any:
+        return getattr(auth, self.name)(*self.args)
+
+    async def arun(self, auth: BaseJSONWebTokenAuthentication) -> Any:
+        twin = "_a" + self.name[1:] if self.name.startswith("_") else "a" + self.name
+        owners = [
+            next(k for k in type(auth).__mro__ if name in vars(k)) for name in (self.name, twin)
+        ]
+        if owners[0] is not owners[1] and issubclass(owners[0], owners[1]):
+            return await sync_to_async(getattr(auth, self.name))(*self.args)
+        return await getattr(auth, twin)(*self.args)
+
+
+_Steps = Generator[_IO, Any, "tuple[Any, VerifiedToken] | None"]
+
+
+async def _drive(
+    auth: BaseJSONWebTokenAuthentication, steps: _Steps, *, sync: bool
+) -> tuple[Any, VerifiedToken] | None:
+    """Run the request path: each I/O step with its sync method (``sync``), or awaiting its
+    async twin; its result is sent back into the steps, its exception thrown in (where a
+    TokenError becomes the 401 of its code)."""
+    result: Any = None
+    failure: BaseException | None = None
+    while True:
+        try:
+            step = steps.send(result) if failure is None else steps.throw(failure)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        try:
+            result, failure = (step.run(auth) if sync else await step.arun(auth)), None
+        except Exception as error:
+            result, failure = None, error
+
+
+def _drive_sync(
+    auth: BaseJSONWebTokenAuthentication, steps: _Steps
+) -> tuple[Any, VerifiedToken] | None:
+    """The sync path: :func:`_drive` awaits nothing with ``sync``, so one ``send`` runs it
+    to its end."""
+    driving = _drive(auth, steps, sync=True)
+    try:
+        driving.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    driving.close()
+    raise RuntimeError("the sync request path awaited")  # pragma: no cover
+
+
+_REFUSALS = (JWTAuthenticationFailed, JWTPermissionDenied)
+
+
+def _refusal(error: Exception) -> Exception | None:
+    """What an authentication that raised ``error`` answers: None (no token, drf-jwt's
+    MissingToken convention), ``error`` itself (a refusal: 401, or the drf-jwt 403), or the
+    503 of a database outage. Anything else is raised again."""
+    if isinstance(error, MissingToken):
+        return None
+    if isinstance(error, _REFUSALS):
+        return error
+    if isinstance(error, revocation.DATABASE_OUTAGES):
+        return revocation.unavailable(error, "database")
+    raise error
+
+
+def _accepted(request: Any, found: tuple[Any, VerifiedToken] | None) -> tuple[Any, str] | None:
+    """``(user, raw token)``, with the VerifiedToken left on the request."""
+    if found is None:
+        return None
+    user, token = found
+    setattr(request, verification.REQUEST_ATTRIBUTE, token)
+    return user, token.raw
+
+
+async def _asend(signal: Any, **kwargs: Any) -> None:
+    """Send ``signal`` from async code: ``asend()`` (Django 5.0+, sync receivers in a thread),
+    or ``send()`` in a thread on Django 4.2."""
+    if hasattr(signal, "asend"):
+        await signal.asend(**kwargs)
+    else:
+        await sync_to_async(signal.send)(**kwargs)
 
 
 def _as_bytes(value: str | bytes) -> bytes:
@@ -441,9 +605,15 @@ class StatelessJSONWebTokenAuthentication(JSONWebTokenAuthentication):
             refuse(messages.message("payload_invalid", serializer=False), "payload_invalid")
         return TokenUser(payload, username)
 
+    async def aauthenticate_credentials(self, payload: dict[str, Any]) -> Any:
+        return self.authenticate_credentials(payload)  # no I/O
+
     def check_actor(self, token: VerifiedToken) -> None:
         # No user is loaded here: the impersonator's cutoff in the store (by act.user_id).
         revocation.check_actor_cutoff(token)
+
+    async def acheck_actor(self, token: VerifiedToken) -> None:
+        await revocation.acheck_actor_cutoff(token)
 
 
 class IssuerTokenUser(TokenUser):

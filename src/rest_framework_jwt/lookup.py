@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 import uuid
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -246,6 +247,13 @@ def load(token: VerifiedToken, username: Any) -> tuple[Any, bool | None]:
     return users.check_active(user), revoked
 
 
+async def aload(token: VerifiedToken, username: Any) -> tuple[Any, bool | None]:
+    """:func:`load` for async code: the user through Django's async ORM. The revocation
+    state is not fused into that query (there is no async raw query), so it is None: the
+    caller runs :func:`revocation.acheck`."""
+    return await users.auser_for_username(username), None
+
+
 def actor_claim(actor: Any) -> dict[str, Any]:
     """The ``act`` claim naming ``actor`` as the impersonator (RFC 8693 section 4.1): ``sub``
     (the username), and what lets every check find exactly this account again: ``user_id``
@@ -273,8 +281,33 @@ def check_actor(token: VerifiedToken) -> None:
     act = token.actor
     if act is None:
         return
-    username = act["sub"]
-    actor, revoked = _actor(username, token)
+    actor, revoked = _actor(act["sub"], token)
+    _check_actor_account(act, actor)
+    if revoked is None:
+        revocation.check_actor_cutoff(token, actor.pk)
+    elif revoked:
+        # The token's own and family keys were found clean before; what the fused query
+        # found is the actor's cutoff.
+        raise TokenRevoked("The impersonator's tokens have been revoked.")
+
+
+async def acheck_actor(token: VerifiedToken) -> None:
+    """:func:`check_actor` for async code: the actor through Django's async ORM, then its
+    cutoff with :func:`revocation.acheck_actor_cutoff`."""
+    act = token.actor
+    if act is None:
+        return
+    try:
+        actor = await users.auser_for_username(act["sub"], active_only=False)
+    except UserLookupError:
+        actor = None
+    _check_actor_account(act, actor)
+    await revocation.acheck_actor_cutoff(token, actor.pk)
+
+
+def _check_actor_account(act: Mapping[str, Any], actor: Any) -> None:
+    """Raise TokenRevoked unless ``actor`` is the account ``act`` names (its pk, if the claim
+    has one), exists, is active, and has the password the claim's ``pwv`` was made with."""
     if (
         actor is None
         or not getattr(actor, "is_active", True)
@@ -282,12 +315,6 @@ def check_actor(token: VerifiedToken) -> None:
     ):
         raise TokenRevoked("The impersonator can no longer impersonate.")
     revocation.check_password_version(actor, act.get(PASSWORD_CLAIM))
-    if revoked is None:
-        revocation.check_actor_cutoff(token, actor.pk)
-    elif revoked:
-        # The token's own and family keys were found clean before; what the fused query
-        # found is the actor's cutoff.
-        raise TokenRevoked("The impersonator's tokens have been revoked.")
 
 
 def _actor(username: Any, token: VerifiedToken) -> tuple[Any, bool | None]:
@@ -307,4 +334,15 @@ def _as_utc(timestamp: int) -> datetime:
     return _EPOCH + timedelta(seconds=timestamp)
 
 
-__all__ = ["NoFastPath", "Plan", "actor_claim", "check_actor", "fetch", "load", "plan", "usable"]
+__all__ = [
+    "NoFastPath",
+    "Plan",
+    "acheck_actor",
+    "actor_claim",
+    "aload",
+    "check_actor",
+    "fetch",
+    "load",
+    "plan",
+    "usable",
+]

@@ -238,11 +238,23 @@ class DatabaseDenylist(Denylist):
 
     def lookup(self, keys: list[str]) -> dict[str, float | None]:
         try:
-            rows = list(
-                model("Revocation").objects.filter(key__in=keys).values_list("key", "not_before")
-            )
+            return self._entries(list(self._rows(keys)))
         except DATABASE_OUTAGES as error:
             raise unavailable(error, "database") from error
+
+    async def alookup(self, keys: list[str]) -> dict[str, float | None]:
+        """:meth:`lookup` through Django's async ORM."""
+        try:
+            return self._entries([row async for row in self._rows(keys)])
+        except DATABASE_OUTAGES as error:
+            raise unavailable(error, "database") from error
+
+    @staticmethod
+    def _rows(keys: list[str]) -> Any:
+        return model("Revocation").objects.filter(key__in=keys).values_list("key", "not_before")
+
+    @staticmethod
+    def _entries(rows: list[tuple[str, datetime | None]]) -> dict[str, float | None]:
         return {key: (None if nb is None else nb.timestamp()) for key, nb in rows}
 
     def write(self, entry: Entry) -> None:
@@ -299,6 +311,18 @@ class CacheDenylist(Denylist):
             found = self.cache.get_many([CACHE_PREFIX + key for key in keys])
         except Exception as error:
             raise unavailable(error, "cache") from error
+        return self._entries(found)
+
+    async def alookup(self, keys: list[str]) -> dict[str, float | None]:
+        """:meth:`lookup` through Django's async cache API (``aget_many``)."""
+        try:
+            found = await self.cache.aget_many([CACHE_PREFIX + key for key in keys])
+        except Exception as error:
+            raise unavailable(error, "cache") from error
+        return self._entries(found)
+
+    @staticmethod
+    def _entries(found: Mapping[str, Any]) -> dict[str, float | None]:
         return {
             name[len(CACHE_PREFIX) :]: (None if value == "" else float(value))
             for name, value in found.items()
@@ -343,14 +367,29 @@ def check(token: VerifiedToken, user: Any = None, revoked: bool | None = None) -
     (:mod:`lookup`); None: look now. Also checks the password claim against ``user``. Does
     nothing else (and no query) without the app.
     """
+    keys = _keys_to_look_up(token, user, revoked)
+    if keys:
+        _refuse_found(denylist().lookup(keys), token)
+
+
+async def acheck(token: VerifiedToken, user: Any = None, revoked: bool | None = None) -> None:
+    """:func:`check` for async code: the store is read with Django's async ORM or cache API."""
+    keys = _keys_to_look_up(token, user, revoked)
+    if keys:
+        _refuse_found(await denylist().alookup(keys), token)
+
+
+def _keys_to_look_up(token: VerifiedToken, user: Any, revoked: bool | None) -> list[str]:
+    """What :func:`check` checks without the store (the password claim, an answer of the user
+    query), then the store keys that apply to ``token`` (none: nothing to look up)."""
     if user is not None:
         check_password_version(user, token.password_version)
     if revoked is not None:
         if revoked:
             raise TokenRevoked("Token has been revoked.")
-        return
+        return []
     if not _state.config().revocation:
-        return
+        return []
     keys = [token_key(token)]
     owner = user.pk if user is not None else token.claims.get("user_id")
     # (A user id of a type no user has, from an unverified claim, can match no cutoff.)
@@ -358,7 +397,7 @@ def check(token: VerifiedToken, user: Any = None, revoked: bool | None = None) -
         keys.append(user_key(owner))
     if token.family is not None:
         keys.append(family_key(token.family))
-    _refuse_found(denylist().lookup(keys), token)
+    return keys
 
 
 def _refuse_found(
@@ -384,14 +423,28 @@ def check_actor_cutoff(token: VerifiedToken, actor_pk: Any = None) -> None:
     ``user_id`` in its ``act`` claim) has a cutoff after the token was issued: they logged
     out everywhere, changed their password, were deactivated or deleted, or an admin revoked
     their tokens. One store lookup; nothing without the app or without a known actor pk."""
+    keys = _actor_keys(token, actor_pk)
+    if keys:
+        # Strict: an impersonation made in the second of the impersonator's "log out
+        # everywhere" may come just before it, and nobody needs it to survive (impersonate
+        # again).
+        _refuse_found(denylist().lookup(keys), token, strict=True)
+
+
+async def acheck_actor_cutoff(token: VerifiedToken, actor_pk: Any = None) -> None:
+    """:func:`check_actor_cutoff` for async code."""
+    keys = _actor_keys(token, actor_pk)
+    if keys:
+        _refuse_found(await denylist().alookup(keys), token, strict=True)
+
+
+def _actor_keys(token: VerifiedToken, actor_pk: Any) -> list[str]:
     if actor_pk is None:
         actor = token.actor
         actor_pk = actor.get("user_id") if actor is not None else None
     if actor_pk is None or not _state.config().revocation:
-        return
-    # Strict: an impersonation made in the second of the impersonator's "log out everywhere"
-    # may come just before it, and nobody needs it to survive (impersonate again).
-    _refuse_found(denylist().lookup([user_key(actor_pk)]), token, strict=True)
+        return []
+    return [user_key(actor_pk)]
 
 
 def revoke_token(

@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from asgiref.sync import sync_to_async
+from django.contrib.auth.base_user import BaseUserManager
+
 from . import _state
 from .exceptions import InvalidPayload, UserInactive, UserNotFound
 from .settings import api_settings
@@ -76,7 +79,45 @@ def user_for_username(username: Any, *, active_only: bool = True) -> Any:
     return check_active(user) if active_only else user
 
 
+async def auser_for_username(username: Any, *, active_only: bool = True) -> Any:
+    """:func:`user_for_username` for async code, through Django's async ORM.
+
+    With the default ``get_by_natural_key`` the query is the same one, run with ``aget()``.
+    A manager's own ``aget_by_natural_key`` is awaited; a manager that overrides only the sync
+    ``get_by_natural_key`` has it run in a thread (``sync_to_async``), so its lookup is kept.
+    """
+    check_username(username)
+    model = _state.user_model()
+    manager = model._default_manager
+    lookup = type(manager).get_by_natural_key
+    try:
+        if isinstance(manager, BaseUserManager) and lookup is BaseUserManager.get_by_natural_key:
+            user = await manager.aget(**{model.USERNAME_FIELD: username})
+        elif _own_async_lookup(type(manager)):
+            user = await manager.aget_by_natural_key(username)
+        else:
+            user = await sync_to_async(manager.get_by_natural_key)(username)
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise UserNotFound("User not found.") from None
+    return check_active(user) if active_only else user
+
+
+def _own_async_lookup(manager_class: type) -> bool:
+    """True when ``aget_by_natural_key`` is defined where ``get_by_natural_key`` is, or below:
+    the manager's async lookup is its own, not Django's (which ignores a sync override)."""
+    mro = manager_class.__mro__
+    owners = {
+        name: next((k for k in mro if name in vars(k)), None)
+        for name in ("get_by_natural_key", "aget_by_natural_key")
+    }
+    sync_owner, async_owner = owners["get_by_natural_key"], owners["aget_by_natural_key"]
+    return (
+        async_owner is not None and sync_owner is not None and issubclass(async_owner, sync_owner)
+    )
+
+
 __all__ = [
+    "auser_for_username",
     "check_active",
     "check_username",
     "find_user",

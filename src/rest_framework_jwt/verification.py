@@ -263,6 +263,14 @@ def verify(token: Any, decode_hook: Callable[[Any], Any] | None = None) -> Verif
     return VerifiedToken.of(token, payload)
 
 
+def may_block(decode_hook: Callable[[Any], Any] | None = None) -> bool:
+    """True when :func:`verify` (with this ``decode_hook``) may do blocking I/O: it calls a
+    decode handler other than the package's own (a project's code, which may), or finds the
+    user for ``JWT_GET_USER_SECRET_KEY`` (a query). Async callers then verify in a thread."""
+    handler = api_settings.JWT_DECODE_HANDLER if decode_hook is None else decode_hook
+    return handler is not jwt_decode_handler or bool(_state.config().user_secret)
+
+
 def decode_with_key(token: Any, key: Any, *, verify: bool = True) -> dict[str, Any]:
     """Decode ``token`` with an explicit ``key`` (drf-jwt's ``compat.jwt_decode``).
 
