@@ -404,3 +404,24 @@ def test_the_ninja_auth_is_a_bearer_scheme_in_the_openapi_schema(settings):
 @pytest.mark.parametrize("path", [NINJA_SYNC, NINJA_ASYNC])
 def test_ninja_without_a_token_is_its_own_401(server, path):
     assert server.get(path) == (401, {"detail": "Unauthorized"})
+
+
+@pytest.mark.parametrize("csrf", ["missing", "sent"])
+def test_a_cookie_token_on_an_unsafe_method_passes_the_same_csrf_check(db, user, settings, csrf):
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+
+    settings.JWT_AUTH = {"JWT_AUTH_COOKIE": "jwt", "JWT_AUTH_COOKIE_CSRF": True}
+    secret = _get_new_csrf_string()
+    request = APIRequestFactory(enforce_csrf_checks=True).post("/", {}, format="json")
+    request.COOKIES["jwt"] = token_for(user)
+    request.COOKIES[settings.CSRF_COOKIE_NAME] = secret
+    if csrf == "sent":
+        request.META["HTTP_X_CSRFTOKEN"] = _mask_cipher_secret(secret)
+    request.META["HTTP_HOST"] = "testserver"
+    request.META["HTTP_ORIGIN"] = "http://testserver"
+    sync = _answer(JSONWebTokenAuthentication(), request, run_async=False)
+    assert _answer(JSONWebTokenAuthentication(), request, run_async=True) == sync
+    if csrf == "missing":
+        assert sync[1] == 403 and sync[3] == {"detail": "csrf_failed", "code": "csrf_failed"}
+    else:
+        assert sync[0] == user.pk
