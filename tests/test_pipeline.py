@@ -360,3 +360,25 @@ def test_one_decode_per_rotation(settings, user, monkeypatch):
     response = client.post(REFRESH, {"refresh_token": login.data["refresh_token"]}, format="json")
     assert response.status_code == 200, response.content
     assert len(parses) == 1
+
+
+class SubjectAuthentication(JSONWebTokenAuthentication):
+    """drf-jwt's way: a classmethod names the user (here from ``sub``)."""
+
+    @classmethod
+    def jwt_get_username_from_payload(cls, payload):
+        return payload.get("sub")
+
+
+def test_logout_of_a_body_token_names_its_user_with_the_class_hook(settings, user):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_AUTHENTICATION_CLASSES": ("tests.test_pipeline.SubjectAuthentication",),
+    }
+    claims = {**utils.jwt_payload_handler(user), "username": "nobody", "sub": "admin"}
+    token = utils.jwt_encode_handler(claims)
+    view = ProtectedView.as_view(authentication_classes=(SubjectAuthentication,))
+    assert protected(f"JWT {token}", view=view).status_code == 200
+    response = APIClient().post(LOGOUT, {"token": token}, format="json")
+    assert response.status_code == 204, response.content
+    assert protected(f"JWT {token}", view=view).status_code == 401

@@ -520,6 +520,16 @@ class JSONWebTokenAuthentication(BaseJSONWebTokenAuthentication):
         return None
 
 
+def reader_of(request: Any) -> type[JSONWebTokenAuthentication]:
+    """The class of ``request``'s first ``JSONWebTokenAuthentication`` (that class itself if it
+    has none): its hooks find, decode and name the user of any token the request carries or
+    posts, as for the token that authenticates it."""
+    for authenticator in getattr(request, "authenticators", None) or ():
+        if isinstance(authenticator, JSONWebTokenAuthentication):
+            return type(authenticator)
+    return JSONWebTokenAuthentication
+
+
 class TokenUser:
     """A user built from the token's claims, without a database query.
 

@@ -20,9 +20,9 @@ from rest_framework.views import APIView
 
 from . import cookies, messages, revocation, users, verification
 from .authentication import (
-    BaseJSONWebTokenAuthentication,
     JSONWebTokenAuthentication,
     StatelessJSONWebTokenAuthentication,
+    reader_of,
 )
 from .bodies import CheckedBodyMixin, CodedErrorsMixin
 from .exceptions import JWTAuthenticationFailed, JWTPermissionDenied
@@ -72,22 +72,15 @@ class LogoutSerializer(serializers.Serializer):  # type: ignore[type-arg]
     refresh_token = serializers.CharField(required=False)
 
 
-def _decode_hook(request: Any) -> Any:
-    """The decode hook of the request's first JWT authentication class (its
-    ``jwt_decode_token`` override), None for ``JWT_DECODE_HANDLER``."""
-    for authenticator in getattr(request, "authenticators", None) or ():
-        if isinstance(authenticator, BaseJSONWebTokenAuthentication):
-            return type(authenticator).decode_hook()
-    return None
-
-
 def _verified_user(field: str, token: str, request: Any) -> tuple[VerifiedToken, Any]:
     current = verification.verified_token(request)
     if current is not None and current.raw == token and request.user.is_authenticated:
         return current, request.user  # the request's own token: verified a moment ago
+    reader = reader_of(request)
     try:
-        verified = verification.verify(token, _decode_hook(request))
-        return verified, users.find_user(verified.payload, active_only=False)
+        verified = verification.verify(token, reader.decode_hook())
+        username = reader.jwt_get_username_from_payload(verified.payload)
+        return verified, users.user_for_username(username, active_only=False)
     except Exception as error:
         refusal = messages.explain(error, serializer=True)
         if refusal is None:

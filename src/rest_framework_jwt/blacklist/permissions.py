@@ -7,17 +7,9 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 
 from rest_framework_jwt import messages, verification
-from rest_framework_jwt.authentication import JSONWebTokenAuthentication
+from rest_framework_jwt.authentication import reader_of
 
 from .models import BlacklistedToken
-
-
-def _reader(request: Any) -> Any:
-    """The view's JWT authentication class (``JSONWebTokenAuthentication`` if it has none)."""
-    for authenticator in getattr(request, "authenticators", None) or ():
-        if isinstance(authenticator, JSONWebTokenAuthentication):
-            return type(authenticator)
-    return JSONWebTokenAuthentication
 
 
 def request_token(request: Any) -> str | None:
@@ -29,7 +21,7 @@ def request_token(request: Any) -> str | None:
     if isinstance(token, str) and token:
         return token
     try:
-        found = _reader(request).get_token_from_request(request)
+        found = reader_of(request).get_token_from_request(request)
     except AuthenticationFailed:
         return None
     return found if isinstance(found, str) and found else None
@@ -51,7 +43,7 @@ class IsNotBlacklisted(BasePermission):
             if token is None:
                 return True
             try:
-                verified = verification.verify(token, _reader(request).decode_hook())
+                verified = verification.verify(token, reader_of(request).decode_hook())
             except Exception as error:
                 if messages.explain(error, serializer=False) is None:
                     raise
