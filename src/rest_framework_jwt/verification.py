@@ -43,6 +43,10 @@ def _number(value: Any) -> float | None:
     return float(value) if claims.is_numeric_date(value) else None
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _is_actor_key(pk: Any) -> bool:
     """True for an ``act.user_id`` a user could have: a 64-bit int or a short printable key."""
     if type(pk) is int:
@@ -109,8 +113,7 @@ class VerifiedToken:
     @property
     def key_id(self) -> str | None:
         """The header's ``kid``, or None."""
-        kid = self.header.get("kid")
-        return kid if isinstance(kid, str) else None
+        return _text(self.header.get("kid"))
 
     @cached_property
     def issued_at(self) -> float | None:
@@ -137,15 +140,13 @@ class VerifiedToken:
     @property
     def token_id(self) -> str | None:
         """``jti``, or None."""
-        value = self.claims.get("jti")
-        return value if isinstance(value, str) else None
+        return _text(self.claims.get("jti"))
 
     @property
     def chain_id(self) -> str | None:
         """The id shared by a classic refresh chain: ``orig_jti``, else ``jti``; None (or an
         empty string) if it has none."""
-        value = self.claims.get("orig_jti") or self.claims.get("jti")
-        return value if isinstance(value, str) else None
+        return _text(self.claims.get("orig_jti") or self.claims.get("jti"))
 
     @property
     def family(self) -> str | None:
@@ -158,8 +159,7 @@ class VerifiedToken:
     @property
     def token_type(self) -> str | None:
         """``token_type``: ``"access"`` when absent, None when it is not a string."""
-        value = self.claims.get(TYPE_CLAIM, ACCESS)
-        return value if isinstance(value, str) else None
+        return _text(self.claims.get(TYPE_CLAIM, ACCESS))
 
     @property
     def is_impersonation(self) -> bool:
