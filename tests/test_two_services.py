@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -25,6 +26,8 @@ from tests.helpers import HANG_TIMEOUT
 PROJECT = Path(__file__).parent / "projects" / "two_services"
 PACKAGE_ROOT = Path(rest_framework_jwt.__file__).resolve().parent.parent
 PASSWORD = "a-password-of-alice"
+#: The resource service's refusal of a token whose kid its cached set does not have.
+UNKNOWN_KEY = {"detail": "Incorrect authentication credentials.", "code": "token_unknown_key"}
 
 
 class Service:
@@ -47,13 +50,13 @@ class Service:
         self.url = ""
 
     def manage(self, *args: str, clock: float | None = None) -> subprocess.CompletedProcess[str]:
-        """Run ``manage.py <args>``; with ``clock``, the command's clock is that far ahead."""
+        """Run ``manage.py <args>``; with ``clock``, at that time (a POSIX timestamp)."""
         if clock is None:
             command = [sys.executable, "manage.py", *args]
         else:
             code = (
-                "import sys, time, time_machine;"
-                f"time_machine.travel(time.time() + {clock!r}, tick=False).start();"
+                "import sys, time_machine;"
+                f"time_machine.travel({clock!r}, tick=False).start();"
                 "from django.core.management import execute_from_command_line;"
                 "execute_from_command_line(['manage.py', *sys.argv[1:]])"
             )
@@ -90,9 +93,11 @@ class Service:
             self.process.terminate()
             self.process.wait(timeout=HANG_TIMEOUT)
 
-    def request(self, path: str, token: str | None = None, data: dict | None = None):
+    def request(
+        self, path: str, token: str | None = None, data: dict | None = None, scheme: str = "JWT"
+    ):
         """(status, JSON body) of a GET, or of a POST with ``data``."""
-        headers = {"Authorization": f"JWT {token}"} if token else {}
+        headers = {"Authorization": f"{scheme} {token}"} if token else {}
         body = None
         if data is not None:
             body = json.dumps(data).encode()
@@ -111,7 +116,23 @@ def checked(result: subprocess.CompletedProcess[str]) -> str:
 
 
 @pytest.fixture
-def issuer(tmp_path):
+def clock(tmp_path):
+    """The time of both servers (stopped), which the test sets: :func:`set_clock`."""
+    path = tmp_path / "clock"
+    path.write_text(str(float(int(time.time()))))
+    return path
+
+
+def set_clock(clock: Path, moment: float) -> None:
+    clock.write_text(str(moment))
+
+
+def now(clock: Path) -> float:
+    return float(clock.read_text())
+
+
+@pytest.fixture
+def issuer(tmp_path, clock):
     directory = tmp_path / "issuer"
     directory.mkdir()
     service = Service(
@@ -119,6 +140,7 @@ def issuer(tmp_path):
         directory,
         KEY_DIR=str(directory / "keys"),
         DATABASE=str(directory / "db.sqlite3"),
+        CLOCK_FILE=str(clock),
     )
     # A new project: the key first (no system check stops jwt_keys), then the rest.
     checked(service.manage("jwt_keys", "generate", "--alg", "RS256", "--kid", "first"))
@@ -136,12 +158,72 @@ def issuer(tmp_path):
     service.stop()
 
 
+@pytest.fixture
+def resource(tmp_path, issuer, clock):
+    directory = tmp_path / "resource"
+    directory.mkdir()
+    service = Service(
+        "resource",
+        directory,
+        ISSUER_JWKS_URL=f"{issuer.url}/.well-known/jwks.json",
+        CLOCK_FILE=str(clock),
+    )
+    service.start()
+    yield service
+    service.stop()
+
+
+def kids(service: Service) -> list[str]:
+    status, key_set = service.request("/.well-known/jwks.json")
+    assert status == 200
+    return [key["kid"] for key in key_set["keys"]]
+
+
 def obtain(issuer: Service) -> str:
     status, body = issuer.request(
         "/api-token-auth/", data={"username": "alice", "password": PASSWORD}
     )
     assert status == 200, body
     return body["token"]
+
+
+def test_a_second_service_trusts_the_issuer_through_a_rotation(issuer, resource, clock):
+    def at_resource(token):
+        return resource.request("/whoami/", token, scheme="Bearer")
+
+    start = now(clock)
+
+    old = obtain(issuer)
+    assert at_resource(old) == (200, {"username": "alice", "service": "resource"})
+
+    # The operator rotates on the issuer; the issuer signs with the new key at once.
+    checked(issuer.manage("jwt_keys", "rotate", "--kid", "second"))
+    new = obtain(issuer)
+    assert jwt.get_unverified_header(new)["kid"] == "second"
+    assert kids(issuer) == ["first", "second"]
+
+    # The resource service fetched the set at the same time: an unknown kid fetches it again
+    # only once JWT_JWKS_REFETCH_INTERVAL (60 s) has passed since, and old tokens keep working.
+    set_clock(clock, start + 59)
+    assert at_resource(new) == (401, UNKNOWN_KEY)
+    assert at_resource(old)[0] == 200
+    set_clock(clock, start + 61)
+    assert at_resource(new) == (200, {"username": "alice", "service": "resource"})
+    assert at_resource(old)[0] == 200
+
+    # Retired on the issuer (once its tokens' lifetime has passed: the command runs two hours
+    # later), the old key leaves the set; the resource service drops it when its cached set
+    # expires (JWT_JWKS_CACHE_LIFETIME, 600 s after the fetch at +61 s), and its tokens are
+    # refused from then on.
+    checked(issuer.manage("jwt_keys", "retire", "first", clock=time.time() + 7200))
+    assert kids(issuer) == ["second"]
+    assert issuer.request("/whoami/", old)[0] == 401
+    set_clock(clock, start + 61 + 599)
+    assert at_resource(old)[0] == 200  # the cached set still has it
+    set_clock(clock, start + 61 + 601)
+    assert at_resource(new)[0] == 200  # fetches the set again
+    assert at_resource(old) == (401, UNKNOWN_KEY)
+    assert at_resource(new)[0] == 200
 
 
 def test_the_issuer_signs_with_its_key_directory_and_rotates_without_a_restart(issuer):
@@ -163,11 +245,11 @@ def test_the_issuer_signs_with_its_key_directory_and_rotates_without_a_restart(i
         assert issuer.request("/whoami/", each)[0] == 200
 
     # Retiring is refused while the first key's tokens can be valid, and allowed once they
-    # cannot (the command's clock an hour ahead); then the first key's tokens are refused.
+    # cannot (the command runs two hours later); then the first key's tokens are refused.
     refused = issuer.manage("jwt_keys", "retire", "first")
     assert refused.returncode == 1
     assert "can be valid until" in refused.stderr
-    checked(issuer.manage("jwt_keys", "retire", "first", clock=3600))
+    checked(issuer.manage("jwt_keys", "retire", "first", clock=time.time() + 7200))
     assert [key["kid"] for key in issuer.request("/.well-known/jwks.json")[1]["keys"]] == ["second"]
     assert issuer.request("/whoami/", token)[0] == 401
     assert issuer.request("/whoami/", new_token)[0] == 200

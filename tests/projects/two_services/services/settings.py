@@ -4,6 +4,8 @@
   ``manage.py jwt_keys``), users in the SQLite file ``DATABASE``, and serves its JWK Set.
 - ``SERVICE=resource``: has no keys and no users of its own; it trusts the issuer as an external
   issuer, whose JWK Set is at ``ISSUER_JWKS_URL``.
+
+``CLOCK_FILE`` (serve.py) sets the servers' clock.
 """
 
 import os
@@ -45,11 +47,27 @@ if SERVICE == "issuer":
         "JWT_KEY_DIR": os.environ["KEY_DIR"],
         # Every use of the key ring looks whether `jwt_keys` changed the directory.
         "JWT_KEY_RELOAD_INTERVAL": 0,
+        "JWT_EXPIRATION_DELTA": 3600,
         "JWT_ISSUER": ISSUER,
         "JWT_AUDIENCE": AUDIENCE,
         "JWT_THROTTLE_RATES": None,
     }
 else:
+    # The issuer's JWK Set is served over http on a loopback port: allowed with DEBUG only.
+    DEBUG = True
     JWT_AUTH = {
+        "JWT_TRUSTED_ISSUERS": [
+            {
+                "issuer": ISSUER,
+                "jwks_url": os.environ["ISSUER_JWKS_URL"],
+                "audience": AUDIENCE,
+                "algorithms": ["RS256"],
+                "username_claim": "username",
+            }
+        ],
+        # The defaults, written out: the test moves the clock past them.
+        "JWT_JWKS_CACHE_LIFETIME": 600,
+        "JWT_JWKS_REFETCH_INTERVAL": 60,
+        "JWT_RESPONSE_ERROR_CODES": True,
         "JWT_THROTTLE_RATES": None,
     }

@@ -18,7 +18,7 @@ class WhoAmI(APIView):
 if settings.SERVICE == "issuer":
     whoami = WhoAmI.as_view(authentication_classes=[authentication.JSONWebTokenAuthentication])
 else:
-    whoami = WhoAmI.as_view(authentication_classes=[authentication.JSONWebTokenAuthentication])
+    whoami = WhoAmI.as_view(authentication_classes=[authentication.TrustedIssuerAuthentication])
 
 urlpatterns = [
     path("", include("rest_framework_jwt.urls")),
