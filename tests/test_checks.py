@@ -852,6 +852,13 @@ def test_e012_an_unusable_issuer_entry(jwt_auth, entry, problem):
     assert "docs/resource-server.md" in found.hint
 
 
+def test_e012_a_user_field_the_user_model_lacks(jwt_auth):
+    jwt_auth(JWT_TRUSTED_ISSUERS=[{**GOOD_ISSUER, "user_claim": "sub", "user_field": "nope"}])
+    assert "the user model has no field 'nope'" in message("rest_framework_jwt.E012").msg
+    jwt_auth(JWT_TRUSTED_ISSUERS=[{**GOOD_ISSUER, "user_claim": "email", "user_field": "email"}])
+    assert not our_ids()
+
+
 def test_e012_an_issuer_listed_twice(jwt_auth):
     jwt_auth(JWT_TRUSTED_ISSUERS=[GOOD_ISSUER, GOOD_ISSUER])
     assert "listed twice" in message("rest_framework_jwt.E012").msg

@@ -6,6 +6,8 @@ never waited for; the JWKS cache is the LocMemCache "locmem" (emptied per test).
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import time
 from typing import Any
@@ -349,6 +351,15 @@ def test_a_slow_issuer_times_out(idp, clock, caplog):
 # --- refusals ---------------------------------------------------------------------------------
 
 
+def _segments(header: Any, payload: Any) -> str:
+    """An unsigned compact token of these JSON values (the signature is garbage)."""
+
+    def part(value: Any) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    return f"{part(header)}.{part(payload)}.{part('sig')}"
+
+
 @pytest.mark.parametrize(
     ("make", "code"),
     [
@@ -370,6 +381,21 @@ def test_a_slow_issuer_times_out(idp, clock, caplog):
         (lambda idp: token_of(idp, sub=""), "payload_invalid"),
         (lambda idp: token_of(idp, sub=["a"]), "token_invalid_claim"),
         (lambda idp: "not-a-token", "token_decode_error"),
+        (
+            lambda idp: _segments({"alg": "RS256", "kid": 7}, {"iss": idp.issuer}),
+            "token_decode_error",
+        ),
+        (lambda idp: _segments({"alg": "RS256"}, {"iss": [idp.issuer]}), "token_invalid_issuer"),
+        (lambda idp: token_of(idp, pad="x" * 9000), "token_too_large"),
+        (
+            lambda idp: _segments({"alg": "none", "kid": "k1"}, {"iss": idp.issuer}),
+            "token_invalid_algorithm",
+        ),
+        (lambda idp: _segments({"alg": "RS256", "kid": "k1"}, [idp.issuer]), "token_decode_error"),
+        (
+            lambda idp: _segments({"alg": "RS256", "typ": "xml"}, {"iss": idp.issuer}),
+            "token_decode_error",
+        ),
         (lambda idp: "e30.e30.", "token_invalid_issuer"),  # no iss: not a trusted issuer's
         (lambda idp: "a.b.c", "token_decode_error"),
     ],
@@ -501,6 +527,11 @@ def test_local_users_are_created_only_when_allowed(idp, clock, db, django_user_m
         assert call(token_of(idp, sub="carol")).data["username"] == "carol"
     carol = django_user_model.objects.get(username="carol")
     assert not carol.has_usable_password()
+
+
+def test_a_user_field_the_model_lacks_is_a_401_not_a_500(idp, clock, db):
+    with trusting(entry(idp, user_claim="sub", user_field="nope")):
+        refused(call(token_of(idp)), "user_not_found")
 
 
 def test_a_settings_change_drops_the_parsed_sets(idp, clock):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import MultipleObjectsReturned
+from django.core.exceptions import FieldError, MultipleObjectsReturned
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import APIException
@@ -734,7 +734,8 @@ class TrustedIssuerAuthentication(BaseAuthentication):
             if not issuer.create_users:
                 raise UserNotFound("User not found.") from None
             user = self.create_user(token, field, value)
-        except (MultipleObjectsReturned, ValueError, TypeError, OverflowError):
+        except (MultipleObjectsReturned, FieldError, ValueError, TypeError, OverflowError):
+            # (FieldError: a user_field the model lacks, which system check E012 reports.)
             raise UserNotFound("User not found.") from None
         return users.check_active(user)
 

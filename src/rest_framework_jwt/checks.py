@@ -32,6 +32,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.module_loading import import_string
 from rest_framework.settings import api_settings as drf_settings
 
@@ -542,10 +543,26 @@ def _bad_issuers(value: Any) -> Finds:
     for index, entry in _issuer_entries(value):
         found.extend({"index": index, "problem": p} for p in issuers.entry_problems(entry))
         name = entry.get("issuer") if isinstance(entry, Mapping) else None
+        field = _unknown_user_field(entry)
+        if field is not None:
+            found.append({"index": index, "problem": f"the user model has no field {field!r}"})
         if isinstance(name, str) and name in seen:
             found.append({"index": index, "problem": f"the issuer {name!r} is listed twice"})
         seen.add(name)
     return found
+
+
+def _unknown_user_field(entry: Any) -> str | None:
+    """The user model field an entry with a ``user_claim`` matches, if the model lacks it."""
+    if not isinstance(entry, Mapping) or not entry.get("user_claim"):
+        return None
+    model = _state.user_model()
+    field = entry.get("user_field") or getattr(model, "USERNAME_FIELD", "username")
+    try:
+        model._meta.get_field(field)
+    except (FieldDoesNotExist, TypeError):
+        return str(field)
+    return None
 
 
 def _plain_http_urls(value: Any) -> Finds:
