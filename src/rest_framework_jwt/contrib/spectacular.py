@@ -116,16 +116,17 @@ class JSONWebTokenScheme(OpenApiAuthenticationExtension):
         )
         if not self.cookies:
             return header
+        description = "The token in a cookie, read when there is no Authorization header."
+        if api_settings.JWT_AUTH_COOKIE_CSRF:
+            description += (
+                " A POST, PUT, PATCH or DELETE it authenticates must echo Django's CSRF token "
+                f"(the {django_settings.CSRF_COOKIE_NAME} cookie) in the "
+                f"{cookies.csrf_header_name()} header."
+            )
         return [
             header,
             *(
-                {
-                    "type": "apiKey",
-                    "in": "cookie",
-                    "name": cookie,
-                    "description": "The token in a cookie, read when there is no "
-                    "Authorization header.",
-                }
+                {"type": "apiKey", "in": "cookie", "name": cookie, "description": description}
                 for cookie in self.cookies.values()
             ),
         ]
