@@ -244,6 +244,20 @@ def test_the_origin_check_follows_csrf_trusted_origins(mode, user, password, set
     assert client.post(routes.PROTECTED, **foreign).status_code == 200
 
 
+def test_over_https_the_referer_check_follows_csrf_trusted_origins(mode, user, password, settings):
+    """Without an Origin header, Django checks the Referer of a secure request."""
+    client = browser()
+    login(client, password, secure=True)
+    foreign = {"HTTP_REFERER": "https://app.example/page", "secure": True, **csrf(client)}
+    refused = client.post(routes.PROTECTED, **foreign)
+    assert refused.status_code == 403
+    assert "Referer" in str(refused.data["detail"])
+    own = {"HTTP_REFERER": "https://testserver/page", "secure": True, **csrf(client)}
+    assert client.post(routes.PROTECTED, **own).status_code == 200
+    settings.CSRF_TRUSTED_ORIGINS = ["https://app.example"]
+    assert client.post(routes.PROTECTED, **foreign).status_code == 200
+
+
 def test_a_cross_site_form_post_with_the_cookie_is_refused(mode, user, password):
     client = browser()
     login(client, password)
