@@ -370,3 +370,13 @@ def test_the_command_runs_while_the_checks_report_the_missing_key(keydir):
             ManagementUtility(["manage.py", "jwt_keys", "generate"]).execute()
         assert "It is the signing key." in out.getvalue()
         assert "rest_framework_jwt.E004" not in [m.id for m in run_checks()]
+
+
+def test_list_prints_the_key_problems_as_warnings(keydir):
+    keydir.mkdir()
+    (keydir / "keys.json").write_text('{"keys": "none"}')
+    err = io.StringIO()
+    with key_dir_settings(keydir):
+        call_command("jwt_keys", "list", stdout=io.StringIO(), stderr=err)
+    assert "Warning: JWT_KEY_DIR:" in err.getvalue()
+    assert "has no list of keys" in err.getvalue()

@@ -72,13 +72,14 @@ class Service:
         )
 
     def start(self) -> None:
+        self.log = open(self.directory / "server.log", "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "serve.py"],
             cwd=PROJECT,
             env=self.env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=open(self.directory / "server.log", "w"),  # noqa: SIM115 - the server's
+            stderr=self.log,
             text=True,
         )
         assert self.process.stdout is not None
@@ -89,9 +90,13 @@ class Service:
         self.url = f"http://127.0.0.1:{int(line.split()[1])}"
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=HANG_TIMEOUT)
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+                self.process.wait(timeout=HANG_TIMEOUT)
+            assert self.process.stdout is not None
+            self.process.stdout.close()
+            self.log.close()
 
     def request(
         self, path: str, token: str | None = None, data: dict | None = None, scheme: str = "JWT"
