@@ -574,3 +574,44 @@ def test_the_second_django_service_recipe(idp, clock, user):
         # Without the audience the first service names, the second refuses it.
     with trusting({**second, "audience": "https://other.example.com"}):
         refused(call(token), "token_invalid_audience")
+
+
+def test_which_members_of_a_jwk_set_are_used():
+    from rest_framework_jwt import backend
+
+    rsa = public_jwk(RSA_PRIVATE, "rsa")
+    members = [
+        rsa,
+        {**public_jwk(RSA2_PRIVATE, "enc"), "use": "enc"},
+        {**public_jwk(RSA2_PRIVATE, "ops"), "key_ops": ["encrypt"]},
+        {**public_jwk(RSA2_PRIVATE, "ps"), "alg": "PS256"},  # not an allowed algorithm here
+        {"kty": "oct", "k": "c2VjcmV0", "kid": "oct"},
+        {"kty": "RSA", "kid": "broken", "n": "AQAB"},
+        "not an object",
+        public_jwk(EC_PRIVATE, "ec", "ES256"),
+    ]
+    ring = backend.jwk_set_ring({"keys": members}, ["RS256", "ES256"])
+    assert sorted(ring.by_kid) == ["ec", "rsa"]
+    assert ring.by_kid["rsa"][0].algorithms == {"RS256"}
+    assert ring.by_kid["ec"][0].algorithms == {"ES256"}
+    assert len(ring.errors) == 6 and ring.signing_key is None
+    # At most 100 members are read.
+    many = {"keys": [public_jwk(RSA_PRIVATE, f"k{n}") for n in range(101)]}
+    assert len(backend.jwk_set_ring(many, ["RS256"]).verification) == backend.MAX_JWKS_KEYS
+    assert backend.jwk_set_ring({"keys": "x"}, ["RS256"]).errors == [
+        'The JWK Set has no "keys" list.'
+    ]
+
+
+def test_a_private_jwk_in_a_set_is_kept_as_its_public_half():
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+    from jwt.algorithms import RSAAlgorithm
+
+    from rest_framework_jwt import backend
+
+    private = RSAAlgorithm.to_jwk(
+        RSAAlgorithm(RSAAlgorithm.SHA256).prepare_key(RSA_PRIVATE), as_dict=True
+    )
+    private.pop("key_ops")  # PyJWT writes ["sign"], which the set would leave out
+    ring = backend.jwk_set_ring({"keys": [{**private, "kid": "p"}]}, ["RS256"])
+    assert isinstance(ring.by_kid["p"][0].key, RSAPublicKey)
