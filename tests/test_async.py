@@ -13,21 +13,25 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+import asgiref.sync
 import pytest
 import uvicorn
 from asgiref.sync import async_to_sync
 from django.contrib.auth import get_user_model
 from django.core.asgi import get_asgi_application
+from django.core.cache import caches
 from rest_framework.exceptions import APIException
 from rest_framework.test import APIClient, APIRequestFactory
 
-from rest_framework_jwt import authentication, revocation, users, verification
+from rest_framework_jwt import authentication, issuers, revocation, users, verification
 from rest_framework_jwt.authentication import (
     JSONWebTokenAuthentication,
     StatelessJSONWebTokenAuthentication,
+    TrustedIssuerAuthentication,
 )
 from rest_framework_jwt.signals import token_refused
 from rest_framework_jwt.test import freeze_token_clock, token_for
+from tests import test_issuers as issuers_test
 from tests import test_refusal_table as refusal_table
 from tests.helpers import HANG_TIMEOUT, IMPERSONATE, capture
 
@@ -310,8 +314,6 @@ def no_thread_hop(monkeypatch):
         calls.append(function)
         return real(function, *args, **kwargs)
 
-    import asgiref.sync
-
     real = asgiref.sync.sync_to_async
     for module in (authentication, users):
         monkeypatch.setattr(module, "sync_to_async", spy)
@@ -425,3 +427,103 @@ def test_a_cookie_token_on_an_unsafe_method_passes_the_same_csrf_check(db, user,
         assert sync[1] == 403 and sync[3] == {"detail": "csrf_failed", "code": "csrf_failed"}
     else:
         assert sync[0] == user.pk
+
+
+# ----------------------------------------------------------------------------------------------
+# TrustedIssuerAuthentication: the same path, with the issuer's keys and the local user as its
+# I/O steps
+
+
+#: test_issuers.py's JWKS server and clock fixtures.
+idp = issuers_test.idp
+clock = issuers_test.clock
+
+
+@pytest.fixture
+def issuer_server(idp, clock):
+    return idp
+
+
+ISSUER_CASES = {
+    "valid": {},
+    "wrong_audience": {"aud": "other"},
+    "expired": {"exp": 0},
+    "unknown_kid": {"kid": "nope"},
+    "untrusted": {"iss": "https://elsewhere.example"},
+    "bad_signature": {"key": issuers_test.RSA2_PRIVATE},
+}
+
+
+@pytest.mark.parametrize("case", ISSUER_CASES)
+def test_trusted_issuer_tokens_get_the_same_answer_from_aauthenticate(db, issuer_server, case):
+    with issuers_test.trusting(issuers_test.entry(issuer_server)):
+        token = issuers_test.token_of(issuer_server, **ISSUER_CASES[case])
+        request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}")
+        auth = TrustedIssuerAuthentication
+        sync = _answer(auth(), request, run_async=False)
+        caches["locmem"].clear()
+        issuers._memo().clear()  # the async path fetches the set again, in its thread
+        assert _answer(auth(), request, run_async=True) == sync
+    if case == "valid":
+        assert sync == ("alice", token)  # an IssuerTokenUser, pk = sub
+    else:
+        assert sync[1] == 401
+
+
+@pytest.mark.parametrize("found", ["found", "missing", "inactive", "created"])
+def test_trusted_issuer_local_users_through_the_async_orm(db, issuer_server, user, found):
+    create = found == "created"
+    options = {"user_claim": "sub", "create_users": create}
+    with issuers_test.trusting(issuers_test.entry(issuer_server, **options)):
+        if found == "inactive":
+            user.is_active = False
+            user.save()
+        sub = {"found": "admin", "inactive": "admin"}.get(found, "carol")
+        token = issuers_test.token_of(issuer_server, sub=sub)
+        request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}")
+        answer = _answer(TrustedIssuerAuthentication(), request, run_async=True)
+        if found in ("found", "created"):
+            model = get_user_model()
+            assert answer == (model.objects.get(username=sub).pk, token)
+        else:
+            assert answer[1] == 401
+            assert answer[3]["code"] == (
+                "user_inactive" if found == "inactive" else "user_not_found"
+            )
+        if found == "created":  # the second time it is found
+            assert _answer(TrustedIssuerAuthentication(), request, run_async=True)[1] == token
+
+
+def test_trusted_issuer_keys_held_by_the_process_cost_no_thread_hop(
+    db, issuer_server, no_thread_hop, monkeypatch
+):
+    import rest_framework_jwt.issuers as issuers_module
+
+    calls = []
+    real = asgiref.sync.sync_to_async
+
+    def spy(function, *args, **kwargs):
+        calls.append(function.__name__)
+        return real(function, *args, **kwargs)
+
+    monkeypatch.setattr(issuers_module, "sync_to_async", spy)
+    with issuers_test.trusting(issuers_test.entry(issuer_server)):
+        token = issuers_test.token_of(issuer_server)
+        request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}")
+        for _ in range(3):
+            assert async_to_sync(TrustedIssuerAuthentication().aauthenticate)(request)[1] == token
+    assert calls == ["key_ring"]  # the first request fetched the set, in a thread
+    assert issuer_server.fetches == 1
+    assert no_thread_hop == []
+
+
+def test_an_unreachable_issuer_is_the_same_503_from_aauthenticate(db, issuer_server):
+    with issuers_test.trusting(issuers_test.entry(issuer_server)):
+        token = issuers_test.token_of(issuer_server)
+        issuer_server.stop()
+        request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}")
+        sync = _answer(TrustedIssuerAuthentication(), request, run_async=False)
+        caches["locmem"].clear()
+        issuers._memo().clear()
+        assert _answer(TrustedIssuerAuthentication(), request, run_async=True) == sync
+    assert sync[1] == 503

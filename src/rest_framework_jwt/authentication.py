@@ -104,7 +104,60 @@ def refuse_error(error: Exception) -> NoReturn:
     refuse(refusal.message, refusal.code)
 
 
-class BaseJSONWebTokenAuthentication(BaseAuthentication):
+class _RequestPath:
+    """``authenticate()`` and ``aauthenticate()`` over the steps of a class's request path
+    (``_steps``): one for DRF's sync path, one for async code; the refusals, the signal and the
+    503 of a database outage are handled alike."""
+
+    def _steps(self, request: Request) -> _Steps:
+        raise NotImplementedError
+
+    def _refused(self, request: Request) -> None:
+        """Called after a refusal's ``token_refused`` signal."""
+
+    def authenticate(self, request: Request) -> tuple[Any, str] | None:
+        """Return ``(user, token)`` for a valid token, None for no token; raise a 401 otherwise.
+
+        On success ``request.verified_token`` is the :class:`~verification.VerifiedToken`.
+        Every 401 sends the ``token_refused`` signal with its code. A database that cannot be
+        reached is a 503 (``StoreUnavailable``), never an accepted token. With the JWT
+        classes, a token that came from a cookie (not the ``Authorization`` header) on an
+        unsafe method must also pass Django's CSRF check (their ``enforce_csrf()``).
+        """
+        try:
+            found = _drive_sync(self, self._steps(request))
+        except Exception as error:
+            refusal = _refusal(error)
+            if refusal is None:
+                return None
+            if isinstance(refusal, _REFUSALS):
+                token_refused.send(sender=type(self), request=request, code=refusal.code)
+                self._refused(request)
+                raise
+            raise refusal from error
+        return _accepted(request, found)
+
+    async def aauthenticate(self, request: Request) -> tuple[Any, str] | None:
+        """:meth:`authenticate` for async code (a Django async view, Ninja's async operations):
+        the same steps and answers; the user, the denylist and the impersonator are read with
+        Django's async ORM and cache API, in the event loop. Code of the project's own that may
+        block (a sync hook a subclass overrides without its ``a`` twin, a custom decode
+        handler, ``JWT_GET_USER_SECRET_KEY``) runs in a thread (``sync_to_async``)."""
+        try:
+            found = await _drive(self, self._steps(request), sync=False)
+        except Exception as error:
+            refusal = _refusal(error)
+            if refusal is None:
+                return None
+            if isinstance(refusal, _REFUSALS):
+                await _asend(token_refused, sender=type(self), request=request, code=refusal.code)
+                self._refused(request)
+                raise
+            raise refusal from error
+        return _accepted(request, found)
+
+
+class BaseJSONWebTokenAuthentication(_RequestPath, BaseAuthentication):
     """Token authentication; subclasses say where the token comes from (``get_jwt_value``).
 
     The handler classmethods are drf-jwt's: each calls the handler configured in ``JWT_AUTH``
@@ -151,47 +204,6 @@ class BaseJSONWebTokenAuthentication(BaseAuthentication):
     def get_jwt_value(self, request: Request) -> str | None:
         """Return the raw token of ``request``, or None when the request carries none."""
         raise NotImplementedError(".get_jwt_value() must be overridden.")
-
-    def authenticate(self, request: Request) -> tuple[Any, str] | None:
-        """Return ``(user, token)`` for a valid token, None for no token; raise a 401 otherwise.
-
-        On success ``request.verified_token`` is the :class:`~verification.VerifiedToken`.
-        Every 401 sends the ``token_refused`` signal with its code. A database that cannot be
-        reached is a 503 (``StoreUnavailable``), never an accepted token. A token that came
-        from a cookie (not the ``Authorization`` header) on an unsafe method must also pass
-        Django's CSRF check (:meth:`enforce_csrf`).
-        """
-        try:
-            found = _drive_sync(self, self._steps(request))
-        except Exception as error:
-            refusal = _refusal(error)
-            if refusal is None:
-                return None
-            if isinstance(refusal, _REFUSALS):
-                token_refused.send(sender=type(self), request=request, code=refusal.code)
-                self._refused(request)
-                raise
-            raise refusal from error
-        return _accepted(request, found)
-
-    async def aauthenticate(self, request: Request) -> tuple[Any, str] | None:
-        """:meth:`authenticate` for async code (a Django async view, Ninja's async operations):
-        the same steps and answers; the user, the denylist and the impersonator are read with
-        Django's async ORM and cache API, in the event loop. Code of the project's own that may
-        block (a sync hook a subclass overrides without its ``a`` twin, a custom decode
-        handler, ``JWT_GET_USER_SECRET_KEY``) runs in a thread (``sync_to_async``)."""
-        try:
-            found = await _drive(self, self._steps(request), sync=False)
-        except Exception as error:
-            refusal = _refusal(error)
-            if refusal is None:
-                return None
-            if isinstance(refusal, _REFUSALS):
-                await _asend(token_refused, sender=type(self), request=request, code=refusal.code)
-                self._refused(request)
-                raise
-            raise refusal from error
-        return _accepted(request, found)
 
     def _steps(self, request: Request) -> Generator[_IO, Any, tuple[Any, VerifiedToken] | None]:
         """The request path, written once for :meth:`authenticate` and :meth:`aauthenticate`:
@@ -338,10 +350,10 @@ class _IO:
         self.name = name
         self.args = args
 
-    def run(self, auth: BaseJSONWebTokenAuthentication) -> Any:
+    def run(self, auth: _RequestPath) -> Any:
         return getattr(auth, self.name)(*self.args)
 
-    async def arun(self, auth: BaseJSONWebTokenAuthentication) -> Any:
+    async def arun(self, auth: _RequestPath) -> Any:
         twin = "_a" + self.name[1:] if self.name.startswith("_") else "a" + self.name
         owners = [
             next(k for k in type(auth).__mro__ if name in vars(k)) for name in (self.name, twin)
@@ -355,7 +367,7 @@ _Steps = Generator[_IO, Any, "tuple[Any, VerifiedToken] | None"]
 
 
 async def _drive(
-    auth: BaseJSONWebTokenAuthentication, steps: _Steps, *, sync: bool
+    auth: _RequestPath, steps: _Steps, *, sync: bool
 ) -> tuple[Any, VerifiedToken] | None:
     """Run the request path: each I/O step with its sync method (``sync``), or awaiting its
     async twin; its result is sent back into the steps, its exception thrown in (where a
@@ -373,9 +385,7 @@ async def _drive(
             result, failure = None, error
 
 
-def _drive_sync(
-    auth: BaseJSONWebTokenAuthentication, steps: _Steps
-) -> tuple[Any, VerifiedToken] | None:
+def _drive_sync(auth: _RequestPath, steps: _Steps) -> tuple[Any, VerifiedToken] | None:
     """The sync path: :func:`_drive` awaits nothing with ``sync``, so one ``send`` runs it
     to its end."""
     driving = _drive(auth, steps, sync=True)
@@ -651,7 +661,7 @@ class IssuerTokenUser(TokenUser):
         return hash((self.issuer, self.pk, self.username))
 
 
-class TrustedIssuerAuthentication(BaseAuthentication):
+class TrustedIssuerAuthentication(_RequestPath, BaseAuthentication):
     """Accepts tokens of the issuers in ``JWT_TRUSTED_ISSUERS`` from ``Authorization: Bearer``.
 
     The issuer is chosen by the token's ``iss`` and the key by its ``kid``, from that issuer's
@@ -669,20 +679,6 @@ class TrustedIssuerAuthentication(BaseAuthentication):
     keyword = "Bearer"
     www_authenticate_realm = "api"
 
-    def authenticate(self, request: Request) -> tuple[Any, str] | None:
-        """Return ``(user, token)`` for a valid trusted token, None for none; raise a 401 (a
-        503 when the issuer's keys cannot be had) otherwise. On success
-        ``request.verified_token`` is the :class:`~rest_framework_jwt.issuers.ExternalToken`."""
-        try:
-            return self._authenticate(request)
-        except MissingToken:
-            return None
-        except JWTAuthenticationFailed as error:
-            token_refused.send(sender=type(self), request=request, code=error.code)
-            raise
-        except revocation.DATABASE_OUTAGES as error:
-            raise revocation.unavailable(error, "database") from error
-
     def prefix_matches(self, prefix: str) -> bool:
         """True when ``prefix`` is :attr:`keyword`, ignoring case."""
         return prefix.lower() == self.keyword.lower()
@@ -694,7 +690,9 @@ class TrustedIssuerAuthentication(BaseAuthentication):
             return None
         return token_from_header(header, self.prefix_matches, lenient=False)
 
-    def _authenticate(self, request: Request) -> tuple[Any, str] | None:
+    def _steps(self, request: Request) -> _Steps:
+        """The request path (see :class:`_RequestPath`); the issuer's keys and the local user
+        are its I/O steps."""
         raw = self.get_raw_token(request)
         if raw is None:
             return None
@@ -705,20 +703,58 @@ class TrustedIssuerAuthentication(BaseAuthentication):
                 if self.prefix_matches(str(api_settings.JWT_AUTH_HEADER_PREFIX)):
                     return None  # perhaps one of ours: JSONWebTokenAuthentication decides
                 raise InvalidIssuer("Untrusted issuer.")
-            token = issuers.verify(raw, parsed, issuer)
+            algorithm, kid = issuers.check_header(parsed, issuer)
+            ring = yield _IO("_key_ring", issuer, kid)
+            token = issuers.verify_with(raw, parsed, issuer, algorithm, ring)
         except TokenError as error:
             refuse_error(error)
         try:
-            user = self.get_user(token)
+            user = yield _IO("get_user", token)
         except UserLookupError as error:
             refuse_error(error)
-        setattr(request, verification.REQUEST_ATTRIBUTE, token)
-        return user, raw
+        return user, token
+
+    def _key_ring(self, issuer: issuers.Issuer, kid: str | None) -> Any:
+        return issuers.key_ring(issuer, kid)
+
+    async def _akey_ring(self, issuer: issuers.Issuer, kid: str | None) -> Any:
+        return await issuers.akey_ring(issuer, kid)
 
     def get_user(self, token: issuers.ExternalToken) -> Any:
         """The user of ``token``: an :class:`IssuerTokenUser`, or with the issuer's
         ``user_claim`` the local user it names (created if ``create_users``); a
         UserLookupError otherwise."""
+        claimed = self._claimed_user(token)
+        if isinstance(claimed, IssuerTokenUser):
+            return claimed
+        model, field, value = claimed
+        try:
+            user = model._default_manager.get(**{field: value})
+        except model.DoesNotExist:
+            create = token.issuer.create_users
+            user = self.create_user(token, field, value) if create else None
+        except _NOT_FOUND:
+            user = None
+        return _local_user(user)
+
+    async def aget_user(self, token: issuers.ExternalToken) -> Any:
+        """:meth:`get_user` for async code, through Django's async ORM."""
+        claimed = self._claimed_user(token)
+        if isinstance(claimed, IssuerTokenUser):
+            return claimed
+        model, field, value = claimed
+        try:
+            user = await model._default_manager.aget(**{field: value})
+        except model.DoesNotExist:
+            user = (
+                await self.acreate_user(token, field, value) if token.issuer.create_users else None
+            )
+        except _NOT_FOUND:
+            user = None
+        return _local_user(user)
+
+    def _claimed_user(self, token: issuers.ExternalToken) -> Any:
+        """An :class:`IssuerTokenUser`, or (user model, field, value) to find the local one."""
         issuer = token.issuer
         if issuer.user_claim is None:
             username = token.claims.get(issuer.username_claim)
@@ -727,29 +763,43 @@ class TrustedIssuerAuthentication(BaseAuthentication):
         value = token.claims.get(issuer.user_claim)
         users.check_username(value)
         model = _state.user_model()
-        field = issuer.user_field or model.USERNAME_FIELD
-        try:
-            user = model._default_manager.get(**{field: value})
-        except model.DoesNotExist:
-            if not issuer.create_users:
-                raise UserNotFound("User not found.") from None
-            user = self.create_user(token, field, value)
-        except (MultipleObjectsReturned, FieldError, ValueError, TypeError, OverflowError):
-            # (FieldError: a user_field the model lacks, which system check E012 reports.)
-            raise UserNotFound("User not found.") from None
-        return users.check_active(user)
+        return model, issuer.user_field or model.USERNAME_FIELD, value
 
     def create_user(self, token: issuers.ExternalToken, field: str, value: Any) -> Any:
         """Create the local user for ``token`` (``create_users``): ``field`` (and the
         ``USERNAME_FIELD``) set to ``value``, an unusable password. Override for more."""
         model = _state.user_model()
-        defaults = {model.USERNAME_FIELD: value, "password": make_password(None)}
-        user, _created = model._default_manager.get_or_create(**{field: value}, defaults=defaults)
+        user, _created = model._default_manager.get_or_create(
+            **{field: value}, defaults=_new_user_fields(model, value)
+        )
+        return user
+
+    async def acreate_user(self, token: issuers.ExternalToken, field: str, value: Any) -> Any:
+        """:meth:`create_user` for async code."""
+        model = _state.user_model()
+        user, _created = await model._default_manager.aget_or_create(
+            **{field: value}, defaults=_new_user_fields(model, value)
+        )
         return user
 
     def authenticate_header(self, request: Request) -> str:
         """The ``WWW-Authenticate`` value of a 401: ``Bearer realm="api"``."""
         return f'{self.keyword} realm="{self.www_authenticate_realm}"'
+
+
+#: What a lookup of a local user raises when there is none to be had (FieldError: a user_field
+#: the model lacks, which system check E012 reports).
+_NOT_FOUND = (MultipleObjectsReturned, FieldError, ValueError, TypeError, OverflowError)
+
+
+def _local_user(user: Any) -> Any:
+    if user is None:
+        raise UserNotFound("User not found.")
+    return users.check_active(user)
+
+
+def _new_user_fields(model: Any, value: Any) -> dict[str, Any]:
+    return {model.USERNAME_FIELD: value, "password": make_password(None)}
 
 
 __all__ = [

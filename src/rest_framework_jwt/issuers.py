@@ -33,6 +33,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import caches
 
@@ -543,9 +544,33 @@ def issuer_of(parsed: backend.Parsed) -> Issuer | None:
 
 def verify(raw: str, parsed: backend.Parsed, issuer: Issuer) -> ExternalToken:
     """Verify ``parsed`` with ``issuer``'s keys and rules; raise a TokenError if refused."""
-    algorithm = backend.check_header(parsed.header, issuer.algorithms)
+    algorithm, kid = check_header(parsed, issuer)
+    return verify_with(raw, parsed, issuer, algorithm, key_ring(issuer, kid))
+
+
+def check_header(parsed: backend.Parsed, issuer: Issuer) -> tuple[str, Any]:
+    """The algorithm (one ``issuer`` allows) and the ``kid`` of ``parsed``'s header; a
+    TokenError for a header that is refused. Checked before the keys are looked for."""
+    return backend.check_header(parsed.header, issuer.algorithms), parsed.header.get("kid")
+
+
+async def akey_ring(issuer: Issuer, kid: str | None) -> backend.KeyRing:
+    """:func:`key_ring` for async code: the keys this process holds, in the event loop; a
+    refresh (once per interval at most: the shared cache, the HTTP fetch, waiting for another
+    process's fetch) in a thread."""
+    limits = timing()
+    local = _memo().get(issuer.cache_key)
+    if local is not None and not due(local, claims.now(), kid, limits):
+        return _usable(local, claims.now(), limits)
+    return await sync_to_async(key_ring)(issuer, kid)
+
+
+def verify_with(
+    raw: str, parsed: backend.Parsed, issuer: Issuer, algorithm: str, ring: backend.KeyRing
+) -> ExternalToken:
+    """The rest of :func:`verify`, with the issuer's keys in hand: the signature, then the
+    claims."""
     kid = parsed.header.get("kid")
-    ring = key_ring(issuer, kid)
     if not knows(ring, kid):
         raise UnknownKey("Unknown kid.")
     keys = backend.candidate_keys(ring, algorithm, kid, insist_on_kid=False)
