@@ -585,3 +585,19 @@ def test_a_user_with_the_same_name_cookie_from_another_app_is_not_our_token(sett
 
 #: A URL conf without the package's named URLs (test_refresh_cookie_path_without_the_named_urls).
 urlpatterns: list = []
+
+
+def test_a_cross_site_logout_with_a_dead_access_cookie_keeps_the_cookies(settings, user, password):
+    # A CSRF refusal never deletes the cookies, even when the access cookie is dead: another
+    # site must not be able to drop a live refresh cookie (found by the attack session).
+    settings.JWT_AUTH = {"JWT_COOKIE_MODE": True, "JWT_REFRESH_TOKENS": True}
+    client = browser()
+    with time_machine.travel("2026-01-01 00:00:00", tick=False):
+        login(client, password)
+    with time_machine.travel("2026-01-01 01:00:00", tick=False):  # access expired, refresh not
+        response = client.post(LOGOUT, HTTP_ORIGIN="https://attacker.example")
+        assert response.status_code == 403
+        assert response.data["code"] == "csrf_failed"
+        assert ACCESS not in response.cookies
+        assert REFRESH not in response.cookies
+        assert client.post(REFRESH_URL, **csrf(client)).status_code == 200

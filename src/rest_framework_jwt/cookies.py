@@ -43,6 +43,9 @@ REFRESH_COOKIE_URL_NAMES = ("jwt-refresh", "jwt-logout")
 #: Set on the request when a token from a cookie was refused: the package's views then delete
 #: the token cookies from their answer (:class:`ClearRefusedCookiesMixin`).
 _REFUSED_FLAG = "_jwt_refused_cookie"
+#: Set on the request when its CSRF check failed: then no cookie is deleted, whatever else
+#: was refused (another site must not be able to end a session).
+_CSRF_FAILED_FLAG = "_jwt_csrf_failed"
 
 
 _CSRF_MESSAGE = _("CSRF check failed: %(reason)s")
@@ -181,6 +184,8 @@ def mark_refused(request: Any) -> None:
 
 def refused(request: Any) -> bool:
     target = getattr(request, "_request", request)
+    if getattr(target, _CSRF_FAILED_FLAG, False):
+        return False
     return bool(getattr(target, _REFUSED_FLAG, False))
 
 
@@ -213,6 +218,7 @@ def enforce_csrf(request: Any) -> None:
     check.process_request(request)
     reason = check.process_view(request, _no_response, (), {})
     if reason:
+        setattr(getattr(request, "_request", request), _CSRF_FAILED_FLAG, True)
         raise CSRFFailed(_CSRF_MESSAGE % {"reason": reason}, with_code=True)
 
 
