@@ -561,21 +561,47 @@ _JWK_ALGORITHMS: dict[tuple[str, str | None], frozenset[str]] = {
 MAX_JWKS_KEYS = 100
 
 
-def _jwk_algorithms(jwk: Mapping[str, Any], allowed: frozenset[str]) -> frozenset[str]:
-    """The algorithms of ``allowed`` that the public JWK ``jwk`` may verify (empty: none)."""
+def _jwk_verifies(jwk: Mapping[str, Any]) -> bool:
+    """Whether ``use`` and ``key_ops`` let the JWK verify signatures (both are optional)."""
+    if jwk.get("use", "sig") != "sig":
+        return False
+    ops = jwk.get("key_ops")
+    return ops is None or (isinstance(ops, list) and "verify" in ops)
+
+
+def _jwk_family(jwk: Mapping[str, Any]) -> frozenset[str]:
+    """The algorithms the JWK's ``kty`` (and ``crv``) may verify (empty: none, or malformed)."""
     kty = jwk.get("kty")
     crv = None if kty == "RSA" else jwk.get("crv")
     if not isinstance(kty, str) or not (crv is None or isinstance(crv, str)):
         return frozenset()
-    fitting = _JWK_ALGORITHMS.get((kty, crv), frozenset()) & allowed
-    if "alg" in jwk:
-        fitting &= {jwk["alg"]} if isinstance(jwk["alg"], str) else set()
-    if jwk.get("use", "sig") != "sig":
+    return _JWK_ALGORITHMS.get((kty, crv), frozenset())
+
+
+def _jwk_algorithms(jwk: Mapping[str, Any], allowed: frozenset[str]) -> frozenset[str]:
+    """The algorithms of ``allowed`` that the public JWK ``jwk`` may verify (empty: none)."""
+    if not _jwk_verifies(jwk):
         return frozenset()
-    ops = jwk.get("key_ops")
-    if ops is not None and (not isinstance(ops, list) or "verify" not in ops):
-        return frozenset()
-    return fitting
+    fitting = _jwk_family(jwk) & allowed
+    if "alg" not in jwk:
+        return fitting
+    return fitting & ({jwk["alg"]} if isinstance(jwk["alg"], str) else set())
+
+
+def _jwk_member(index: int, jwk: Any, allowed: frozenset[str]) -> VerificationKey | str:
+    """The verification key of one member of a JWK Set, or why it is left out."""
+    cannot = f"keys[{index}] cannot verify any of {sorted(allowed)}."
+    if not isinstance(jwk, Mapping):
+        return cannot
+    kid = jwk.get("kid")
+    fitting = _jwk_algorithms(jwk, allowed)
+    if not fitting or not (kid is None or isinstance(kid, str)):
+        return cannot
+    try:
+        key = ALGORITHMS[next(iter(fitting))].from_jwk(dict(jwk))
+    except Exception as error:  # PyJWT and cryptography raise several types here.
+        return f"keys[{index}]: {type(error).__name__}: {error}"
+    return VerificationKey(kid, _public_half(key), fitting)
 
 
 def jwk_set_ring(jwks: Any, algorithms: Sequence[str]) -> KeyRing:
@@ -592,17 +618,11 @@ def jwk_set_ring(jwks: Any, algorithms: Sequence[str]) -> KeyRing:
         return ring
     allowed = frozenset(name for name in algorithms if name in ALGORITHMS)
     for index, jwk in enumerate(members[:MAX_JWKS_KEYS]):
-        kid = jwk.get("kid") if isinstance(jwk, Mapping) else None
-        fitting = _jwk_algorithms(jwk, allowed) if isinstance(jwk, Mapping) else frozenset()
-        if not fitting or not (kid is None or isinstance(kid, str)):
-            ring.errors.append(f"keys[{index}] cannot verify any of {sorted(allowed)}.")
-            continue
-        try:
-            key = ALGORITHMS[next(iter(fitting))].from_jwk(dict(jwk))
-        except Exception as error:  # PyJWT and cryptography raise several types here.
-            ring.errors.append(f"keys[{index}]: {type(error).__name__}: {error}")
-            continue
-        ring.add(VerificationKey(kid, _public_half(key), fitting))
+        member = _jwk_member(index, jwk, allowed)
+        if isinstance(member, str):
+            ring.errors.append(member)
+        else:
+            ring.add(member)
     return ring
 
 

@@ -27,7 +27,7 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -118,48 +118,92 @@ def _is_names(value: Any) -> bool:
     return isinstance(value, (list, tuple)) and all(_is_name(item) for item in value)
 
 
-def _problems_of_values(entry: Mapping[str, Any]) -> list[str]:
-    problems = []
+# One small rule per key (or pair of keys) of an entry; each yields its problems, in the
+# order the system check reports them.
+
+
+def _problem_issuer(entry: Mapping[str, Any]) -> Iterator[str]:
     if not _is_name(entry.get("issuer")):
-        problems.append('"issuer" must be a non-empty string (the exact "iss" of its tokens)')
+        yield '"issuer" must be a non-empty string (the exact "iss" of its tokens)'
+
+
+def _problem_source(entry: Mapping[str, Any]) -> Iterator[str]:
     if ("jwks_url" in entry) == ("discovery_url" in entry):
-        problems.append('it needs exactly one of "jwks_url" and "discovery_url"')
+        yield 'it needs exactly one of "jwks_url" and "discovery_url"'
     for name in ("jwks_url", "discovery_url"):
         if name in entry and not _is_url(entry[name]):
-            problems.append(f'"{name}" must be an https:// URL')
+            yield f'"{name}" must be an https:// URL'
+
+
+def _problem_audience(entry: Mapping[str, Any]) -> Iterator[str]:
     if "audience" not in entry:
-        problems.append('"audience" is missing (None if its tokens carry no "aud")')
-    elif not (
-        entry["audience"] is None or _is_name(entry["audience"]) or _is_names(entry["audience"])
-    ):
-        problems.append('"audience" must be a string, a list of strings, or None')
+        yield '"audience" is missing (None if its tokens carry no "aud")'
+        return
+    audience = entry["audience"]
+    if not (audience is None or _is_name(audience) or _is_names(audience)):
+        yield '"audience" must be a string, a list of strings, or None'
+
+
+def _problem_algorithms(entry: Mapping[str, Any]) -> Iterator[str]:
     algorithms = entry.get("algorithms", DEFAULT_ALGORITHMS)
     if not _is_names(algorithms) or not algorithms:
-        problems.append('"algorithms" must be a non-empty list of names')
-    else:
-        problems.extend(
-            f'"algorithms" has {name!r}, which is not an asymmetric algorithm'
-            for name in algorithms
-            if name not in ASYMMETRIC_ALGORITHMS
-        )
-    leeway = entry.get("leeway", 0)
-    if isinstance(leeway, bool) or (
-        not isinstance(leeway, (int, float)) and not hasattr(leeway, "total_seconds")
-    ):
-        problems.append('"leeway" must be a number of seconds or a timedelta')
+        yield '"algorithms" must be a non-empty list of names'
+        return
+    for name in algorithms:
+        if name not in ASYMMETRIC_ALGORITHMS:
+            yield f'"algorithms" has {name!r}, which is not an asymmetric algorithm'
+
+
+def _is_seconds(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or hasattr(value, "total_seconds")
+
+
+def _problem_leeway(entry: Mapping[str, Any]) -> Iterator[str]:
+    if not _is_seconds(entry.get("leeway", 0)):
+        yield '"leeway" must be a number of seconds or a timedelta'
+
+
+def _problem_required_claims(entry: Mapping[str, Any]) -> Iterator[str]:
     if not _is_names(entry.get("required_claims", DEFAULT_REQUIRED_CLAIMS)):
-        problems.append('"required_claims" must be a list of claim names')
+        yield '"required_claims" must be a list of claim names'
+
+
+def _problem_match_claims(entry: Mapping[str, Any]) -> Iterator[str]:
     matched = entry.get("match_claims", {})
     if not isinstance(matched, Mapping) or not all(_is_name(name) for name in matched):
-        problems.append('"match_claims" must be a dict of claim name to value')
+        yield '"match_claims" must be a dict of claim name to value'
+
+
+def _problem_claim_names(entry: Mapping[str, Any]) -> Iterator[str]:
     for name in ("user_claim", "user_field", "username_claim", "scope_claim", "roles_claim"):
         if entry.get(name) is not None and not _is_name(entry[name]):
-            problems.append(f'"{name}" must be a claim or field name')
+            yield f'"{name}" must be a claim or field name'
+
+
+def _problem_create_users(entry: Mapping[str, Any]) -> Iterator[str]:
     if not isinstance(entry.get("create_users", False), bool):
-        problems.append('"create_users" must be True or False')
+        yield '"create_users" must be True or False'
     elif entry.get("create_users") and not entry.get("user_claim"):
-        problems.append('"create_users" needs a "user_claim"')
-    return problems
+        yield '"create_users" needs a "user_claim"'
+
+
+_RULES: tuple[Callable[[Mapping[str, Any]], Iterator[str]], ...] = (
+    _problem_issuer,
+    _problem_source,
+    _problem_audience,
+    _problem_algorithms,
+    _problem_leeway,
+    _problem_required_claims,
+    _problem_match_claims,
+    _problem_claim_names,
+    _problem_create_users,
+)
+
+
+def _problems_of_values(entry: Mapping[str, Any]) -> list[str]:
+    return [problem for rule in _RULES for problem in rule(entry)]
 
 
 def entry_problems(entry: Any) -> list[str]:

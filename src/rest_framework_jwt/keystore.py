@@ -79,27 +79,42 @@ def _entry(item: Any) -> StoredKey:
     return StoredKey(kid, algorithm, str(role), float(created), demoted)
 
 
+#: What :func:`_document` returns when there is no ``keys.json`` yet (a file may hold ``null``).
+_NO_FILE = object()
+
+
+def _document(path: Path) -> Any:
+    """The parsed ``keys.json`` at ``path`` (``_NO_FILE`` when there is none yet)."""
+    try:
+        return json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return _NO_FILE
+    except OSError as error:
+        raise KeySourceError(f"cannot read {path}: {error.strerror}.") from None
+    except ValueError:
+        raise KeySourceError(f"{path} is not valid JSON.") from None
+
+
+def _entries(path: Path, document: Any) -> list[StoredKey]:
+    items = document.get("keys") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        raise KeySourceError(f"{path} has no list of keys.")
+    try:
+        return [_entry(item) for item in items]
+    except KeySourceError as error:
+        raise KeySourceError(f"{path}: {error}") from None
+
+
 def read(directory: str | os.PathLike[str]) -> list[StoredKey]:
     """The keys listed in ``directory`` (none when it has no ``keys.json`` yet).
 
     Raises KeySourceError when the list cannot be read or is not valid.
     """
     path = metadata_path(directory)
-    try:
-        document = json.loads(path.read_bytes())
-    except FileNotFoundError:
+    document = _document(path)
+    if document is _NO_FILE:
         return []
-    except OSError as error:
-        raise KeySourceError(f"cannot read {path}: {error.strerror}.") from None
-    except ValueError:
-        raise KeySourceError(f"{path} is not valid JSON.") from None
-    items = document.get("keys") if isinstance(document, dict) else None
-    if not isinstance(items, list):
-        raise KeySourceError(f"{path} has no list of keys.")
-    try:
-        stored = [_entry(item) for item in items]
-    except KeySourceError as error:
-        raise KeySourceError(f"{path}: {error}") from None
+    stored = _entries(path, document)
     if sum(key.signing for key in stored) > 1 or len({key.kid for key in stored}) < len(stored):
         raise KeySourceError(f"{path}: more than one signing key, or a kid listed twice.")
     return stored

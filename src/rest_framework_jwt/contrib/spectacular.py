@@ -14,6 +14,7 @@ projects import the module, not its names.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -421,23 +422,34 @@ def _reads_cookies(view: Any) -> bool:
     )
 
 
+def _csrf_refuses(view: Any, *, unsafe: bool) -> bool:
+    """Whether an unsafe request to ``view`` can fail the CSRF check of the token cookies."""
+    return bool(unsafe and api_settings.JWT_AUTH_COOKIE_CSRF and _reads_cookies(view))
+
+
+def _refuses_authenticated(view: Any) -> bool:
+    """Whether a permission of ``view`` can refuse an authenticated user."""
+    return any(p not in (AllowAny, IsAuthenticated) for p in view.permission_classes)
+
+
+def _refuses_revoked(authenticators: Sequence[Any]) -> bool:
+    """Whether a revoked token gets drf-jwt's 403 (a JWT class in drf-jwt mode)."""
+    if not api_settings.is_drf_jwt:
+        return False
+    return any(isinstance(a, BaseJSONWebTokenAuthentication) for a in authenticators)
+
+
 def _auth_statuses(view: Any, *, unsafe: bool) -> list[int]:
     """401 and 403 as ``view`` can answer them: DRF sends 403 instead of 401 when the first
     authentication class has no ``WWW-Authenticate`` challenge; a failed CSRF check is a 403."""
-    statuses = set()
-    if unsafe and api_settings.JWT_AUTH_COOKIE_CSRF and _reads_cookies(view):
-        statuses.add(403)
+    statuses = {403} if _csrf_refuses(view, unsafe=unsafe) else set()
     authenticators = view.get_authenticators()
     if not authenticators:
         return sorted(statuses)
     challenge = bool(authenticators[0].authenticate_header(None))
     statuses.add(401 if challenge else 403)
-    permissions = tuple(view.permission_classes)
-    if any(p not in (AllowAny, IsAuthenticated) for p in permissions):
-        statuses.add(403)  # a permission that refuses authenticated users
-    jwt = any(isinstance(a, BaseJSONWebTokenAuthentication) for a in authenticators)
-    if jwt and api_settings.is_drf_jwt:
-        statuses.add(403)  # drf-jwt's answer to a revoked token
+    if _refuses_authenticated(view) or _refuses_revoked(authenticators):
+        statuses.add(403)
     return sorted(statuses)
 
 
@@ -511,6 +523,30 @@ _DELIVERY_PARAMETER = OpenApiParameter(
 )
 
 
+def _offers_body_delivery(view: Any) -> bool:
+    """Whether a request to ``view`` may ask for the tokens in the body instead of cookies."""
+    return _delivers_to_cookies(view) and api_settings.cookie_mode
+
+
+def _token_body(view: Any, *, pair: bool) -> Any:
+    """The success body of obtain, refresh or verify; the tokens may be in cookies instead (and
+    then not in the body)."""
+    body = _success_body(pair=pair)
+    if body is JWTHandlerBodySerializer:
+        return body
+    if _offers_body_delivery(view) or _cookie_for(view):
+        return _or_cookies(body)
+    return body
+
+
+def _token_parameters(view: Any, status: int, *, pair: bool) -> list[OpenApiParameter]:
+    """The headers of obtain, refresh or verify: ``Set-Cookie`` and the delivery choice."""
+    parameters = _cookie_header(view, status, pair=pair)
+    if _offers_body_delivery(view):
+        parameters.append(_DELIVERY_PARAMETER)
+    return parameters
+
+
 class _PackageView(OpenApiViewExtension):
     """A view of the package (and the project's subclasses of it): ``operations()`` gives the
     ``extend_schema`` arguments of each handler method."""
@@ -552,24 +588,17 @@ class _TokenView(_PackageView):
         serializer = view.get_serializer_class()
         own = serializer in self.own_serializers()
         status = 201 if api_settings.is_drf_jwt else 200
-        body = _success_body(pair=self.pair and rotation.enabled())
-        delivers = _delivers_to_cookies(view)
-        if (delivers and api_settings.cookie_mode) or _cookie_for(view):
-            # The tokens may be in cookies instead (and then not in the body).
-            body = body if body is JWTHandlerBodySerializer else _or_cookies(body)
-        parameters = _cookie_header(view, status, pair=self.pair and rotation.enabled())
-        if delivers and api_settings.cookie_mode:
-            parameters.append(_DELIVERY_PARAMETER)
+        pair = self.pair and rotation.enabled()
         return {
             "post": {
                 "summary": self.summary,
                 "description": self.description,
                 "request": self.request(view) if own else serializer,
                 "responses": {
-                    status: OpenApiResponse(body, description="The token."),
+                    status: OpenApiResponse(_token_body(view, pair=pair), description="The token."),
                     **_errors(view),
                 },
-                "parameters": parameters,
+                "parameters": _token_parameters(view, status, pair=pair),
             }
         }
 
@@ -628,7 +657,7 @@ class ImpersonateView(_PackageView):
         serializer = view.get_serializer_class()
         body: Any = JWTTokenSerializer  # {"token"} whatever the serializer (as in drf-jwt)
         parameters = _cookie_header(view, 201)
-        if _delivers_to_cookies(view) and api_settings.cookie_mode:
+        if _offers_body_delivery(view):
             parameters.append(_DELIVERY_PARAMETER)
             body = _or_cookies(body)
         return {

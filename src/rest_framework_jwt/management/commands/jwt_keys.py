@@ -213,31 +213,10 @@ class Command(BaseCommand):
 
     def do_list(self, options: dict[str, Any]) -> None:
         ring = _state.build_ring(keys.algorithm_list(api_settings.JWT_ALGORITHM))
-        stored: dict[str, keystore.StoredKey] = {}
-        if api_settings.JWT_KEY_DIR:
-            with contextlib.suppress(keys.KeySourceError):  # reported in ring.errors
-                stored = {key.kid: key for key in keystore.read(api_settings.JWT_KEY_DIR)}
+        stored = _stored_by_kid()
         signing_public = backend.public_jwk(ring.signing_key) if ring.signing_key else None
         rows = [("KID", "ALG", "ROLE", "AGE", "SOURCE")]
-        for key in ring.verification:
-            if key.jwk is not None:
-                kid, algorithm = key.jwk["kid"], key.jwk["alg"]
-                signs = signing_public is not None and all(
-                    key.jwk.get(name) == value for name, value in signing_public.items()
-                )
-            else:
-                kid, algorithm = key.kid or "-", ",".join(sorted(key.algorithms))
-                signs = key.key == ring.signing_key
-            entry = stored.get(kid) if key.kid is not None else None
-            rows.append(
-                (
-                    kid,
-                    algorithm,
-                    keystore.SIGNING if signs else keystore.VERIFY_ONLY,
-                    _age(claims.now() - entry.created) if entry else "-",
-                    "key directory" if entry else "settings",
-                )
-            )
+        rows.extend(_list_row(key, ring, signing_public, stored) for key in ring.verification)
         widths = [max(len(row[column]) for row in rows) for column in range(5)]
         for row in rows:
             cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
@@ -250,13 +229,7 @@ class Command(BaseCommand):
         stored = self.stored(directory)
         old = next((key for key in stored if key.signing), None)
         if options.get("to"):
-            if options.get("alg") or options.get("kid"):
-                raise CommandError("--to makes an existing key sign; it takes no --alg or --kid.")
-            target = next((key for key in stored if key.kid == options["to"]), None)
-            if target is None:
-                raise CommandError(f"The key directory has no key {options['to']!r}.")
-            if target.signing:
-                raise CommandError(f"{target.kid} is the signing key already.")
+            target = _named_target(stored, options)
             self.require_allowed(target.algorithm)
         else:
             algorithm = options.get("alg") or (old.algorithm if old else "RS256")
@@ -286,22 +259,80 @@ class Command(BaseCommand):
         if entry.signing:
             raise CommandError(f"{kid} is the signing key: `jwt_keys rotate` first.")
         if entry.demoted is not None and not options["force"]:
-            lifetime = longest_lifetime()
-            if lifetime is None:
-                raise CommandError(
-                    f"Tokens signed with {kid} never expire (JWT_VERIFY_EXPIRATION is off), so "
-                    "retiring it ends them: use --force to do so."
-                )
-            until = entry.demoted + lifetime
-            if claims.now() < until:
-                raise CommandError(
-                    f"Tokens signed with {kid} can be valid until {_when(until)} (in "
-                    f"{_age(until - claims.now())}). Retire it after that, or with --force to end "
-                    "them now."
-                )
+            _refuse_while_valid(kid, entry.demoted)
         keystore.write(directory, [key for key in stored if key.kid != kid])
         keystore.pem_path(directory, kid).unlink(missing_ok=True)
         self.stdout.write(f"Retired {kid}: removed from the JWKS and deleted its key file.")
+
+
+def _stored_by_kid() -> dict[str, keystore.StoredKey]:
+    """The keys of ``JWT_KEY_DIR`` by kid (none without one, or when it cannot be read: the
+    ring's errors report that)."""
+    if not api_settings.JWT_KEY_DIR:
+        return {}
+    with contextlib.suppress(keys.KeySourceError):
+        return {key.kid: key for key in keystore.read(api_settings.JWT_KEY_DIR)}
+    return {}
+
+
+def _identity(
+    key: backend.VerificationKey, ring: backend.KeyRing, signing_public: dict[str, Any] | None
+) -> tuple[str, str, bool]:
+    """The kid, algorithm(s) and whether it signs, of one key of the ring."""
+    if key.jwk is None:
+        return key.kid or "-", ",".join(sorted(key.algorithms)), key.key == ring.signing_key
+    signs = signing_public is not None and all(
+        key.jwk.get(name) == value for name, value in signing_public.items()
+    )
+    return key.jwk["kid"], key.jwk["alg"], signs
+
+
+def _list_row(
+    key: backend.VerificationKey,
+    ring: backend.KeyRing,
+    signing_public: dict[str, Any] | None,
+    stored: dict[str, keystore.StoredKey],
+) -> tuple[str, str, str, str, str]:
+    """One row of ``jwt_keys list``."""
+    kid, algorithm, signs = _identity(key, ring, signing_public)
+    entry = stored.get(kid) if key.kid is not None else None
+    return (
+        kid,
+        algorithm,
+        keystore.SIGNING if signs else keystore.VERIFY_ONLY,
+        _age(claims.now() - entry.created) if entry else "-",
+        "key directory" if entry else "settings",
+    )
+
+
+def _named_target(stored: list[keystore.StoredKey], options: dict[str, Any]) -> keystore.StoredKey:
+    """The existing key ``rotate --to`` makes sign (CommandError when it cannot)."""
+    if options.get("alg") or options.get("kid"):
+        raise CommandError("--to makes an existing key sign; it takes no --alg or --kid.")
+    target = next((key for key in stored if key.kid == options["to"]), None)
+    if target is None:
+        raise CommandError(f"The key directory has no key {options['to']!r}.")
+    if target.signing:
+        raise CommandError(f"{target.kid} is the signing key already.")
+    return target
+
+
+def _refuse_while_valid(kid: str, demoted: float) -> None:
+    """CommandError while a token signed with the key ``kid`` (demoted at ``demoted``) can be
+    valid."""
+    lifetime = longest_lifetime()
+    if lifetime is None:
+        raise CommandError(
+            f"Tokens signed with {kid} never expire (JWT_VERIFY_EXPIRATION is off), so "
+            "retiring it ends them: use --force to do so."
+        )
+    until = demoted + lifetime
+    if claims.now() < until:
+        raise CommandError(
+            f"Tokens signed with {kid} can be valid until {_when(until)} (in "
+            f"{_age(until - claims.now())}). Retire it after that, or with --force to end "
+            "them now."
+        )
 
 
 def _literal(values: list[str]) -> str:
