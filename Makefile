@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test coverage mutation redis-server chromium lint typecheck check complexity bench soak docs dist clean
+.PHONY: demo test coverage mutation redis-server chromium lint typecheck check complexity bench bench-quick soak docs dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -118,8 +118,14 @@ $(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group bench
 	touch $@
 
+# pyperf rounds of every case (bench/cases.py), the table with the targets met / not met, and the
+# chart docs/performance.md shows; bench-quick (HS256, five cases, under a minute) for development.
+# The pyperf JSON and the counts stay in bench/results/ (`python -m bench.report` reads them).
 bench: $(VENV)/.bench-installed
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --chart docs/img/bench-ratios.svg $(BENCH_ARGS)
+
+bench-quick: $(VENV)/.bench-installed
+	$(BIN)/python bench/run.py --quick $(BENCH_ARGS)
 
 # Minutes of concurrent traffic: gunicorn (4 sync workers) on PostgreSQL (127.0.0.1:5432, a
 # database it creates and drops) with the Redis denylist (a private redis-server) and 50 clients.

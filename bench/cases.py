@@ -1,0 +1,267 @@
+"""The benchmark's cases and targets: one declarative registry, read by every part of bench/.
+
+A case says what request it sends to which view (``bench.views``), in which mode of
+rest_framework_jwt (a key of ``bench.settings.VARIANTS``), and what it is compared with: its
+peer (simplejwt's equivalent) and its targets. Nothing here imports Django, so the
+post-processing (``bench.report``) and its test read it without a project.
+
+Request templates name the tokens of ``bench.build.Tokens``: ``{ours}`` (our token, made in the
+case's mode), ``{sj_access}``, ``{sj_refresh}``, ``{external}`` (a token of the external
+issuer); a body of ``None`` with ``fresh_refresh=True`` asks for a new rotation refresh token per
+request (made outside the clock).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
+ASYMMETRIC = ("RS256", "ES256", "EdDSA")
+
+
+@dataclass(frozen=True)
+class Target:
+    """``case`` costs at most ``at_most`` times ``reference`` (CPU, paired per round)."""
+
+    reference: str
+    at_most: float
+    source: str
+    algorithms: tuple[str, ...] = ALGORITHMS
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    label: str
+    view: str
+    path: str
+    method: str = "GET"
+    #: The Authorization header (a template), for GET cases.
+    header: str = ""
+    #: The JSON body (values are templates), for POST cases.
+    body: dict[str, str] | None = None
+    fresh_refresh: bool = False
+    variant: str = ""
+    #: An authentication row: its ratio to the limit is shown and charted.
+    auth: bool = False
+    peer: str | None = None
+    targets: tuple[Target, ...] = ()
+    algorithms: tuple[str, ...] = ALGORITHMS
+    #: Part of `make bench-quick`.
+    quick: bool = False
+    #: What must be installed (a ``HAS_*`` flag of bench/settings.py), else the row is n/a.
+    needs: tuple[str, ...] = field(default=())
+
+    def http(self) -> bool:
+        """Whether a fixed request can be replayed over HTTP (--gunicorn)."""
+        return not self.fresh_refresh and self.variant != "external"
+
+
+ISSUE_14 = "issue 14"
+ISSUE_5 = "issue 5"
+ISSUE_11 = "issue 11"
+CREDENTIALS = {"username": "{username}", "password": "{password}"}
+
+CASES: tuple[Case, ...] = (
+    Case("floor", "floor: DRF view, no auth, no decode", "FloorView", "/floor/", auth=True),
+    Case(
+        "limit",
+        "limit: no auth + raw jwt.decode",
+        "LimitView",
+        "/limit/",
+        header="JWT {ours}",
+        auth=True,
+        quick=True,
+    ),
+    Case(
+        "ours stateless",
+        "ours, stateless",
+        "ours_stateless",
+        "/ours/stateless/",
+        header="JWT {ours}",
+        variant="stateless",
+        auth=True,
+        peer="sj stateless",
+        quick=True,
+        targets=(
+            Target("sj stateless", 0.60, ISSUE_14),
+            Target("limit", 1.10, ISSUE_5, ("HS256",)),
+        ),
+    ),
+    Case(
+        "ours external",
+        "ours, external issuer (JWKS cached)",
+        "ours_external",
+        "/ours/external/",
+        header="Bearer {external}",
+        variant="external",
+        auth=True,
+        algorithms=ASYMMETRIC,
+        targets=(Target("limit", 1.10, ISSUE_11, ("RS256",)),),
+    ),
+    Case(
+        "ours default",
+        "ours, default (user from DB)",
+        "ours_default",
+        "/ours/default/",
+        header="JWT {ours}",
+        auth=True,
+        peer="sj default",
+        quick=True,
+        targets=(Target("sj stateless", 1.00, ISSUE_14), Target("sj default", 0.50, ISSUE_5)),
+    ),
+    Case(
+        "ours revocation",
+        "ours, revocation on (DB denylist)",
+        "ours_default",
+        "/ours/default/",
+        header="JWT {ours}",
+        variant="revocation",
+        auth=True,
+        peer="sj default",
+        needs=("HAS_REVOCATION",),
+        targets=(Target("sj default", 0.50, ISSUE_5), Target("ours default", 1.10, ISSUE_5)),
+    ),
+    Case(
+        "ours revocation cache",
+        "ours, revocation on (cache denylist)",
+        "ours_default",
+        "/ours/default/",
+        header="JWT {ours}",
+        variant="revocation-cache",
+        auth=True,
+        peer="sj default",
+        needs=("HAS_REVOCATION",),
+        targets=(Target("sj default", 0.50, ISSUE_5), Target("ours default", 1.10, ISSUE_5)),
+    ),
+    Case(
+        "sj stateless",
+        "simplejwt JWTStatelessUserAuthentication",
+        "sj_stateless",
+        "/simplejwt/stateless/",
+        header="Bearer {sj_access}",
+        auth=True,
+        needs=("HAS_SIMPLEJWT",),
+        quick=True,
+    ),
+    Case(
+        "sj default",
+        "simplejwt JWTAuthentication",
+        "sj_default",
+        "/simplejwt/default/",
+        header="Bearer {sj_access}",
+        auth=True,
+        needs=("HAS_SIMPLEJWT",),
+        quick=True,
+    ),
+    Case(
+        "ours obtain",
+        "ours obtain",
+        "ours_obtain",
+        "/ours/obtain/",
+        method="POST",
+        body=CREDENTIALS,
+        peer="sj obtain",
+        targets=(Target("sj obtain", 1.00, ISSUE_14),),
+    ),
+    Case(
+        "sj obtain",
+        "simplejwt TokenObtainPairView",
+        "sj_obtain",
+        "/simplejwt/obtain/",
+        method="POST",
+        body=CREDENTIALS,
+        needs=("HAS_SIMPLEJWT",),
+    ),
+    Case(
+        "ours refresh",
+        "ours refresh",
+        "ours_refresh",
+        "/ours/refresh/",
+        method="POST",
+        body={"token": "{ours}"},
+        peer="sj refresh",
+        targets=(Target("sj refresh", 1.00, ISSUE_5),),
+    ),
+    Case(
+        "sj refresh",
+        "simplejwt TokenRefreshView",
+        "sj_refresh",
+        "/simplejwt/refresh/",
+        method="POST",
+        body={"refresh": "{sj_refresh}"},
+        needs=("HAS_SIMPLEJWT",),
+    ),
+    Case(
+        "ours refresh rotating",
+        "ours refresh, rotating (JWT_REFRESH_TOKENS)",
+        "ours_refresh",
+        "/ours/refresh/",
+        method="POST",
+        fresh_refresh=True,
+        variant="rotating",
+        peer="sj refresh rotating",
+        needs=("HAS_ROTATION",),
+        targets=(Target("sj refresh rotating", 1.00, ISSUE_14),),
+    ),
+    Case(
+        "sj refresh rotating",
+        "simplejwt TokenRefreshView, rotating",
+        "sj_refresh_rotating",
+        "/simplejwt/refresh-rotating/",
+        method="POST",
+        body={"refresh": "{sj_refresh}"},
+        needs=("HAS_SIMPLEJWT",),
+    ),
+    Case(
+        "ours verify",
+        "ours verify",
+        "ours_verify",
+        "/ours/verify/",
+        method="POST",
+        body={"token": "{ours}"},
+        peer="sj verify",
+        targets=(Target("sj verify", 1.10, ISSUE_14),),
+    ),
+    Case(
+        "sj verify",
+        "simplejwt TokenVerifyView",
+        "sj_verify",
+        "/simplejwt/verify/",
+        method="POST",
+        body={"token": "{sj_access}"},
+        needs=("HAS_SIMPLEJWT",),
+    ),
+)
+
+BY_NAME = {case.name: case for case in CASES}
+
+
+def benchmark_name(case: str, algorithm: str) -> str:
+    """The pyperf benchmark name of ``case`` with ``algorithm``."""
+    return f"{case} [{algorithm}]"
+
+
+def parse_benchmark_name(name: str) -> tuple[str, str]:
+    case, _, rest = name.rpartition(" [")
+    return case, rest.rstrip("]")
+
+
+def selected(
+    algorithms: tuple[str, ...] | list[str], words: list[str] | None = None, quick: bool = False
+) -> list[tuple[Case, str]]:
+    """The (case, algorithm) pairs of a run: the floor once (first algorithm), the rest per
+    algorithm; ``words`` keeps the cases whose name contains one (and the limit)."""
+    pairs = []
+    for case in CASES:
+        if quick and not case.quick:
+            continue
+        if words and case.name != "limit" and not any(word in case.name for word in words):
+            continue
+        for algorithm in algorithms:
+            if algorithm not in case.algorithms:
+                continue
+            if case.name == "floor" and algorithm != algorithms[0]:
+                continue
+            pairs.append((case, algorithm))
+    return pairs
