@@ -179,18 +179,19 @@ def chart(rounds: Rounds, path: Path | str) -> None:
     for axis, algorithm in zip(axes[0], algorithms, strict=True):
         limit = rounds.get(registry.benchmark_name("limit", algorithm))
         ratios = [
-            paired_ratio(rounds.get(registry.benchmark_name(case, algorithm)), limit) or 0.0
+            paired_ratio(rounds.get(registry.benchmark_name(case, algorithm)), limit)
             for case in names
         ]
-        axis.barh(
+        bars = axis.barh(
             range(len(names)),
-            ratios,
+            [ratio or 0.0 for ratio in ratios],
             color=[colours.get(case.split()[0], "#7f7f7f") for case in names],
         )
+        axis.bar_label(bars, [f"{ratio:.2f}" if ratio else "" for ratio in ratios], padding=2)
         axis.axvline(1.0, color="black", linewidth=0.8)
         axis.set_title(algorithm)
         axis.set_xlabel("CPU per request / limit")
-        axis.invert_yaxis()
+    axes[0][0].invert_yaxis()  # the axes share y: inverting each would undo it
     axes[0][0].set_yticks(range(len(names)), [registry.BY_NAME[case].label for case in names])
     figure.suptitle(
         "Cost per request against the limit (no auth + raw jwt.decode); lower is better"
