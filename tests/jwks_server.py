@@ -3,7 +3,8 @@
 ``JWKSServer`` serves ``/jwks.json`` (``.jwks``, replaceable to rotate keys) and
 ``/.well-known/openid-configuration`` (naming ``.issuer`` and the JWKS URL), counts the
 requests of each path, and can be made to fail (``.down = True``: 503), to redirect, to send an
-oversized body, or to hang until released.
+oversized body, to hang until released, or to drip its answer a byte at a time
+(``.dripping = True``: for up to 30 s, or until stopped).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class JWKSServer:
         self.oversized = False
         self.hang = threading.Event()
         self.hanging = False
+        self.dripping = False
         self.lock = threading.Lock()
         server = self
 
@@ -56,6 +58,8 @@ class JWKSServer:
                     server.hits[self.path] += 1
                 if server.hanging:
                     server.hang.wait(120)
+                if server.dripping:
+                    return self._drip()
                 if server.down:
                     return self._send(503, {"error": "down"})
                 if server.redirect and self.path == JWKS_PATH:
@@ -80,6 +84,20 @@ class JWKSServer:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _drip(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                for _ in range(600):
+                    if server.hang.wait(0.05):
+                        break
+                    try:
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                    except OSError:
+                        break
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

@@ -348,6 +348,15 @@ def test_a_slow_issuer_times_out(idp, clock, caplog):
     assert "timed out" in caplog.text
 
 
+def test_an_issuer_that_answers_byte_by_byte_times_out(idp, clock, caplog):
+    # Each read gets a byte before the timeout; the answer as a whole must not take longer
+    # (the server drips for 30 s: without the overall limit the fetch ends with its close).
+    idp.dripping = True
+    with trusting(entry(idp), JWT_JWKS_FETCH_TIMEOUT=0.5):
+        refused(call(token_of(idp)), "issuer_unavailable", 503)
+    assert "timed out" in caplog.text
+
+
 # --- refusals ---------------------------------------------------------------------------------
 
 

@@ -317,9 +317,10 @@ def _http_get_json(url: str, limits: Timing) -> dict[str, Any]:
     request = urllib.request.Request(  # noqa: S310 - check_url allows https (http with DEBUG)
         url, headers={"Accept": "application/json", "User-Agent": _USER_AGENT}
     )
+    deadline = time.monotonic() + limits.timeout
     try:
         with opener.open(request, timeout=limits.timeout) as response:
-            body = response.read(limits.max_size + 1)
+            body = _read_until(response, limits.max_size + 1, deadline)
     except FetchError:
         raise
     except urllib.error.HTTPError as error:
@@ -337,6 +338,23 @@ def _http_get_json(url: str, limits: Timing) -> dict[str, Any]:
     if not isinstance(document, dict) or too_deep([document], backend.MAX_JSON_DEPTH):
         raise FetchError(f"{url} did not answer a JSON object")
     return document
+
+
+def _read_until(response: Any, limit: int, deadline: float) -> bytes:
+    """Up to ``limit`` bytes of ``response``; TimeoutError when more is to come after
+    ``deadline`` (monotonic): an answer sent slowly, each read within the timeout, is cut off
+    as a whole."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = response.read1(min(65536, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if time.monotonic() > deadline and not response.isclosed():  # more is to come
+            raise TimeoutError("timed out")
+    return b"".join(chunks)
 
 
 def jwks_url(issuer: Issuer, limits: Timing) -> str:
