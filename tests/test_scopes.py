@@ -164,3 +164,16 @@ def test_helpers():
     assert granted_scopes({"scp": ["c"]}, "scope") == frozenset()
     assert claim_at({"a": {"b": {"c": 1}}}, "a.b.c") == 1
     assert claim_at({"a": {"b": 1}}, "a.b.c") is None
+
+
+def test_a_string_of_required_scopes_is_names_not_letters(idp, clock):
+    # required_scopes = "admin" (a string, not a list) must not be read letter by letter: a
+    # token with the scope "a" would then pass HasAnyScope (found by the attack session).
+    view = Scoped.as_view(permission_classes=(HasAnyScope,), required_scopes="admin")
+    with trusting(entry(idp)):
+        forbidden(get(view, token_of(idp, scope="a")), "admin")
+        assert get(view, token_of(idp, scope="admin")).status_code == 200
+    roles = Roles.as_view(permission_classes=(HasAnyRole,), required_roles="admin")
+    with trusting(entry(idp)):
+        assert get(roles, token_of(idp, roles=["a"])).status_code == 403
+        assert get(roles, token_of(idp, roles=["admin"])).status_code == 200

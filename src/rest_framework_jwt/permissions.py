@@ -100,7 +100,10 @@ class _TokenGrants(BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         if not getattr(request.user, "is_authenticated", False):
             return False  # DRF answers 401 (not_authenticated)
-        wanted = [str(name) for name in getattr(view, self.required, None) or ()]
+        declared = getattr(view, self.required, None) or ()
+        if isinstance(declared, str):  # "read write" is two names, not ten letters
+            declared = declared.split()
+        wanted = [str(name) for name in declared]
         found = token_claims(request)
         granted = self.granted(*found) if found is not None else frozenset()
         if wanted and (granted.issuperset(wanted) if self.needs_all else granted & set(wanted)):
