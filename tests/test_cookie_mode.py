@@ -393,12 +393,12 @@ def test_verify_without_a_body_uses_the_access_cookie_and_answers_no_token(mode,
     response = client.post(VERIFY_URL)
     assert response.status_code in (200, 201), response.content
     assert "token" not in response.data
-    assert "Set-Cookie" not in response.headers
+    assert not response.cookies  # (Set-Cookie is never in response.headers)
     # With a token in the body it answers as before, and sets no cookie either.
     token = client.cookies[ACCESS].value
     response = client.post(VERIFY_URL, {"token": token}, format="json")
     assert response.data["token"] == token
-    assert "Set-Cookie" not in response.headers
+    assert not response.cookies  # (Set-Cookie is never in response.headers)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -600,4 +600,18 @@ def test_a_cross_site_logout_with_a_dead_access_cookie_keeps_the_cookies(setting
         assert response.data["code"] == "csrf_failed"
         assert ACCESS not in response.cookies
         assert REFRESH not in response.cookies
+        assert client.post(REFRESH_URL, **csrf(client)).status_code == 200
+
+
+def test_verify_refusing_a_dead_access_cookie_deletes_no_cookie(settings, user, password):
+    # Verify needs no CSRF token, so any page may post to it: its refusal must not delete the
+    # cookies (a live refresh cookie would go with them). It never sets a cookie.
+    settings.JWT_AUTH = {"JWT_COOKIE_MODE": True, "JWT_REFRESH_TOKENS": True}
+    client = browser()
+    with time_machine.travel("2026-01-01 00:00:00", tick=False):
+        login(client, password)
+    with time_machine.travel("2026-01-01 01:00:00", tick=False):  # access expired, refresh not
+        response = client.post(VERIFY_URL, HTTP_ORIGIN="https://attacker.example")
+        assert response.status_code == 400
+        assert not response.cookies  # (Set-Cookie is never in response.headers)
         assert client.post(REFRESH_URL, **csrf(client)).status_code == 200

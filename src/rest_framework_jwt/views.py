@@ -89,8 +89,10 @@ class JSONWebTokenAPIView(
                 # validate() refused the credentials or the token. A field refused before it
                 # (missing, not a string) is no attempt and is not counted.
                 self.count_attempt(request, failed=True)
-                if self.cookie_token is not None:
-                    cookies.mark_refused(request)  # a dead session: its cookies are cleared
+                if self.cookie_token is not None and self.cookie_csrf:
+                    # A dead session: its cookies are cleared (not by verify, which any page
+                    # may call without a CSRF token).
+                    cookies.mark_refused(request)
             return self.invalid(request, serializer)
         data = _success_data(serializer.validated_data, request)
         self.succeeded(request, data)
