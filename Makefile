@@ -58,6 +58,12 @@ coverage: $(STAMP) redis-server chromium
 	$(BIN)/python -m coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/python -m coverage report
 
+# Mutation testing of the verification and revocation modules (mutmut, [tool.mutmut] in
+# pyproject.toml: which modules, which tests); not in CI. Slow: MUTATION_ARGS="--max-children 2".
+mutation: $(STAMP)
+	$(BIN)/mutmut run $(MUTATION_ARGS)
+	$(BIN)/mutmut results
+
 lint: $(STAMP) complexity
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
