@@ -304,19 +304,10 @@ def test_fuzz_header_and_cookie(settings, user, inactive_user, text, data, base)
 
 @FUZZ
 @given(base=modes, data=st.data())
-def test_fuzz_mutated_token_in_header(settings, user, inactive_user, data, base):
+def test_fuzz_mutated_token_in_header_verify_and_refresh(settings, user, inactive_user, data, base):
     mode = in_mode(settings, base)
-    token_of_user = valid_token(mode, user)
-    token = data.draw(mutated(token_of_user))
+    token = data.draw(mutated(valid_token(mode, user)))
     check(call_protected(f"{mode.prefix} {token}"), signed(mode))
-
-
-@FUZZ
-@given(base=modes, data=st.data())
-def test_fuzz_mutated_token_in_verify_and_refresh(settings, user, inactive_user, data, base):
-    mode = in_mode(settings, base)
-    token_of_user = valid_token(mode, user)
-    token = data.draw(mutated(token_of_user))
     check(call_token_view("verify", {"token": token}), {mode.ok, 400})
     check(call_token_view("refresh", {"token": token}), {mode.ok, 400})
 
