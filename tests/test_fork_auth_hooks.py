@@ -31,7 +31,13 @@ from rest_framework_jwt.authentication import (
     StatelessJSONWebTokenAuthentication,
 )
 from rest_framework_jwt.exceptions import InvalidAuthorizationCredentials, MissingToken
-from tests.helpers import OBTAIN, REFRESH, VERIFY, Mode
+from tests.helpers import (
+    OBTAIN,
+    REFRESH,
+    VERIFY,
+    both_modes,
+    mode_where_it_differs,  # noqa: F401 (the ``mode`` fixture here)
+)
 
 Auth = JSONWebTokenAuthentication
 
@@ -55,13 +61,6 @@ CLASSMETHODS = (
     "prefixes_match",
     "get_token_from_cookies",
 )
-
-
-@pytest.fixture(params=["djangorestframework-jwt", "drf-jwt"], ids=["orig", "fork"])
-def mode(request, settings) -> Mode:
-    m = Mode(settings, {"JWT_COMPAT": request.param})
-    m.configure()
-    return m
 
 
 def drf_jwt_token(user) -> str:
@@ -245,6 +244,7 @@ def test_classmethod_exists(name):
 # each classmethod called directly, in both modes
 
 
+@both_modes
 def test_jwt_create_payload_is_the_configured_handler(mode, user):
     payload = Auth.jwt_create_payload(user)
     assert payload["username"] == "admin"
@@ -296,6 +296,7 @@ def test_jwt_get_username_from_payload(mode):
     assert Auth.jwt_get_username_from_payload({"username": "bob", "sub": "x"}) == "x"
 
 
+@both_modes
 def test_jwt_create_response_payload(mode, user):
     body = Auth.jwt_create_response_payload("T", user, None, 1234)
     assert body == ({"pk": 1234, "token": "T"} if mode.fork else {"token": "T"})
@@ -313,6 +314,7 @@ def test_jwt_create_response_payload_with_handlers_of_either_line(mode, user):
     assert Auth.jwt_create_response_payload("T", user, None, 1234) == ["T", 1234]
 
 
+@both_modes
 def test_prefixes_match(mode):
     assert Auth.prefixes_match(mode.prefix)
     assert Auth.prefixes_match(mode.prefix.upper())
@@ -325,6 +327,7 @@ def test_prefixes_match(mode):
     assert not Auth.prefixes_match(mode.prefix)
 
 
+@both_modes
 def test_get_token_from_authorization_header(mode):
     assert Auth.get_token_from_authorization_header(f"{mode.prefix} abc") == "abc"
     assert Auth.get_token_from_authorization_header(f"{mode.prefix.lower()} abc") == "abc"
@@ -366,6 +369,7 @@ def test_get_token_from_authorization_header_malformed(mode, template, code, mes
     assert str(error.detail) == message
 
 
+@both_modes
 def test_get_token_from_authorization_header_splits_as_each_line(mode):
     # 1.x splits on any whitespace; drf-jwt on single spaces.
     header = f"{mode.prefix}  abc"
@@ -414,6 +418,7 @@ def test_get_token_from_request_without_token(mode):
     assert Auth.get_token_from_request(drf_request()) is None
 
 
+@both_modes
 @pytest.mark.parametrize("template", ["{P}", "{P} ", "{P} a b", "{P} caf\xe9"])
 def test_get_token_from_request_malformed_header(mode, template):
     mode.configure(JWT_AUTH_COOKIE="jwt-auth")
@@ -432,6 +437,7 @@ def test_get_token_from_request_malformed_header(mode, template):
 # authenticate() goes through the hooks
 
 
+@both_modes
 def test_query_parameter_subclass(mode, user, client):
     token = drf_jwt_token(user)
     response = client.get("/query/", {"token": token})
@@ -506,6 +512,7 @@ def test_csrf_subclass_covers_the_impersonation_cookie(csrf_client, user, mode):
     assert response.json()["detail"].startswith("CSRF Failed:")
 
 
+@both_modes
 def test_own_key_subclass(mode, user, client, time_machine):
     time_machine.move_to(NOW, tick=False)
     response = client.get("/own-key/", HTTP_AUTHORIZATION=f"{mode.prefix} {own_key_token()}")
@@ -526,6 +533,7 @@ def test_own_key_subclass(mode, user, client, time_machine):
     assert response.json() == {"detail": mode.msg("Invalid signature.", "Invalid token.")}
 
 
+@both_modes
 def test_own_key_subclass_leaves_the_default_class_alone(mode, client):
     response = client.get("/default/", HTTP_AUTHORIZATION=f"{mode.prefix} {own_key_token()}")
     assert response.status_code == 401
@@ -643,6 +651,7 @@ def test_payload_handler_warning_is_a_deprecation_warning(user):
     assert record[0].filename == utils.__file__
 
 
+@both_modes
 def test_create_payload_does_not_warn(mode, user):
     assert deprecations(lambda: utils.jwt_create_payload(user)) == []
     if mode.fork:  # the configured handler is jwt_create_payload
