@@ -118,8 +118,15 @@ REVOCATIONS = [
 ]
 
 
+class _Drop:
+    """The type of :data:`DROP`; its repr is stable, so test ids made from it are too."""
+
+    def __repr__(self) -> str:
+        return "DROP"
+
+
 #: A value for :func:`changed` that removes the claim.
-DROP = object()
+DROP = _Drop()
 
 
 def changed(payload: dict, **changes) -> dict:

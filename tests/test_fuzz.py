@@ -447,7 +447,7 @@ BODY_ROUTES = [
     ("post", LOGOUT_ALL),
     ("get", SESSIONS),
     ("post", REVOKE_OTHERS),
-    ("delete", f"{SESSIONS}{uuid.uuid4()}/"),
+    ("delete", f"{SESSIONS}0b7e5a3c-9d51-4f6a-8c2e-1f4d6b8a9c70/"),
     ("post", "/blacklist/"),
 ]
 BODY_MODES = [
