@@ -125,6 +125,12 @@ class _Drop:
         return "DROP"
 
 
+def plain_id(value) -> str:
+    """A test id: ``repr(value)`` without its backslashes (pytest cannot select an id that has
+    escapes in it from the command line, which mutmut and ``--lf`` do)."""
+    return repr(value).replace("\\", "")
+
+
 #: A value for :func:`changed` that removes the claim.
 DROP = _Drop()
 

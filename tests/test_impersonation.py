@@ -31,6 +31,7 @@ from tests.helpers import (
     both_modes,
     decode,
     mode_where_it_differs,  # noqa: F401 (the ``mode`` fixture here)
+    plain_id,
     protected,
     revoke_actor,
 )
@@ -587,7 +588,7 @@ def test_an_act_claim_without_user_id_is_checked_by_username(frozen, superuser, 
         ({"sub": "\udc00"}, "token_revoked"),
         ({"sub": "x" * 5000}, "token_revoked"),
     ],
-    ids=repr,
+    ids=plain_id,
 )
 def test_a_bad_or_unknown_actor_is_refused_cleanly(settings, frozen, superuser, user, act, code):
     settings.JWT_AUTH = {"JWT_RESPONSE_ERROR_CODES": True}
