@@ -126,9 +126,9 @@ class _Drop:
 
 
 def plain_id(value) -> str:
-    """A test id: ``repr(value)`` without its backslashes (pytest cannot select an id that has
-    escapes in it from the command line, which mutmut and ``--lf`` do)."""
-    return repr(value).replace("\\", "")
+    """A test id: ``ascii(value)`` without its backslashes (pytest cannot select an id that
+    has escapes in it from the command line, which mutmut and ``--lf`` do)."""
+    return ascii(value).replace("\\", "")
 
 
 #: A value for :func:`changed` that removes the claim.

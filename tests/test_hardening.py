@@ -166,7 +166,7 @@ def strict(configure, frozen, user):
         {"HS256": True},
         DROP,
     ],
-    ids=repr,
+    ids=plain_id,
 )
 def test_alg_outside_the_allow_list_is_refused(strict, client, user, alg):
     header = {"typ": "JWT"} if alg is DROP else {"alg": alg, "typ": "JWT"}
@@ -997,6 +997,7 @@ def test_fork_mode_400_bodies_carry_the_code(settings, frozen, client, inactive_
             "Credentials string should not contain invalid characters.",
         ),
     ],
+    ids=plain_id,
 )
 def test_header_problem_codes(strict, client, header, code, message):
     response = client.get(PROTECTED, HTTP_AUTHORIZATION=header)

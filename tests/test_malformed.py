@@ -18,7 +18,7 @@ from rest_framework.test import APIRequestFactory
 
 from rest_framework_jwt import verification
 from rest_framework_jwt.exceptions import TokenError
-from tests.helpers import DROP, FORK, Mode, b64, changed, protected, segment, sign
+from tests.helpers import DROP, FORK, Mode, b64, changed, plain_id, protected, segment, sign
 from tests.urls import ProtectedView
 
 NOT_PROVIDED = "Authentication credentials were not provided."
@@ -156,7 +156,7 @@ GARBAGE_HEADERS = {
 }
 
 
-@pytest.mark.parametrize("template", list(GARBAGE_HEADERS))
+@pytest.mark.parametrize("template", list(GARBAGE_HEADERS), ids=plain_id)
 def test_garbage_header_has_its_code_in_each_mode(settings, template):
     for base, code in zip(({}, FORK), GARBAGE_HEADERS[template], strict=True):
         mode = Mode(settings, base)
@@ -179,7 +179,7 @@ def _latin1(text: str) -> bool:
 WIRE_HEADERS = [h for h in GARBAGE_HEADERS if _latin1(h)]
 
 
-@pytest.mark.parametrize("template", WIRE_HEADERS)
+@pytest.mark.parametrize("template", WIRE_HEADERS, ids=plain_id)
 def test_garbage_header_through_the_url_is_refused(orig, client, template):
     response = client.get("/protected/", HTTP_AUTHORIZATION=template.replace("{P}", orig.prefix))
     assert response.status_code in (401, 403), response.status_code
@@ -187,7 +187,9 @@ def test_garbage_header_through_the_url_is_refused(orig, client, template):
 
 
 @pytest.mark.parametrize(
-    "template", ["{P} a b", "{P} \u2603", "{P} \udcff\udcfe", "{P} " + "a" * 20000, "Basic !!!"]
+    "template",
+    ["{P} a b", "{P} \u2603", "{P} \udcff\udcfe", "{P} " + "a" * 20000, "Basic !!!"],
+    ids=plain_id,
 )
 def test_garbage_header_is_ignored_by_token_views(orig, client, user, password, template):
     # The token views have no authenticators: a broken header must not matter.
