@@ -6,11 +6,18 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
 
-from rest_framework_jwt import verification
-from rest_framework_jwt.exceptions import InvalidClaim
+from rest_framework_jwt import compat, verification
+from rest_framework_jwt.exceptions import (
+    InvalidClaim,
+    InvalidSignature,
+    TokenError,
+    TokenTooLarge,
+    UnknownUser,
+)
 from rest_framework_jwt.verification import VerifiedToken
-from tests.helpers import NOW, b64, segment, sign
+from tests.helpers import NOW, b64, plain_id, segment, sign
 
 FAMILY = str(uuid.UUID("0b7e5a3c-9d51-4f6a-8c2e-1f4d6b8a9c70"))
 LIMIT = 2**63
@@ -55,27 +62,33 @@ ACCESSORS = [
     ({"act": {"sub": "r", "user_id": 1 - LIMIT}}, "actor", {"sub": "r", "user_id": 1 - LIMIT}),
     ({"act": {"sub": "r", "user_id": "a" * 255}}, "actor", {"sub": "r", "user_id": "a" * 255}),
     ({"act": {"sub": "r", "user_id": "k-1"}}, "actor", {"sub": "r", "user_id": "k-1"}),
+    ({"act": {"sub": "r", "user_id": "k"}}, "actor", {"sub": "r", "user_id": "k"}),
     ({"pwv": "v1"}, "password_version", "v1"),
     ({}, "password_version", None),
 ]
 
-#: (claims, accessor) that refuse the token: a malformed claim the package relies on.
+NOT_AN_OBJECT = "The act claim must be an object."
+NO_SUB = "The act claim must name the actor in sub."
+NOT_A_KEY = "The act claim's user_id must be a key."
+PWV = "The pwv claim must be a string."
+
+#: (claims, accessor, message) that refuse the token: a malformed claim the package relies on.
 REFUSED = [
-    ({"act": "root"}, "actor"),
-    ({"act": None}, "actor"),
-    ({"act": {}}, "actor"),
-    ({"act": {"sub": ""}}, "actor"),
-    ({"act": {"sub": 5}}, "actor"),
-    ({"act": {"sub": "r", "user_id": LIMIT}}, "actor"),
-    ({"act": {"sub": "r", "user_id": -LIMIT}}, "actor"),
-    ({"act": {"sub": "r", "user_id": True}}, "actor"),
-    ({"act": {"sub": "r", "user_id": 1.0}}, "actor"),
-    ({"act": {"sub": "r", "user_id": ""}}, "actor"),
-    ({"act": {"sub": "r", "user_id": "a" * 256}}, "actor"),
-    ({"act": {"sub": "r", "user_id": "a\x00"}}, "actor"),
-    ({"act": {"sub": "r", "user_id": "\u00e9"}}, "actor"),
-    ({"pwv": 5}, "password_version"),
-    ({"pwv": ["v1"]}, "password_version"),
+    ({"act": "root"}, "actor", NOT_AN_OBJECT),
+    ({"act": None}, "actor", NOT_AN_OBJECT),
+    ({"act": {}}, "actor", NO_SUB),
+    ({"act": {"sub": ""}}, "actor", NO_SUB),
+    ({"act": {"sub": 5}}, "actor", NO_SUB),
+    ({"act": {"sub": "r", "user_id": LIMIT}}, "actor", NOT_A_KEY),
+    ({"act": {"sub": "r", "user_id": -LIMIT}}, "actor", NOT_A_KEY),
+    ({"act": {"sub": "r", "user_id": True}}, "actor", NOT_A_KEY),
+    ({"act": {"sub": "r", "user_id": 1.0}}, "actor", NOT_A_KEY),
+    ({"act": {"sub": "r", "user_id": ""}}, "actor", NOT_A_KEY),
+    ({"act": {"sub": "r", "user_id": "a" * 256}}, "actor", NOT_A_KEY),
+    ({"act": {"sub": "r", "user_id": "a\x00"}}, "actor", NOT_A_KEY),
+    ({"act": {"sub": "r", "user_id": "\u00e9"}}, "actor", NOT_A_KEY),
+    ({"pwv": 5}, "password_version", PWV),
+    ({"pwv": ["v1"]}, "password_version", PWV),
 ]
 
 
@@ -86,15 +99,17 @@ def test_accessor(claims, accessor, expected):
     assert type(answer) is type(expected)
 
 
-@pytest.mark.parametrize(("claims", "accessor"), REFUSED)
-def test_accessor_refuses_a_malformed_claim(claims, accessor):
+@pytest.mark.parametrize(("claims", "accessor", "message"), REFUSED, ids=plain_id)
+def test_accessor_refuses_a_malformed_claim(claims, accessor, message):
     with pytest.raises(InvalidClaim) as info:
         getattr(VerifiedToken.of("a.b.c", claims), accessor)
-    assert info.value.code == "token_invalid_claim"
+    assert (info.value.code, str(info.value)) == ("token_invalid_claim", message)
 
 
 def test_the_claims_are_read_only_and_the_payload_is_a_copy():
     source = {"jti": "a"}
+    assert VerifiedToken.of(b"x.\xff.z", {}).raw == "x.\ufffd.z"
+    assert VerifiedToken.of("x.y.z", {}, {"alg": "HS256"}).header == {"alg": "HS256"}
     token = VerifiedToken.of(b"x.y.z", source)
     source["jti"] = "changed"
     assert token.raw == "x.y.z"
@@ -136,3 +151,76 @@ def test_decode_keeps_the_header_it_verified(frozen, user):
     assert token.header == {"alg": "HS256", "x": 1}
     assert token.raw == raw
     assert token.claims["username"] == "admin"
+
+
+SIGNATURE = "Signature verification failed."
+
+
+def per_user_secret(user) -> str:
+    return f"secret-of-{user.username}-0123456789-0123456789"
+
+
+@pytest.fixture
+def user_secrets(settings):
+    settings.JWT_AUTH = {"JWT_GET_USER_SECRET_KEY": per_user_secret}
+
+
+def test_a_per_user_secret_verifies_an_inactive_users_token(frozen, user_secrets, inactive_user):
+    """The secret is found for any user the token names; whether the user may log in is
+    authentication's question, not the signature's."""
+    raw = sign({"username": "sleeper", "exp": NOW + 300}, key=per_user_secret(inactive_user))
+    assert verification.verify(raw).claims["username"] == "sleeper"
+
+
+def test_a_per_user_secret_of_a_user_that_does_not_exist(frozen, user_secrets, db):
+    raw = sign({"username": "ghost", "exp": NOW + 300}, key="any-0123456789-0123456789-abc")
+    with pytest.raises(UnknownUser) as info:
+        verification.verify(raw)
+    assert (info.value.code, str(info.value)) == ("user_not_found", SIGNATURE)
+
+
+def test_a_per_user_secret_that_is_a_public_key_verifies_nothing(frozen, settings, user):
+    jwk = '{"kty": "oct", "k": "c2VjcmV0"}'
+    settings.JWT_AUTH = {"JWT_GET_USER_SECRET_KEY": lambda user: jwk}
+    with pytest.raises(InvalidSignature) as info:
+        verification.verify(sign({"username": "admin", "exp": NOW + 300}, key=jwk))
+    assert str(info.value) == SIGNATURE
+
+
+def test_a_decode_handler_that_returns_no_claims(settings):
+    settings.JWT_AUTH = {"JWT_DECODE_HANDLER": lambda token: ["not", "claims"]}
+    with pytest.raises(TokenError) as info:
+        verification.verify("a.b.c")
+    assert str(info.value) == "The decode handler returned no claims."
+
+
+def test_drf_jwt_decode_with_a_key_has_the_size_bound(settings):
+    settings.JWT_AUTH = {"JWT_MAX_TOKEN_SIZE": 100}
+    raw = sign({"username": "admin", "pad": "x" * 200})
+    with pytest.raises(TokenTooLarge):
+        compat.jwt_decode(raw, django_settings.SECRET_KEY)
+
+
+def test_drf_jwt_decode_with_a_key_that_cannot_verify(frozen):
+    raw = sign({"username": "admin", "exp": NOW + 300})
+    assert compat.jwt_decode(raw, django_settings.SECRET_KEY)["username"] == "admin"
+    assert compat.jwt_decode(raw, "other", verify=False)["username"] == "admin"
+    with pytest.raises(InvalidSignature) as info:
+        compat.jwt_decode(raw, '{"kty": "oct", "k": "c2VjcmV0"}')
+    assert str(info.value) == SIGNATURE
+
+
+@pytest.mark.parametrize(
+    ("raw", "claims"),
+    [
+        (
+            sign({"username": "admin"}, key="not-the-key-0123456789-0123456789"),
+            {"username": "admin"},
+        ),
+        ("a" * 20000 + "." + b64(b"{}") + "." + b64(b"s"), None),
+        ("not a token", None),
+    ],
+    ids=["signature-not-checked", "junk-header", "unreadable"],
+)
+def test_unverified_claims_are_read_without_any_check(raw, claims):
+    assert verification.unverified_claims(raw) == claims
