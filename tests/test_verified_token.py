@@ -224,3 +224,24 @@ def test_drf_jwt_decode_with_a_key_that_cannot_verify(frozen):
 )
 def test_unverified_claims_are_read_without_any_check(raw, claims):
     assert verification.unverified_claims(raw) == claims
+
+
+def test_drf_jwt_decode_without_verification_checks_neither_time_nor_presence(frozen):
+    expired = sign({"username": "admin", "exp": NOW - 60})
+    assert compat.jwt_decode(expired, "any key", verify=False)["username"] == "admin"
+    without_exp = sign({"username": "admin"})
+    assert compat.jwt_decode(without_exp, "any key", verify=False) == {"username": "admin"}
+
+
+def test_the_verified_token_of_a_request_is_the_one_that_authenticated_it():
+    token = VerifiedToken.of("a.b.c", {})
+
+    class Carrier:
+        verified_token = token
+
+    assert verification.verified_token(Carrier()) is None  # no request.auth at all
+    carrier = Carrier()
+    carrier.auth = "a.b.c"
+    assert verification.verified_token(carrier) is token
+    carrier.auth = "another.token.string"
+    assert verification.verified_token(carrier) is None
