@@ -85,35 +85,42 @@ class JSONWebTokenAPIView(
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=self.request_data(request))
         if not serializer.is_valid():
-            if drf_settings.NON_FIELD_ERRORS_KEY in serializer.errors:
-                # validate() refused the credentials or the token. A field refused before it
-                # (missing, not a string) is no attempt and is not counted.
-                self.count_attempt(request, failed=True)
-                if self.cookie_token is not None and self.cookie_csrf:
-                    # A dead session: its cookies are cleared (not by verify, which any page
-                    # may call without a CSRF token).
-                    cookies.mark_refused(request)
-            return self.invalid(request, serializer)
+            return self._failed_validation(request, serializer)
         data = _success_data(serializer.validated_data, request)
         self.succeeded(request, data)
         self.count_attempt(request, failed=False)
         to_cookies = self.delivers_to_cookies(request)
-        body = self.response_body(request, data)
-        browser = to_cookies and self.in_cookie_mode()
-        if browser or self.cookie_token is not None:
-            # The tokens stay where a script cannot read them (cookie mode, or a token the
-            # request took from its cookie).
-            body = _without_tokens(body)
-        if browser:
-            body = {**body, **cookies.csrf_description()}
         response = Response(
-            body,
+            self._delivered_body(request, data, browser=to_cookies and self.in_cookie_mode()),
             status=status.HTTP_201_CREATED if api_settings.is_drf_jwt else status.HTTP_200_OK,
         )
         response["Cache-Control"] = "no-store"
         if to_cookies:
             self.set_cookies(request, response, data)
         return response
+
+    def _failed_validation(self, request: Request, serializer: Any) -> Response:
+        if drf_settings.NON_FIELD_ERRORS_KEY in serializer.errors:
+            # validate() refused the credentials or the token. A field refused before it
+            # (missing, not a string) is no attempt and is not counted.
+            self.count_attempt(request, failed=True)
+            if self.cookie_token is not None and self.cookie_csrf:
+                # A dead session: its cookies are cleared (not by verify, which any page
+                # may call without a CSRF token).
+                cookies.mark_refused(request)
+        return self.invalid(request, serializer)
+
+    def _delivered_body(self, request: Request, data: dict[str, Any], *, browser: bool) -> Any:
+        """The body of a success as it is sent: ``browser`` (cookie mode, the tokens in
+        cookies) describes the CSRF cookie instead of the tokens."""
+        body = self.response_body(request, data)
+        if browser or self.cookie_token is not None:
+            # The tokens stay where a script cannot read them (cookie mode, or a token the
+            # request took from its cookie).
+            body = _without_tokens(body)
+        if browser:
+            body = {**body, **cookies.csrf_description()}
+        return body
 
     #: The token cookie that the body of this request was completed from (None: the body's).
     cookie_token: str | None = None
