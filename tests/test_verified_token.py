@@ -150,6 +150,7 @@ def test_decode_keeps_the_header_it_verified(frozen, user):
     token = verification.verify(raw)
     assert token.header == {"alg": "HS256", "x": 1}
     assert token.raw == raw
+    assert verification.verify(raw.encode()).raw == raw  # bytes in, the same string out
     assert token.claims["username"] == "admin"
 
 
