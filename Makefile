@@ -52,7 +52,7 @@ test: $(STAMP) redis-server chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The suite of `make test` under coverage.py: fails below the branch coverage of src/ set by
-# fail_under in pyproject.toml ([tool.coverage.report]). CI runs this instead of `make test`.
+# fail_under in pyproject.toml ([tool.coverage.report]). CI measures it on the PostgreSQL run.
 coverage: $(STAMP) redis-server chromium
 	$(BIN)/python -m coverage erase
 	$(BIN)/python -m coverage run -m pytest $(PYTEST_ARGS)

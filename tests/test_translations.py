@@ -536,7 +536,10 @@ def _catalogs_listed_before_the_package(language: str) -> list[dict[object, str]
 def test_django_serves_every_catalog_entry_in_every_language(order):
     # Every entry of every .po comes back from gettext (so the directories are where Django
     # looks and the .mo files load), unless an app listed before the package translates the same
-    # message: Django takes the first app's text.
+    # message: then Django may take that app's text. (It merges the catalogs of apps whose
+    # Plural-Forms are the same, the first listed winning; a catalog with other Plural-Forms is
+    # kept apart and searched first. Django's and DRF's formulas for a language differ from one
+    # version to the next, e.g. pl on DRF 3.15, so either text may come back.)
     installed = (
         _apps_with_the_package_first()
         if order == "the package first"
@@ -556,7 +559,7 @@ def test_django_serves_every_catalog_entry_in_every_language(order):
                     )
                     shadowed += expected != entry.msgstr[0]
                     got = translation.gettext(entry.msgid)
-                    if got != expected:
+                    if got not in (expected, entry.msgstr[0]):
                         wrong.append(f"{language}: {entry.msgid!r} -> {got!r}, not {expected!r}")
     assert not wrong, "\n".join(wrong)
     # DRF (and Django's contrib apps) translate a few of the same messages differently.
