@@ -36,6 +36,8 @@ from tests.helpers import HANG_TIMEOUT
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "example"
+#: The protected endpoint the page's #whoami calls (example/demo/urls.py).
+WHOAMI = "/browser/whoami/"
 ARTIFACTS = ROOT / ".ci" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -273,8 +275,10 @@ def test_the_page_logs_in_refreshes_and_logs_out(browser, demo, request):
         assert cookies["jwt-refresh"]["httpOnly"] is True
         assert cookies["jwt-refresh"]["sameSite"] == "Lax"
         assert cookies["jwt-refresh"]["path"] == "/browser/api/"
-        # Path-scoped: the browser does not send it to the page, only to the token endpoints.
+        # Path-scoped: the browser does not send it to the page, nor to the API the page calls,
+        # only to the token endpoints.
         assert "jwt-refresh" not in page.cookies_sent_here()
+        assert not WHOAMI.startswith(cookies["jwt-refresh"]["path"])
         assert "jwt" in page.cookies_sent_here()
     # The page sees the CSRF token but never a token.
     visible = page.document_cookie()

@@ -33,6 +33,8 @@ urlpatterns = [
     ),
     path("protected-url/", protected, name="protected-url"),
     path("browser/", browser_page, name="browser"),
-    path("browser/api/whoami/", whoami, name="browser-whoami"),
+    # Outside the refresh cookie's path (the token URLs under browser/api/): an API call does
+    # not carry the refresh token.
+    path("browser/whoami/", whoami, name="browser-whoami"),
     path("browser/api/", include("rest_framework_jwt.urls")),
 ]
