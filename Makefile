@@ -126,6 +126,8 @@ $(VENV)/.bench-installed: $(STAMP)
 
 # pyperf rounds of every case (bench/cases.py), the table with the targets met / not met, and the
 # chart docs/performance.md shows; bench-quick (HS256, five cases, under a minute) for development.
+# bench: up to 10 rounds, none started that would end after 15 minutes (--max-minutes); it prints
+# the expected duration first. Ctrl-C or SIGTERM stops every process it started.
 # The pyperf JSON and the counts stay in bench/results/ (`python -m bench.report` reads them).
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py --chart docs/img/bench-ratios.svg $(BENCH_ARGS)

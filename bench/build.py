@@ -24,6 +24,10 @@ for _path in (str(ROOT), str(ROOT / "src")):
         sys.path.insert(0, _path)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
+#: When the last ``setup_django`` had Django set up (``time.monotonic()``): bench/run.py
+#: estimates a worker's start-up from its own.
+READY = 0.0
+
 USERNAME = "bench"
 PASSWORD = "bench-password-1"
 
@@ -79,6 +83,8 @@ def setup_django(db_path: Path, template: Path | None = None) -> Any:
     import django
 
     django.setup()
+    global READY
+    READY = time.monotonic()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test.utils import override_settings
@@ -302,8 +308,13 @@ def build(case: Case, algorithm: str, user: Any) -> Built:
     if case.method == "GET":
         header = case.header.format(**values)
 
+        from rest_framework.request import Request
+
+        wrap = case.level == "authenticate"  # authenticate() alone takes DRF's Request
+
         def make() -> Any:
-            return factory.get(case.path, HTTP_AUTHORIZATION=header)
+            request = factory.get(case.path, HTTP_AUTHORIZATION=header)
+            return Request(request) if wrap else request
 
         headers = {"Authorization": header} if header else {}
         return Built(case, algorithm, view, make, headers, None)

@@ -51,10 +51,28 @@ class Case:
     quick: bool = False
     #: What must be installed (a ``HAS_*`` flag of bench/settings.py), else the row is n/a.
     needs: tuple[str, ...] = field(default=())
+    #: What is timed: the whole DRF view ("view"), or the authentication class's
+    #: ``authenticate()`` alone ("authenticate", the request wrapped in DRF's ``Request``
+    #: before the clock starts).
+    level: str = "view"
+    #: Runs only when ``--cases`` names it by a word that no other kind of case has (see
+    #: :func:`selected`): a one-off measurement, not a row of every run.
+    opt_in: bool = False
 
     def http(self) -> bool:
         """Whether a fixed request can be replayed over HTTP (--gunicorn)."""
-        return not self.fresh_refresh and self.variant != "external"
+        return not self.fresh_refresh and self.variant != "external" and self.level == "view"
+
+
+@dataclass(frozen=True)
+class HttpTarget:
+    """Over HTTP (``--gunicorn``), ``case`` serves at least ``at_least`` times the requests per
+    second of ``reference`` (throughput, paired per round)."""
+
+    case: str
+    reference: str
+    at_least: float
+    source: str
 
 
 ISSUE_14 = "issue 14"
@@ -234,7 +252,34 @@ CASES: tuple[Case, ...] = (
     ),
 )
 
+#: What the async support costs the sync request path: ``authenticate()`` of our default and
+#: stateless classes as they are (their steps run by the step driver, which serves the sync and
+#: the async path), next to the same steps called in a row (bench/views.py, ``Direct*``), timed
+#: alone; and both with the I/O steps stubbed (their first answers replayed), which leaves the
+#: orchestration alone. ``--cases async-cost``; the ``x peer`` column is driver / direct.
+ASYNC_COST_CASES: tuple[Case, ...] = tuple(
+    Case(
+        f"async-cost {mode} {how}",
+        f"authenticate() alone, {mode}, {label}",
+        f"auth_{mode}_{how}",
+        "/ours/default/",
+        header="JWT {ours}",
+        variant="stateless" if mode == "stateless" else "",
+        level="authenticate",
+        opt_in=True,
+        algorithms=("HS256",),
+        peer=f"async-cost {mode} direct" if how == "driver" else None,
+    )
+    for mode in ("default", "stateless", "stubbed")
+    for how, label in (("driver", "the step driver"), ("direct", "the steps in a row"))
+)
+
+CASES += ASYNC_COST_CASES
+
 BY_NAME = {case.name: case for case in CASES}
+
+#: Issue 14, item 2: over HTTP, the default mode serves at least simplejwt's stateless rate.
+HTTP_TARGETS: tuple[HttpTarget, ...] = (HttpTarget("ours default", "sj stateless", 1.00, ISSUE_14),)
 
 
 def benchmark_name(case: str, algorithm: str) -> str:
@@ -251,12 +296,19 @@ def selected(
     algorithms: tuple[str, ...] | list[str], words: list[str] | None = None, quick: bool = False
 ) -> list[tuple[Case, str]]:
     """The (case, algorithm) pairs of a run: the floor once (first algorithm), the rest per
-    algorithm; ``words`` keeps the cases whose name contains one (and the limit)."""
+    algorithm; ``words`` keeps the cases whose name contains one (and the limit). An opt-in
+    case needs a word of its own: one that no regular case's name contains (``async-cost``,
+    not ``default``)."""
+    regular = [case.name for case in CASES if not case.opt_in]
     pairs = []
     for case in CASES:
         if quick and not case.quick:
             continue
         if words and case.name != "limit" and not any(word in case.name for word in words):
+            continue
+        if case.opt_in and not any(
+            word in case.name and not any(word in name for name in regular) for word in words or ()
+        ):
             continue
         for algorithm in algorithms:
             if algorithm not in case.algorithms:
@@ -264,4 +316,6 @@ def selected(
             if case.name == "floor" and algorithm != algorithms[0]:
                 continue
             pairs.append((case, algorithm))
-    return pairs
+    # The limit only where something is compared with it.
+    used = {algorithm for case, algorithm in pairs if case.name != "limit"}
+    return [(case, algorithm) for case, algorithm in pairs if algorithm in used]

@@ -1,6 +1,8 @@
 """The benchmark's post-processing: pyperf's JSON in, the table, the targets and the chart out.
 
     python -m bench.report bench/results/pyperf.json [--counts counts.json] [--chart out.svg]
+    python -m bench.report bench/results/pyperf.json --counts counts.json --markdown
+    python -m bench.report --http bench/results/http.json [--markdown]
 
 Each benchmark of the pyperf suite is a case of the registry (bench/cases.py) with an algorithm,
 named ``"<case> [<algorithm>]"``; each of its runs carries the metadata ``bench_round`` (the
@@ -9,6 +11,10 @@ round's values; a ratio (case / reference) is taken round by round, both timed i
 round, and the median of those ratios is reported: a slow minute of a shared machine slows both
 sides of a pair alike. ``counts.json`` (bench/run.py) holds the queries and key loads per request
 of each benchmark and the cases that could not run.
+
+``http.json`` (``bench/run.py --gunicorn``) holds, per benchmark, one sample per interleaved
+round (requests/s, p50 and p99 latency, errors); its ratios are paired per round the same way.
+``--markdown`` prints the tables as docs/performance.md shows them.
 """
 
 from __future__ import annotations
@@ -68,6 +74,17 @@ class Verdict:
     def met(self) -> bool | None:
         return None if self.ratio is None else self.ratio <= self.at_most
 
+    def label(self) -> str:
+        """The target, in words (a row of the docs' targets table)."""
+        case, reference = registry.BY_NAME[self.case], registry.BY_NAME[self.reference]
+        return f"{case.label} at most {self.at_most:.2f}x {reference.label} ({self.source})"
+
+    def cell(self) -> str:
+        """The ratio and the verdict (a cell of the docs' targets table)."""
+        if self.ratio is None:
+            return "not measured"
+        return f"{self.ratio:.2f}x {'met' if self.met else 'not met'}"
+
     def line(self) -> str:
         case, reference = registry.BY_NAME[self.case], registry.BY_NAME[self.reference]
         text = f"{case.label} <= {self.at_most:.2f}x {reference.label} [{self.algorithm}]"
@@ -99,15 +116,20 @@ def verdicts(rounds: Rounds, algorithms: list[str]) -> list[Verdict]:
     return found
 
 
-def key_load_verdicts(counts: dict[str, Any]) -> list[str]:
-    """The target of issue 14 that no request of ours parses a key."""
-    lines = []
-    per_algorithm: dict[str, float] = {}
+def worst_key_loads(counts: dict[str, Any]) -> dict[str, float]:
+    """Per algorithm, the most key loads per request of any row of ours."""
+    worst: dict[str, float] = {}
     for benchmark, entry in counts.get("counts", {}).items():
         case, algorithm = registry.parse_benchmark_name(benchmark)
         if case.startswith("ours"):
-            per_algorithm[algorithm] = max(per_algorithm.get(algorithm, 0.0), entry["key_parses"])
-    for algorithm, worst in per_algorithm.items():
+            worst[algorithm] = max(worst.get(algorithm, 0.0), entry["key_parses"])
+    return worst
+
+
+def key_load_verdicts(counts: dict[str, Any]) -> list[str]:
+    """The target of issue 14 that no request of ours parses a key."""
+    lines = []
+    for algorithm, worst in worst_key_loads(counts).items():
         verdict = "met" if worst == 0 else "NOT MET"
         lines.append(
             f"  key loads per request, ours (worst row) [{algorithm}]: {worst:.2f}  "
@@ -202,6 +224,234 @@ def chart(rounds: Rounds, path: Path | str) -> None:
     plt.close(figure)
 
 
+def _cell(cost: float | None, ratio: float | None) -> str:
+    if cost is None:
+        return ""
+    return f"{cost:.1f}" + (f" ({ratio:.2f}x)" if ratio is not None else "")
+
+
+def _present(rounds: Rounds) -> list[registry.Case]:
+    """The registry's cases with at least one benchmark in the run, in registry order."""
+    names = {registry.parse_benchmark_name(name)[0] for name in rounds}
+    return [case for case in registry.CASES if case.name in names]
+
+
+def markdown_table(rounds: Rounds) -> list[str]:
+    """The cost table of docs/performance.md: a row per case, a column per algorithm, µs per
+    request with the ratio to the limit (authentication rows) or to the peer (the others)."""
+    name = registry.benchmark_name
+    algorithms = algorithms_of(rounds)
+    lines = [
+        "| case | " + " | ".join(algorithms) + " |",
+        "| --- | " + " | ".join("---:" for _ in algorithms) + " |",
+    ]
+    for case in _present(rounds):
+        cells = []
+        for algorithm in algorithms:
+            own = rounds.get(name(case.name, algorithm))
+            if case.auth and case.name != "limit":
+                reference = rounds.get(name("limit", algorithm))
+            elif case.peer:
+                reference = rounds.get(name(case.peer, algorithm))
+            else:
+                reference = None
+            cells.append(_cell(median_cost(own), paired_ratio(own, reference)))
+        label = case.label.replace("raw jwt.decode", "raw `jwt.decode`")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def markdown_targets(rounds: Rounds, counts: dict[str, Any]) -> list[str]:
+    """The targets of the run as a table: a row per target, a column per algorithm."""
+    algorithms = algorithms_of(rounds)
+    rows: dict[str, dict[str, str]] = {}
+    for verdict in verdicts(rounds, algorithms):
+        rows.setdefault(verdict.label(), {})[verdict.algorithm] = verdict.cell()
+    worst = worst_key_loads(counts)
+    if worst:
+        label = f"no key parsed per request, any row of ours ({registry.ISSUE_14})"
+        rows[label] = {a: f"{n:g} {'met' if n == 0 else 'not met'}" for a, n in worst.items()}
+    lines = [
+        "| target | " + " | ".join(algorithms) + " |",
+        "| --- | " + " | ".join("---" for _ in algorithms) + " |",
+    ]
+    for label, cells in rows.items():
+        lines.append(f"| {label} | " + " | ".join(cells.get(a, "") for a in algorithms) + " |")
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP (bench/run.py --gunicorn)
+# --------------------------------------------------------------------------------------------
+
+#: Benchmark name -> one sample per round: {"round", "rps", "p50_ms", "p99_ms", "errors", ...}.
+Samples = dict[str, list[dict[str, Any]]]
+
+
+def http_summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
+    """The medians over the rounds of requests/s and of the latency percentiles; the errors
+    and requests of all rounds added up."""
+    return {
+        "rps": statistics.median(sample["rps"] for sample in samples),
+        "p50_ms": statistics.median(sample["p50_ms"] for sample in samples),
+        "p99_ms": statistics.median(sample["p99_ms"] for sample in samples),
+        "errors": sum(sample["errors"] for sample in samples),
+        "requests": sum(sample.get("requests", 0) for sample in samples),
+        "rounds": len(samples),
+        "loadgen_cores": statistics.median(sample.get("loadgen_cores", 0.0) for sample in samples),
+    }
+
+
+def http_ratio(
+    case: list[dict[str, Any]] | None, reference: list[dict[str, Any]] | None
+) -> float | None:
+    """Throughput of ``case`` over ``reference``, paired per round (median); above 1 is faster."""
+    if not case or not reference:
+        return None
+    return paired_ratio(
+        {sample["round"]: sample["rps"] for sample in case},
+        {sample["round"]: sample["rps"] for sample in reference},
+    )
+
+
+@dataclass
+class HttpVerdict:
+    target: registry.HttpTarget
+    algorithm: str
+    ratio: float | None
+    errors: int
+
+    @property
+    def met(self) -> bool | None:
+        """Met: the ratio is at least the bound and neither side had an error."""
+        if self.ratio is None:
+            return None
+        return self.ratio >= self.target.at_least and self.errors == 0
+
+    def text(self) -> str:
+        if self.ratio is None:
+            return "not measured"
+        verdict = "met" if self.met else "NOT MET"
+        errors = f", {self.errors} errors" if self.errors else ""
+        return f"{self.ratio:.2f}x {verdict}{errors}"
+
+    def line(self) -> str:
+        case = registry.BY_NAME[self.target.case].label
+        reference = registry.BY_NAME[self.target.reference].label
+        return (
+            f"  {case} >= {self.target.at_least:.2f}x the req/s of {reference} "
+            f"[{self.algorithm}]: {self.text()}  ({self.target.source})"
+        )
+
+
+def http_algorithms(samples: Samples) -> list[str]:
+    return algorithms_of({name: {} for name in samples})
+
+
+def http_verdicts(samples: Samples) -> list[HttpVerdict]:
+    name = registry.benchmark_name
+    found = []
+    for target in registry.HTTP_TARGETS:
+        for algorithm in http_algorithms(samples):
+            case = samples.get(name(target.case, algorithm))
+            reference = samples.get(name(target.reference, algorithm))
+            if case is None and reference is None:
+                continue
+            errors = sum(sample["errors"] for sample in (case or []) + (reference or []))
+            found.append(HttpVerdict(target, algorithm, http_ratio(case, reference), errors))
+    return found
+
+
+def _http_rows(samples: Samples) -> list[tuple[str, registry.Case, dict[str, Any], str, str]]:
+    """(algorithm, case, summary, ratio to the limit, ratio to the peer) per benchmark."""
+    name = registry.benchmark_name
+    rows = []
+    for algorithm in http_algorithms(samples):
+        limit = samples.get(name("limit", algorithm))
+        for case in registry.CASES:
+            own = samples.get(name(case.name, algorithm))
+            if not own:
+                continue
+            peer = samples.get(name(case.peer, algorithm)) if case.peer else None
+            to_limit = http_ratio(own, limit) if case.auth else None
+            to_peer = http_ratio(own, peer)
+            rows.append(
+                (
+                    algorithm,
+                    case,
+                    http_summary(own),
+                    "" if to_limit is None else f"{to_limit:.2f}x",
+                    "" if to_peer is None else f"{to_peer:.2f}x",
+                )
+            )
+    return rows
+
+
+def load_generator_line(samples: Samples) -> str:
+    """How much of the machine the load generator took (CPU seconds per second of load)."""
+    shares = [sample.get("loadgen_cores", 0.0) for runs in samples.values() for sample in runs]
+    if not shares:
+        return "load generator: no samples"
+    return (
+        f"load generator CPU: {statistics.median(shares):.2f} of a core (median of the samples; "
+        f"{min(shares):.2f} to {max(shares):.2f})"
+    )
+
+
+def http_report(data: dict[str, Any]) -> list[str]:
+    """The text table of a --gunicorn run, and its targets."""
+    samples: Samples = data["samples"]
+    lines = list(data.get("environment", []))
+    if data.get("command"):
+        lines.append(f"command: {data['command']}")
+    lines.append("")
+    header = (
+        f"{'alg':<6} {'case':<44} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'vs limit':>8} {'vs peer':>8}"
+    )
+    lines += [header, "-" * len(header)]
+    for algorithm, case, summary, to_limit, to_peer in _http_rows(samples):
+        lines.append(
+            f"{algorithm:<6} {case.label:<44} {summary['rps']:>7.0f} {summary['p50_ms']:>7.2f} "
+            f"{summary['p99_ms']:>7.2f} {summary['errors']:>6} {to_limit:>8} {to_peer:>8}"
+        )
+    for benchmark, reason in data.get("missing", {}).items():
+        lines.append(f"{benchmark}: n/a ({reason})")
+    lines.append("")
+    lines.append(load_generator_line(samples))
+    lines.append("'vs limit' and 'vs peer' are throughput ratios (medians of per-round ratios):")
+    lines.append("above 1.00x is faster. Targets:")
+    lines += [verdict.line() for verdict in http_verdicts(samples)]
+    return lines
+
+
+def http_markdown(data: dict[str, Any]) -> list[str]:
+    """The HTTP table of docs/performance.md, and the target as a sentence."""
+    samples: Samples = data["samples"]
+    lines = [
+        "| case | req/s | p50 ms | p99 ms | errors | vs limit | vs peer |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    several = len(http_algorithms(samples)) > 1
+    for algorithm, case, summary, to_limit, to_peer in _http_rows(samples):
+        label = case.label.replace("raw jwt.decode", "raw `jwt.decode`")
+        label = f"{label} [{algorithm}]" if several else label
+        lines.append(
+            f"| {label} | {summary['rps']:.0f} | {summary['p50_ms']:.2f} | "
+            f"{summary['p99_ms']:.2f} | {summary['errors']} | {to_limit} | {to_peer} |"
+        )
+    lines += ["", load_generator_line(samples) + "."]
+    for verdict in http_verdicts(samples):
+        lines.append("")
+        lines.append(
+            f"Target ({verdict.target.source}): {registry.BY_NAME[verdict.target.case].label} "
+            f"serves at least {verdict.target.at_least:.2f}x the requests per second of "
+            f"{registry.BY_NAME[verdict.target.reference].label} [{verdict.algorithm}]: "
+            f"{verdict.text().replace('NOT MET', 'not met')}."
+        )
+    return lines
+
+
 def report(rounds: Rounds, counts: dict[str, Any]) -> list[str]:
     lines = list(counts.get("environment", []))
     lines.append("")
@@ -214,13 +464,24 @@ def report(rounds: Rounds, counts: dict[str, Any]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("pyperf_json")
+    parser.add_argument("pyperf_json", nargs="?")
     parser.add_argument("--counts", help="the counts.json bench/run.py writes beside it")
     parser.add_argument("--chart", help="also draw the ratios to the limit into this SVG file")
+    parser.add_argument("--http", help="the http.json of a --gunicorn run, instead")
+    parser.add_argument("--markdown", action="store_true", help="the tables of the docs page")
     args = parser.parse_args(argv)
+    if args.http:
+        data = json.loads(Path(args.http).read_text())
+        print("\n".join(http_markdown(data) if args.markdown else http_report(data)))
+        return 0
+    if not args.pyperf_json:
+        parser.error("a pyperf JSON file or --http is needed")
     rounds = load_rounds(args.pyperf_json)
     counts = json.loads(Path(args.counts).read_text()) if args.counts else {}
-    print("\n".join(report(rounds, counts)))
+    if args.markdown:
+        print("\n".join([*markdown_table(rounds), "", *markdown_targets(rounds, counts)]))
+    else:
+        print("\n".join(report(rounds, counts)))
     if args.chart:
         chart(rounds, args.chart)
         print(f"\nchart: {args.chart}")

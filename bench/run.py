@@ -20,13 +20,14 @@ import contextlib
 import cProfile
 import gc
 import json
+import math
 import os
 import platform
 import pstats
 import random
 import re
+import shlex
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -36,13 +37,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+STARTED = time.monotonic()
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 # Run as a script, Python puts bench/ first on sys.path; the project root is what we want.
 sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != HERE]
 sys.path.insert(0, str(ROOT))
 
-from bench import build, report  # noqa: E402
+from bench import build, processes, report  # noqa: E402
 from bench import cases as registry  # noqa: E402
 from bench.build import BenchError, Built  # noqa: E402
 
@@ -105,6 +107,11 @@ def in_process(args: argparse.Namespace, user: Any, template: Path) -> int:
         queries, key_parses = build.count_per_request(built)
         name = registry.benchmark_name(built.case.name, built.algorithm)
         counts[name] = {"queries": queries, "key_parses": key_parses}
+    loops, wall = calibrate(ready, args.value_ms / 1000)
+    calibration = f"requests per value calibrated once to about {args.value_ms:g} ms of CPU"
+    if args.loops:
+        loops = dict.fromkeys(loops, args.loops)
+        calibration = f"{args.loops} requests per value"
     from django.db import connections
 
     connections.close_all()
@@ -112,58 +119,128 @@ def in_process(args: argparse.Namespace, user: Any, template: Path) -> int:
     output.mkdir(parents=True, exist_ok=True)
     results = output / "pyperf.json"
     results.unlink(missing_ok=True)
+    inner_loops = output / "inner-loops.json"
+    inner_loops.write_text(json.dumps(loops, indent=2))
     pyperf_args = ["--processes", str(args.processes), "--values", str(args.values)]
-    pyperf_args += ["--warmups", str(args.warmups)]
-    if args.loops:
-        pyperf_args += ["--loops", str(args.loops)]
-    described = f"{args.rounds} interleaved rounds of pyperf ({' '.join(pyperf_args)}), CPU time"
+    pyperf_args += ["--warmups", str(args.warmups), "--loops", "1"]
+    described = (
+        f"up to {args.rounds} interleaved rounds of pyperf ({' '.join(pyperf_args[:-2])}; "
+        f"{calibration}), CPU time"
+    )
+    if args.max_minutes:
+        described += f", at most {args.max_minutes:g} min"
     (output / "counts.json").write_text(
         json.dumps(
             {
                 "environment": environment_lines(described),
+                "command": command_line(),
                 "counts": counts,
                 "missing": missing,
             },
             indent=2,
         )
     )
-    print(f"{len(ready)} cases, {described}", file=sys.stderr, flush=True)
+    per_round = round_estimate(args, loops, wall, build.READY - STARTED)
+    print(
+        f"{len(ready)} cases, {described}; expected: about {per_round:.0f} s a round, "
+        f"{per_round * args.rounds / 60:.1f} min for {args.rounds} rounds"
+        + (f" (bounded at {args.max_minutes:g} min)" if args.max_minutes else ""),
+        file=sys.stderr,
+        flush=True,
+    )
     command = [sys.executable, str(HERE / "timing.py"), "--template", str(template)]
     command += ["--algorithms", ",".join(args.algorithms), "--seed", str(args.seed)]
-    command += ["--append", str(results), "--quiet", *pyperf_args]
+    command += ["--append", str(results), "--quiet", "--inner-loops", str(inner_loops)]
+    command += pyperf_args
     if args.cases:
         command += ["--cases", ",".join(args.cases)]
     if args.quick:
         command.append("--quick")
     if missing:
         command += ["--skip", "|".join(missing)]
-    started = time.monotonic()
-    for number in range(1, args.rounds + 1):
-        extra = ["--round", str(number)]
-        if number > 1 and not args.loops:
-            extra += ["--loops", "1", "--inner-loops", str(calibrated(results, output))]
-        subprocess.run([*command, *extra], check=True, stdout=subprocess.DEVNULL)
-        elapsed = time.monotonic() - started
-        print(f"  round {number}/{args.rounds} done ({elapsed:.0f} s)", file=sys.stderr, flush=True)
+    done = run_rounds(args, command)
+    if done < args.rounds:
+        print(f"  stopped after {done} rounds: the next would pass --max-minutes", file=sys.stderr)
     report_args = [str(results), "--counts", str(output / "counts.json")]
     if args.chart:
         report_args += ["--chart", args.chart]
     return report.main(report_args)
 
 
-def calibrated(results: Path, output: Path) -> Path:
-    """The loops pyperf calibrated per benchmark in round 1, as a file for --inner-loops."""
-    import pyperf
+def run_rounds(args: argparse.Namespace, command: list[str]) -> int:
+    """Run the rounds (each a pyperf run in a process group of its own); stop starting rounds
+    when the next one, as long as the mean round so far, would pass ``--max-minutes``
+    (counted from the driver's start). The number of rounds done."""
+    budget = args.max_minutes * 60 if args.max_minutes else float("inf")
+    durations: list[float] = []
+    for number in range(1, args.rounds + 1):
+        elapsed = time.monotonic() - STARTED
+        if durations and elapsed + statistics.mean(durations) > budget:
+            return number - 1
+        began = time.monotonic()
+        status = processes.run([*command, "--round", str(number)], stdout=subprocess.DEVNULL)
+        if status:
+            raise BenchError(f"round {number} failed (pyperf exited with {status})")
+        durations.append(time.monotonic() - began)
+        elapsed = time.monotonic() - STARTED
+        left = min(statistics.mean(durations) * (args.rounds - number), budget - elapsed)
+        print(
+            f"  round {number}/{args.rounds} done ({durations[-1]:.0f} s; "
+            f"{elapsed:.0f} s since the start, about {max(0.0, left):.0f} s to go)",
+            file=sys.stderr,
+            flush=True,
+        )
+    return args.rounds
 
-    loops = {}
-    for benchmark in pyperf.BenchmarkSuite.load(str(results)).get_benchmarks():
-        for run in benchmark.get_runs():
-            metadata = run.get_metadata()
-            if metadata.get("bench_round") == 1 and run.values:
-                loops[benchmark.get_name()] = int(metadata["loops"])
-    path = output / "inner-loops.json"
-    path.write_text(json.dumps(loops, indent=2))
-    return path
+
+#: The most requests one pyperf value times (a very cheap case at a long --value-ms).
+MAX_REQUESTS_PER_VALUE = 20_000
+
+
+def calibrate(ready: list[Built], seconds: float) -> tuple[dict[str, int], dict[str, float]]:
+    """Requests per value for each case, so that a value takes about ``seconds`` of CPU, from
+    a few timed batches in this process (once, instead of pyperf's calibration in each worker
+    of round 1); and each case's wall time per request, its making included (for the
+    estimate of the run's duration)."""
+    loops: dict[str, int] = {}
+    wall: dict[str, float] = {}
+    for built in ready:
+        name = registry.benchmark_name(built.case.name, built.algorithm)
+        with built.context():
+            built.call()  # the key ring is rebuilt after a settings change
+            size = 8
+            while True:
+                began = time.perf_counter()
+                requests = [built.make() for _ in range(size)]
+                cpu = time.thread_time()
+                for request in requests:
+                    built.view(request).render()
+                cpu = time.thread_time() - cpu
+                if cpu >= 0.01 or size >= 2048:
+                    break
+                size *= 4
+        wall[name] = (time.perf_counter() - began) / size
+        cost = max(cpu / size, 1e-7)
+        loops[name] = max(1, min(MAX_REQUESTS_PER_VALUE, math.ceil(seconds / cost)))
+    return loops, wall
+
+
+def round_estimate(
+    args: argparse.Namespace, loops: dict[str, int], wall: dict[str, float], start_up: float
+) -> float:
+    """Seconds a round should take: per benchmark, its worker processes' start-up (taken as
+    ``start_up``, this driver's own: Python, Django and both packages imported and set up)
+    and their warm-ups and values."""
+    total = 0.0
+    for name, count in loops.items():
+        timed = (args.warmups + args.values) * wall[name] * count
+        total += args.processes * (start_up + timed)
+    return total
+
+
+def command_line() -> str:
+    """This run's command, as typed from the project root."""
+    return shlex.join(["bench/run.py", *sys.argv[1:]])
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,7 +348,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(process: subprocess.Popen[bytes], port: int, timeout: float = 30.0) -> None:
+def wait_ready(process: subprocess.Popen[bytes], port: int, timeout: float = 60.0) -> None:
     import http.client
 
     deadline = time.monotonic() + timeout
@@ -286,17 +363,7 @@ def wait_ready(process: subprocess.Popen[bytes], port: int, timeout: float = 30.
         except OSError:
             pass
         time.sleep(0.2)
-    raise BenchError("gunicorn did not answer within 30 s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+    raise BenchError(f"gunicorn did not answer within {timeout:.0f} s")
 
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
@@ -331,6 +398,7 @@ def load_wrk(
         command, capture_output=True, text=True, timeout=duration + 30, check=True
     ).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    requests = re.search(r"(\d+) requests in", output)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
@@ -346,7 +414,19 @@ def load_wrk(
         "p50_ms": _ms(p50.group(1)) if p50 else float("nan"),
         "p99_ms": _ms(p99.group(1)) if p99 else float("nan"),
         "errors": errors,
+        "requests": int(requests.group(1)) if requests else 0,
     }
+
+
+def load_generator_cpu(loadgen: str) -> float:
+    """CPU seconds of the load generator so far: this process (the Python load generator's
+    threads; the driver does nothing else meanwhile), or its finished children (wrk)."""
+    if loadgen == "wrk":
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+    return time.process_time()
 
 
 def load_python(built: Built, port: int, duration: float, concurrency: int) -> dict[str, Any]:
@@ -365,6 +445,7 @@ def load_python(built: Built, port: int, duration: float, concurrency: int) -> d
         "p50_ms": result.percentile(0.5) * 1000,
         "p99_ms": result.percentile(0.99) * 1000,
         "errors": result.errors,
+        "requests": result.requests,
     }
 
 
@@ -394,7 +475,7 @@ def start_server(
         "--log-level",
         "warning",
     ]
-    return subprocess.Popen(command, env=env)
+    return processes.start(command, env=env)
 
 
 def gunicorn_mode(args: argparse.Namespace, user: Any, db_path: Path) -> int:
@@ -413,77 +494,67 @@ def gunicorn_mode(args: argparse.Namespace, user: Any, db_path: Path) -> int:
     from django.db import connections
 
     connections.close_all()
-    processes: list[subprocess.Popen[bytes]] = []
-    ports: dict[tuple[str, str], int] = {}
     rounds = max(1, args.gunicorn_rounds)
     per_round = args.duration / rounds
     order = [built for server in servers.values() for built in server]
-    samples: dict[int, list[dict[str, Any]]] = {id(built): [] for built in order}
+    samples: dict[str, list[dict[str, Any]]] = {}
+    print(
+        f"{len(order)} cases on {len(servers)} servers, {rounds} interleaved rounds of "
+        f"{per_round:g} s each after a {args.warmup:g} s warm-up: about "
+        f"{len(order) * (args.duration + args.warmup) / 60:.1f} min",
+        file=sys.stderr,
+        flush=True,
+    )
+
+    def load(built: Built, port: int, seconds: float) -> dict[str, Any]:
+        """One sample, with the CPU the load generator used per second of it (this process's
+        threads, or the finished wrk child's)."""
+        cpu = load_generator_cpu(loadgen)
+        began = time.monotonic()
+        if loadgen == "wrk":
+            outcome = load_wrk(built, port, seconds, args.concurrency, db_path.parent)
+        else:
+            outcome = load_python(built, port, seconds, args.concurrency)
+        outcome["loadgen_cores"] = (load_generator_cpu(loadgen) - cpu) / (time.monotonic() - began)
+        return outcome
+
+    running: dict[tuple[str, str], tuple[subprocess.Popen[bytes], int]] = {}
     try:
         for alg, variant in servers:
-            port = ports[(alg, variant)] = free_port()
+            port = free_port()
             print(f"gunicorn {alg} {variant or 'base'} on 127.0.0.1:{port}", file=sys.stderr)
-            processes.append(start_server(args, db_path, alg, variant, port))
-        for process, port in zip(processes, ports.values(), strict=True):
+            running[(alg, variant)] = (start_server(args, db_path, alg, variant, port), port)
+        for process, port in running.values():
             wait_ready(process, port)
+        for built in order:  # every worker of every server warm before the first round
+            if args.warmup:
+                load(built, running[(built.algorithm, built.case.variant)][1], args.warmup)
         rng = random.Random(args.seed)
         for number in range(1, rounds + 1):
             rng.shuffle(order)
             for built in order:
-                port = ports[(built.algorithm, built.case.variant)]
-                if loadgen == "wrk":
-                    load_wrk(built, port, 1, args.concurrency, db_path.parent)
-                    outcome = load_wrk(built, port, per_round, args.concurrency, db_path.parent)
-                else:
-                    load_python(built, port, 1, args.concurrency)
-                    outcome = load_python(built, port, per_round, args.concurrency)
-                samples[id(built)].append(outcome)
+                outcome = load(built, running[(built.algorithm, built.case.variant)][1], per_round)
+                outcome["round"] = number
+                name = registry.benchmark_name(built.case.name, built.algorithm)
+                samples.setdefault(name, []).append(outcome)
             print(f"  round {number}/{rounds} done", file=sys.stderr, flush=True)
     finally:
-        for process in processes:
-            stop(process)
-    by: dict[str, dict[str, Any]] = {}
-    for built in order:
-        runs = samples[id(built)]
-        by[registry.benchmark_name(built.case.name, built.algorithm)] = {
-            "rps": statistics.median(run["rps"] for run in runs),
-            "p50_ms": statistics.median(run["p50_ms"] for run in runs),
-            "p99_ms": statistics.median(run["p99_ms"] for run in runs),
-            "errors": sum(run["errors"] for run in runs),
-        }
-    lines = environment_lines(
-        f"gunicorn {args.workers} sync workers, load by {loadgen} "
-        f"({args.concurrency} connections, {args.duration:g} s per case in {rounds} interleaved "
-        "rounds, medians), all on this machine"
-    )
-    lines.append("")
-    header = (
-        f"{'alg':<6} {'case':<44} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-        f"{'vs limit':>8} {'vs peer':>8}"
-    )
-    lines += [header, "-" * len(header)]
-
-    def ratio(outcome: dict[str, Any], other: dict[str, Any] | None) -> str:
-        return f"{outcome['rps'] / other['rps']:.2f}x" if other else ""
-
-    for alg in args.algorithms:
-        limit = by.get(registry.benchmark_name("limit", alg))
-        for case in registry.CASES:
-            name = registry.benchmark_name(case.name, alg)
-            if name in missing:
-                lines.append(f"{alg:<6} {case.label:<44} n/a: {missing[name]}")
-            outcome = by.get(name)
-            if outcome is None:
-                continue
-            peer = by.get(registry.benchmark_name(case.peer, alg)) if case.peer else None
-            lines.append(
-                f"{alg:<6} {case.label:<44} {outcome['rps']:>7.0f} {outcome['p50_ms']:>7.2f} "
-                f"{outcome['p99_ms']:>7.2f} {outcome['errors']:>6} "
-                f"{ratio(outcome, limit if case.auth else None):>8} {ratio(outcome, peer):>8}"
-            )
-        lines.append("")
-    lines.append("'vs limit' and 'vs peer' are throughput ratios: above 1.00x is faster.")
-    print("\n".join(lines))
+        for process, _ in running.values():
+            processes.stop_group(process)
+    data = {
+        "environment": environment_lines(
+            f"gunicorn {args.workers} sync workers per server, load by {loadgen} "
+            f"({args.concurrency} connections, {args.duration:g} s per case in {rounds} "
+            f"interleaved rounds after a {args.warmup:g} s warm-up), all on this machine"
+        ),
+        "command": command_line(),
+        "samples": samples,
+        "missing": missing,
+    }
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "http.json").write_text(json.dumps(data, indent=2))
+    print("\n".join(report.http_report(data)))
     return 0
 
 
@@ -499,16 +570,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=",".join(registry.ALGORITHMS),
         help="comma-separated (default: all four; --quick, --gunicorn and --profile: HS256)",
     )
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (5)")
+    parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds, at most (10)")
+    parser.add_argument(
+        "--max-minutes",
+        type=float,
+        default=15.0,
+        help="start no round that would end after this many minutes from the start "
+        "(15; 0: no bound; --quick: 0.8)",
+    )
+    parser.add_argument(
+        "--value-ms",
+        type=float,
+        default=50.0,
+        help="CPU milliseconds a pyperf value should take: the requests per value are "
+        "calibrated once, in the driver, from it (50)",
+    )
     parser.add_argument("--processes", type=int, default=1, help="pyperf workers per round (1)")
     parser.add_argument("--values", type=int, default=3, help="pyperf values per worker (3)")
     parser.add_argument("--warmups", type=int, default=1, help="pyperf warm-ups per worker (1)")
-    parser.add_argument("--loops", type=int, default=0, help="fixed loops (0: pyperf calibrates)")
+    parser.add_argument(
+        "--loops", type=int, default=0, help="fixed requests per value (0: from --value-ms)"
+    )
     parser.add_argument("--seed", type=int, default=5, help="seed of the round order")
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="the registry's quick cases, HS256, 3 rounds of 1 worker, 200 loops, no calibration",
+        help="the registry's quick cases, HS256, up to 3 rounds of 1 worker, 20 ms values, "
+        "at most 0.8 min",
     )
     parser.add_argument(
         "--cases",
@@ -529,7 +617,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--gunicorn", action="store_true", help="requests/s through gunicorn")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per case (10)")
     parser.add_argument(
-        "--gunicorn-rounds", type=int, default=3, help="--duration is split over these (3)"
+        "--gunicorn-rounds", type=int, default=5, help="--duration is split over these (5)"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=1.0, help="seconds per case before the rounds (1)"
     )
     parser.add_argument("--concurrency", type=int, default=4, help="connections (4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
@@ -542,14 +633,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.profile_cases = args.profile_cases or ["ours default"]
     args.cases = [word.strip() for word in args.cases.split(",")] if args.cases else None
     if args.quick:
-        args.rounds, args.processes, args.values, args.loops, args.duration = 3, 1, 3, 200, 3.0
+        args.rounds, args.processes, args.values, args.duration = 3, 1, 3, 3.0
+        args.value_ms, args.max_minutes = 20.0, 0.8
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="rest_framework_jwt-bench-"))
-    try:
+    # SIGTERM and SIGHUP unwind like Ctrl-C: the finally blocks stop every process group.
+    with processes.stop_signals(), contextlib.ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, workdir, True)
         db_path = workdir / "bench.sqlite3"
         user = build.setup_django(db_path)
         build.KEY_PARSES.install()
@@ -558,8 +652,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.gunicorn:
             return gunicorn_mode(args, user, db_path)
         return in_process(args, user, db_path)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,16 @@
 #!/usr/bin/env python
 """One interleaved round of the benchmark, as a pyperf script (bench/run.py runs it per round).
 
-pyperf spawns the worker processes, calibrates the loops, and appends the results to the JSON
-file of ``--append``. Every case of the registry (bench/cases.py) is registered in an order
-shuffled from ``--seed`` and ``--round`` (the workers rebuild the same order from the same
-arguments), and each run is tagged with the metadata ``bench_round``: bench/report.py pairs the
-cases round by round.
+pyperf spawns the worker processes and appends the results to the JSON file of ``--append``.
+Every case of the registry (bench/cases.py) is registered in an order shuffled from ``--seed``
+and ``--round`` (the workers rebuild the same order from the same arguments), and each run is
+tagged with the metadata ``bench_round``: bench/report.py pairs the cases round by round.
 
 A value is the thread CPU time (``time.thread_time``) of ``loops`` x ``inner`` requests whose
 request objects were built before the clock started, divided by both (see time_case). pyperf
-calibrates ``loops`` in round 1; later rounds run ``--loops 1`` with ``--inner-loops`` set to
-round 1's loops per case (bench/run.py), so only round 1 spends processes on calibration.
+runs ``--loops 1``: the requests per value (``--inner-loops``, per case) were calibrated once by
+bench/run.py in its own process, so no round spends worker processes on calibration and every
+round times the same number of requests.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 import pyperf  # noqa: E402
 
 from bench import cases as registry  # noqa: E402
+from bench import processes  # noqa: E402
 
 _BUILT: dict[tuple[str, str], Any] = {}
 _USER: list[Any] = []
@@ -99,6 +100,9 @@ def _worker_args(cmd: list[str], args: Any) -> None:
 
 
 def main() -> None:
+    # Stopped by the driver (SIGTERM to the round's process group): exit through sys.exit, so
+    # pyperf kills its worker and the worker's atexit removes its database copy.
+    processes.exit_on_sigterm()
     runner = pyperf.Runner(add_cmdline_args=_worker_args)
     parser = runner.argparser
     parser.add_argument("--round", type=int, default=1)
@@ -133,7 +137,7 @@ def main() -> None:
             algorithm,
             args.template,
             inner.get(name, 1),
-            metadata={"bench_round": args.round},
+            metadata={"bench_round": args.round, "bench_requests_per_value": inner.get(name, 1)},
         )
 
 

@@ -20,8 +20,13 @@ from rest_framework.views import APIView
 
 from bench import keys
 from bench import settings as bench_settings
+from rest_framework_jwt import authentication, cookies, rotation
 from rest_framework_jwt import views as jwt_views
-from rest_framework_jwt.authentication import JSONWebTokenAuthentication
+from rest_framework_jwt.authentication import (
+    JSONWebTokenAuthentication,
+    StatelessJSONWebTokenAuthentication,
+)
+from rest_framework_jwt.exceptions import TokenError
 
 
 def ping(request: Any) -> HttpResponse:
@@ -84,6 +89,123 @@ def ours_stateless() -> Any | None:
     except ImportError:
         return None
     return ProtectedView.as_view(authentication_classes=(authentication,))
+
+
+# --- What the async support costs the sync path (cases "async-cost ..." of bench/cases.py) ---
+
+
+class _DirectPath:
+    """``authenticate()`` as the sync path would read without the async support: the steps of
+    ``BaseJSONWebTokenAuthentication._steps`` called one after the other, with no generator,
+    no ``_IO`` step objects and no driver. Same work, same answers on the success path (each
+    case's check asks for a 200); bench only."""
+
+    def authenticate(self, request: Request) -> tuple[Any, str] | None:
+        auth: Any = self
+        jwt_value = auth.get_jwt_value(request)
+        if jwt_value is None:
+            return None
+        token = auth.verify_token(jwt_value)
+        revoked = None
+        if type(auth).authenticate_credentials is authentication._DEFAULT_CREDENTIALS:
+            user, revoked = auth._load_user(token)
+        else:
+            user = auth.authenticate_credentials(token.payload)
+        try:
+            rotation.require_type(token, rotation.ACCESS)
+            auth._check_revocation(token, user, revoked)
+            if token.is_impersonation:
+                auth.check_actor(token)
+        except TokenError as error:  # pragma: no cover - the bench sends valid tokens
+            authentication.refuse_error(error)
+        if cookies.csrf_required(request) and cookies.token_from_cookie(request, token.raw):
+            auth.enforce_csrf(request)
+        return authentication._accepted(request, (user, token))  # type: ignore[no-any-return]
+
+
+class DirectJSONWebTokenAuthentication(_DirectPath, JSONWebTokenAuthentication):
+    pass
+
+
+class DirectStatelessJSONWebTokenAuthentication(_DirectPath, StatelessJSONWebTokenAuthentication):
+    pass
+
+
+class _Stubbed:
+    """The I/O steps answer what they answered the first time (the case's check, before the
+    clock): what is left to time is the orchestration of the steps around them."""
+
+    _token: Any = None
+    _user: Any = None
+
+    def verify_token(self, jwt_value: str | bytes) -> Any:
+        if self._token is None:
+            self._token = super().verify_token(jwt_value)  # type: ignore[misc]
+        return self._token
+
+    def _load_user(self, token: Any) -> Any:
+        if self._user is None:
+            self._user = super()._load_user(token)  # type: ignore[misc]
+        return self._user
+
+    def _check_revocation(self, token: Any, user: Any, revoked: Any) -> None:
+        return None
+
+
+class StubbedJSONWebTokenAuthentication(_Stubbed, JSONWebTokenAuthentication):
+    pass
+
+
+class StubbedDirectJSONWebTokenAuthentication(_Stubbed, _DirectPath, JSONWebTokenAuthentication):
+    pass
+
+
+class _Outcome:
+    """What :class:`AuthenticateOnly` answers: a status, and a ``render()`` that does nothing."""
+
+    __slots__ = ("status_code",)
+
+    def __init__(self, status_code: int) -> None:
+        self.status_code = status_code
+
+    def render(self) -> _Outcome:
+        return self
+
+
+class AuthenticateOnly:
+    """Calls ``authenticate()`` of one authentication instance on a DRF ``Request``: 200 for
+    a user, 401 for none (a refused token raises)."""
+
+    def __init__(self, authentication_class: type) -> None:
+        self.authentication = authentication_class()
+
+    def __call__(self, request: Request) -> _Outcome:
+        found = self.authentication.authenticate(request)
+        return _Outcome(200 if found is not None else 401)
+
+
+def auth_default_driver() -> AuthenticateOnly:
+    return AuthenticateOnly(JSONWebTokenAuthentication)
+
+
+def auth_default_direct() -> AuthenticateOnly:
+    return AuthenticateOnly(DirectJSONWebTokenAuthentication)
+
+
+def auth_stateless_driver() -> AuthenticateOnly:
+    return AuthenticateOnly(StatelessJSONWebTokenAuthentication)
+
+
+def auth_stateless_direct() -> AuthenticateOnly:
+    return AuthenticateOnly(DirectStatelessJSONWebTokenAuthentication)
+
+
+def auth_stubbed_driver() -> AuthenticateOnly:
+    return AuthenticateOnly(StubbedJSONWebTokenAuthentication)
+
+
+def auth_stubbed_direct() -> AuthenticateOnly:
+    return AuthenticateOnly(StubbedDirectJSONWebTokenAuthentication)
 
 
 ours_obtain = jwt_views.obtain_jwt_token

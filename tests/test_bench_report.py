@@ -4,6 +4,7 @@ Nothing here times anything: the values are written by hand, then read back thro
 own JSON format, as `make bench` writes it.
 """
 
+import argparse
 import json
 
 import pyperf
@@ -128,3 +129,194 @@ def test_the_report_shows_ratios_counts_and_missing_rows(suite_file, tmp_path, c
     # CPU µs (median of the round costs 90, 260, 270), x limit, x peer (sj default), queries.
     assert row.split()[-5:] == ["260.0", "0.90", "0.60", "1.00", "0.00"]
     assert "ours, stateless" in out and "n/a: no stateless class" in out
+
+
+def test_the_markdown_table_has_a_column_per_algorithm_and_ratios_in_brackets(suite_file):
+    rounds = report.load_rounds(suite_file)
+    lines = report.markdown_table(rounds)
+    assert lines[0] == "| case | HS256 |"
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in lines[2:]}
+    # Authentication rows: the ratio to the limit (the limit itself: its cost alone).
+    assert rows["limit: no auth + raw `jwt.decode`"].endswith("| 200.0 |")
+    assert rows["ours, default (user from DB)"].endswith("| 260.0 (0.90x) |")
+    # Other rows: the ratio to the peer; without a peer in the run, the cost alone.
+    assert rows["ours verify"].endswith("| 50.0 |")
+    # Only the cases that ran, in the registry's order.
+    assert list(rows) == [
+        "limit: no auth + raw `jwt.decode`",
+        "ours, default (user from DB)",
+        "simplejwt JWTStatelessUserAuthentication",
+        "simplejwt JWTAuthentication",
+        "ours verify",
+    ]
+
+
+def test_the_markdown_targets_say_met_or_not_met_per_algorithm(suite_file):
+    rounds = report.load_rounds(suite_file)
+    counts = {"counts": {"ours default [HS256]": {"queries": 1.0, "key_parses": 0.0}}}
+    lines = report.markdown_targets(rounds, counts)
+    assert lines[0] == "| target | HS256 |"
+    text = "\n".join(lines)
+    assert (
+        "| ours, default (user from DB) at most 1.00x simplejwt "
+        "JWTStatelessUserAuthentication (issue 14) | 1.00x met |" in text
+    )
+    assert "at most 0.50x simplejwt JWTAuthentication (issue 5) | 0.60x not met |" in text
+    assert (
+        "| ours verify at most 1.10x simplejwt TokenVerifyView (issue 14) | not measured |" in text
+    )
+    assert lines[-1] == "| no key parsed per request, any row of ours (issue 14) | 0 met |"
+
+
+def sample(number, rps, errors=0):
+    return {
+        "round": number,
+        "rps": rps,
+        "p50_ms": 1000 / rps,
+        "p99_ms": 3000 / rps,
+        "errors": errors,
+        "requests": rps * 2,
+        "loadgen_cores": rps / 2000,
+    }
+
+
+def http_data(ours_errors=0):
+    name = registry.benchmark_name
+    return {
+        "environment": ["a machine"],
+        "command": "bench/run.py --gunicorn",
+        "samples": {
+            # The machine slows down in round 2: every case serves fewer requests.
+            name("limit", "HS256"): [sample(1, 1000), sample(2, 500), sample(3, 1000)],
+            name("ours default", "HS256"): [
+                sample(1, 1100),
+                sample(2, 450, ours_errors),
+                sample(3, 1050),
+            ],
+            name("sj stateless", "HS256"): [sample(1, 1000), sample(2, 600), sample(3, 1000)],
+        },
+        "missing": {name("ours refresh rotating", "HS256"): "in-process only"},
+    }
+
+
+def test_http_ratios_are_throughput_ratios_paired_by_round():
+    samples = http_data()["samples"]
+    ours, reference = samples["ours default [HS256]"], samples["sj stateless [HS256]"]
+    # Per round 1.10, 0.75, 1.05: the median is 1.05 (the medians' ratio would be 1.05 too,
+    # but not for the reason: round 2 is paired with round 2).
+    assert report.http_ratio(ours, reference) == pytest.approx(1.05)
+    summary = report.http_summary(ours)
+    assert summary["rps"] == 1050
+    assert summary["p50_ms"] == pytest.approx(1000 / 1050)
+    assert summary["requests"] == (1100 + 450 + 1050) * 2
+    assert summary["rounds"] == 3
+
+
+def test_the_http_target_is_met_at_its_bound_and_never_with_errors():
+    (verdict,) = report.http_verdicts(http_data()["samples"])
+    assert verdict.target.case == "ours default"
+    assert verdict.target.reference == "sj stateless"
+    assert verdict.ratio == pytest.approx(1.05)
+    assert verdict.met is True
+    (failing,) = report.http_verdicts(http_data(ours_errors=2)["samples"])
+    assert failing.met is False
+    assert failing.text() == "1.05x NOT MET, 2 errors"
+
+
+def test_the_http_report_and_its_markdown():
+    lines = report.http_report(http_data())
+    text = "\n".join(lines)
+    assert "command: bench/run.py --gunicorn" in text
+    row = next(line for line in lines if "ours, default" in line)
+    # req/s, p50, p99, errors, vs limit (1.10, 0.90, 1.05 -> 1.05), vs peer (sj default: absent)
+    assert row.split()[-5:] == ["1050", "0.95", "2.86", "0", "1.05x"]
+    assert "ours refresh rotating [HS256]: n/a (in-process only)" in text
+    assert "1.05x met  (issue 14)" in text
+    # The load generator's CPU per second of load, over the nine samples (0.225 to 0.55).
+    assert "load generator CPU: 0.50 of a core (median of the samples; 0.23 to 0.55)" in text
+    markdown = report.http_markdown(http_data())
+    assert markdown[0] == "| case | req/s | p50 ms | p99 ms | errors | vs limit | vs peer |"
+    assert "| ours, default (user from DB) | 1050 | 0.95 | 2.86 | 0 | 1.05x |  |" in markdown
+    assert markdown[-1] == (
+        "Target (issue 14): ours, default (user from DB) serves at least 1.00x the requests "
+        "per second of simplejwt JWTStatelessUserAuthentication [HS256]: 1.05x met."
+    )
+
+
+def test_opt_in_cases_run_only_when_named_by_a_word_of_their_own():
+    def names(words):
+        return {case.name for case, _ in registry.selected(["HS256"], words)}
+
+    assert not any(name.startswith("async-cost") for name in names(None))
+    # "default" is a word of regular cases too: it does not pull the opt-in cases in.
+    assert names(["default"]) == {"limit", "ours default", "sj default"}
+    assert names(["async-cost"]) == {
+        "limit",
+        "async-cost default driver",
+        "async-cost default direct",
+        "async-cost stateless driver",
+        "async-cost stateless direct",
+        "async-cost stubbed driver",
+        "async-cost stubbed direct",
+    }
+    # The limit runs only for the algorithms something else runs with (these are HS256 only).
+    assert {a for _, a in registry.selected(["HS256", "RS256"], ["async-cost"])} == {"HS256"}
+    assert "async-cost default direct" in names(["direct"])
+
+
+class Clock:
+    """A frozen clock for the driver, moved by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_the_driver_starts_no_round_that_would_end_after_the_time_bound(monkeypatch, capsys):
+    from bench import run
+
+    clock = Clock()
+    started = []
+
+    def fake_round(command, **kwargs):
+        started.append(command[-1])
+        clock.now += 100 if len(started) == 1 else 140  # a round: 100 s, then 140 s
+        return 0
+
+    monkeypatch.setattr(run.time, "monotonic", clock)
+    monkeypatch.setattr(run, "STARTED", clock.now - 30)  # 30 s of set-up
+    monkeypatch.setattr(run.processes, "run", fake_round)
+    args = argparse.Namespace(rounds=10, max_minutes=7)
+    # Round 1 ends 130 s after the start, round 2 at 270 s, round 3 (expected at 270 + the
+    # mean so far, 120 s = 390 s, inside the bound of 420 s) at 410 s; round 4, expected to
+    # end at 410 + 126.7 s, would pass the bound and is not started.
+    assert run.run_rounds(args, ["timing.py"]) == 3
+    assert started == ["1", "2", "3"]
+    assert "round 3/10 done (140 s; 410 s since the start, about 10 s to go)" in (
+        capsys.readouterr().err
+    )
+    # Without a bound every round runs.
+    started.clear()
+    assert run.run_rounds(argparse.Namespace(rounds=4, max_minutes=0), ["timing.py"]) == 4
+    assert "round 4/4 done" in capsys.readouterr().err
+
+
+def test_a_failed_round_stops_the_run(monkeypatch):
+    from bench import run
+    from bench.build import BenchError
+
+    monkeypatch.setattr(run.processes, "run", lambda command, **kwargs: 1)
+    with pytest.raises(BenchError, match="round 1 failed"):
+        run.run_rounds(argparse.Namespace(rounds=2, max_minutes=0), ["timing.py"])
+
+
+def test_the_expected_duration_of_a_round():
+    from bench import run
+
+    args = argparse.Namespace(processes=2, warmups=1, values=3)
+    loops = {"a [HS256]": 100, "b [HS256]": 10}
+    wall = {"a [HS256]": 0.0005, "b [HS256]": 0.002}
+    # Per benchmark and process: 1.5 s of start-up, then 4 values of 0.05 s and of 0.02 s.
+    assert run.round_estimate(args, loops, wall, 1.5) == pytest.approx(2 * (1.5 + 0.2 + 1.5 + 0.08))
