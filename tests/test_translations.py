@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import django
 import pytest
 import time_machine
 from django.apps import apps
@@ -499,71 +500,122 @@ def _apps_with_the_package_first() -> list[str]:
     return ["rest_framework_jwt", *apps]
 
 
-@pytest.mark.django_db
-def test_listed_before_rest_framework_the_package_translates_drf_s_messages_too(client, user):
-    # Django takes a message that two apps translate from the app listed first. DRF has
-    # "Unable to log in with provided credentials." too; the suite lists it first, so the
-    # package's German text only shows with the package listed first.
-    with override_settings(LANGUAGE_CODE="de"):
-        drf_first = client.post(OBTAIN, {"username": "admin", "password": "nope"}, format="json")
-    with (
-        override_settings(INSTALLED_APPS=_apps_with_the_package_first()),
-        override_settings(LANGUAGE_CODE="de"),
-    ):
-        ours_first = client.post(OBTAIN, {"username": "admin", "password": "nope"}, format="json")
-    ours = "Anmeldung mit den angegebenen Zugangsdaten nicht möglich."
-    assert ours_first.data == {"non_field_errors": [ours]}
-    assert drf_first.data["non_field_errors"] != [ours]
-    assert drf_first.data["non_field_errors"] != ["Unable to log in with provided credentials."]
+#: The two orders of INSTALLED_APPS the precedence tests use.
+ORDERS = {
+    "as the suite lists them (DRF first)": lambda: list(django_settings.INSTALLED_APPS),
+    "the package first": _apps_with_the_package_first,
+}
 
 
-def _catalogs_listed_before_the_package(language: str) -> list[dict[object, str]]:
-    """The catalogs, for ``language``, of the apps listed before ``rest_framework_jwt``."""
+def _plural_forms(translations: gettext_module.NullTranslations) -> str:
+    return translations._info["plural-forms"]  # type: ignore[attr-defined]
+
+
+def _django_catalog(language: str) -> gettext_module.GNUTranslations:
+    """Django's own catalog for ``language`` (``django/conf/locale``), searched after the apps'."""
+    localedir = Path(django.__file__).parent / "conf" / "locale"
+    found = gettext_module.translation(
+        "django", str(localedir), [translation.to_locale(language)], fallback=True
+    )
+    assert isinstance(found, gettext_module.GNUTranslations), f"Django has no {language} catalog"
+    return found
+
+
+def _app_catalogs(language: str) -> list[tuple[str, gettext_module.GNUTranslations]]:
+    """(app name, catalog) for ``language`` of every installed app that has one, in order."""
     catalogs = []
     for app in apps.get_app_configs():
-        if app.name == "rest_framework_jwt":
-            break
         localedir = Path(app.path) / "locale"
         if localedir.is_dir():
             found = gettext_module.translation(
                 "django", str(localedir), [translation.to_locale(language)], fallback=True
             )
-            catalogs.append(getattr(found, "_catalog", {}))
+            if isinstance(found, gettext_module.GNUTranslations):
+                catalogs.append((app.name, found))
     return catalogs
 
 
-@pytest.mark.parametrize("order", ["as the suite lists the apps", "the package first"])
-def test_django_serves_every_catalog_entry_in_every_language(order):
-    # Every entry of every .po comes back from gettext (so the directories are where Django
-    # looks and the .mo files load), unless an app listed before the package translates the same
-    # message: then Django may take that app's text. (It merges the catalogs of apps whose
-    # Plural-Forms are the same, the first listed winning; a catalog with other Plural-Forms is
-    # kept apart and searched first. Django's and DRF's formulas for a language differ from one
-    # version to the next, e.g. pl on DRF 3.15, so either text may come back.)
-    installed = (
-        _apps_with_the_package_first()
-        if order == "the package first"
-        else list(django_settings.INSTALLED_APPS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_catalog_has_the_plural_forms_of_django_s_own(language):
+    # Django 4.2 merges an app's catalog into the catalog it builds for a language only when
+    # the two plural functions are the same (it compares the code gettext compiles from the
+    # Plural-Forms header); a catalog with another formula is kept apart and searched before
+    # the merged one, whatever the order of INSTALLED_APPS. The same header string as Django's
+    # own catalog compiles to the same function.
+    with (LOCALE / language / "LC_MESSAGES" / "django.mo").open("rb") as file:
+        ours = gettext_module.GNUTranslations(file)
+    assert _plural_forms(ours) == _plural_forms(_django_catalog(language))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_apps_that_translate_a_message_differently_share_django_s_plural_forms(language):
+    # Where two installed apps translate one of the package's messages differently, the text
+    # shown depends on how Django combines their catalogs. Among catalogs with Django's own
+    # Plural-Forms the app listed first in INSTALLED_APPS wins (Django 4.2 merges them into
+    # one; the 5.2.19 the suite runs on keeps each apart and searches them in that order); on
+    # 4.2 a catalog with another formula is searched first whatever the order. The package's
+    # catalogs use DRF's own text for DRF's messages in the languages whose DRF catalog has
+    # other Plural-Forms (es, fr, it, pt_BR), so every app that disagrees with another on a
+    # message has Django's formula. A newer DRF or Django that changes this fails here first.
+    django_plural = _plural_forms(_django_catalog(language))
+    catalogs = _app_catalogs(language)
+    ours = dict(catalogs)["rest_framework_jwt"]._catalog  # type: ignore[attr-defined]
+    problems = []
+    for msgid in ours:
+        if not isinstance(msgid, str) or not msgid:
+            continue
+        texts = {name: c._catalog[msgid] for name, c in catalogs if msgid in c._catalog}  # type: ignore[attr-defined]
+        if len(set(texts.values())) < 2:
+            continue
+        for name, c in catalogs:
+            if name in texts and _plural_forms(c) != django_plural:
+                problems.append(f"{name} ({_plural_forms(c)!r}) for {msgid!r}: {texts}")
+    assert not problems, f"{language}: Django's Plural-Forms is {django_plural!r}:\n" + "\n".join(
+        problems
     )
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_the_app_listed_first_translates_a_message_two_apps_translate(order):
+    # Every entry of every catalog comes back from gettext as the first app (in INSTALLED_APPS
+    # order) that translates the message has it: the package's own text when it is listed
+    # first, DRF's (or a contrib app's) where it is listed after them and they translate the
+    # message differently. Django's own catalog (django/conf/locale) comes after every app.
     wrong = []
-    shadowed = 0
-    with override_settings(INSTALLED_APPS=installed):
+    others = 0
+    with override_settings(INSTALLED_APPS=ORDERS[order]()):
         for language in LANGUAGES:
-            earlier = _catalogs_listed_before_the_package(language)
+            catalogs = [c._catalog for _, c in _app_catalogs(language)]  # type: ignore[attr-defined]
             with translation.override(language_code(language)):
                 for entry in read_po(po_path(language)).values():
                     if entry.plural is not None or entry.context is not None:
                         continue
-                    expected = next(
-                        (c[entry.msgid] for c in earlier if entry.msgid in c), entry.msgstr[0]
-                    )
-                    shadowed += expected != entry.msgstr[0]
+                    expected = next(c[entry.msgid] for c in catalogs if entry.msgid in c)
+                    others += expected != entry.msgstr[0]
                     got = translation.gettext(entry.msgid)
-                    if got not in (expected, entry.msgstr[0]):
+                    if got != expected:
                         wrong.append(f"{language}: {entry.msgid!r} -> {got!r}, not {expected!r}")
     assert not wrong, "\n".join(wrong)
-    # DRF (and Django's contrib apps) translate a few of the same messages differently.
-    assert (shadowed > 0) == (order == "as the suite lists the apps")
+    assert (others > 0) == (order != "the package first")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_message_drf_translates_too_comes_from_the_app_listed_first(client, user, order):
+    # DRF's Ukrainian catalog has its own wording of this message; both catalogs have
+    # Django's Plural-Forms, so the order of INSTALLED_APPS decides (on Django 4.2 and 5.2).
+    message = "Unable to log in with provided credentials."
+    ours = "Неможливо увійти з наданими обліковими даними."
+    drf = dict(_app_catalogs("uk"))["rest_framework"]._catalog[message]  # type: ignore[attr-defined]
+    assert drf != ours
+    with (
+        override_settings(INSTALLED_APPS=ORDERS[order]()),
+        override_settings(LANGUAGE_CODE="uk"),
+    ):
+        response = client.post(OBTAIN, {"username": "admin", "password": "nope"}, format="json")
+    expected = ours if order == "the package first" else drf
+    assert response.data == {"non_field_errors": [expected]}
+    assert response.data["non_field_errors"][0].code == "invalid_credentials"
 
 
 @pytest.mark.django_db
