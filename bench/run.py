@@ -69,6 +69,10 @@ def prepare(
     return ready, missing
 
 
+def load_average() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
 def environment_lines(extra: str = "") -> list[str]:
     import django
     import jwt
@@ -85,7 +89,7 @@ def environment_lines(extra: str = "") -> list[str]:
     for package in ("cryptography", "djangorestframework-simplejwt", "pyperf"):
         with contextlib.suppress(PackageNotFoundError):
             versions.append(f"{package} {version(package)}")
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    load = load_average()
     return [
         f"{time.strftime('%Y-%m-%d %H:%M %Z')} on {platform.node()}: {os.cpu_count()} cores, "
         f"{platform.machine()}, {platform.system()} {platform.release()}, "
@@ -160,11 +164,24 @@ def in_process(args: argparse.Namespace, user: Any, template: Path) -> int:
         command += ["--skip", "|".join(missing)]
     done = run_rounds(args, command)
     if done < args.rounds:
-        print(f"  stopped after {done} rounds: the next would pass --max-minutes", file=sys.stderr)
+        print(
+            f"  stopped after {plural_rounds(done)}: the next would pass --max-minutes",
+            file=sys.stderr,
+        )
+    recorded = json.loads((output / "counts.json").read_text())
+    recorded["environment"].append(
+        f"{plural_rounds(done)} in {(time.monotonic() - STARTED) / 60:.1f} min; "
+        f"load average {load_average():.1f} at the end"
+    )
+    (output / "counts.json").write_text(json.dumps(recorded, indent=2))
     report_args = [str(results), "--counts", str(output / "counts.json")]
     if args.chart:
         report_args += ["--chart", args.chart]
     return report.main(report_args)
+
+
+def plural_rounds(number: int) -> str:
+    return f"{number} round" + ("" if number == 1 else "s")
 
 
 def run_rounds(args: argparse.Namespace, command: list[str]) -> int:
@@ -498,6 +515,11 @@ def gunicorn_mode(args: argparse.Namespace, user: Any, db_path: Path) -> int:
     per_round = args.duration / rounds
     order = [built for server in servers.values() for built in server]
     samples: dict[str, list[dict[str, Any]]] = {}
+    environment = environment_lines(
+        f"gunicorn {args.workers} sync workers per server, load by {loadgen} "
+        f"({args.concurrency} connections, {args.duration:g} s per case in {rounds} "
+        f"interleaved rounds after a {args.warmup:g} s warm-up), all on this machine"
+    )
     print(
         f"{len(order)} cases on {len(servers)} servers, {rounds} interleaved rounds of "
         f"{per_round:g} s each after a {args.warmup:g} s warm-up: about "
@@ -541,12 +563,9 @@ def gunicorn_mode(args: argparse.Namespace, user: Any, db_path: Path) -> int:
     finally:
         for process, _ in running.values():
             processes.stop_group(process)
+    environment.append(f"load average {load_average():.1f} at the end")
     data = {
-        "environment": environment_lines(
-            f"gunicorn {args.workers} sync workers per server, load by {loadgen} "
-            f"({args.concurrency} connections, {args.duration:g} s per case in {rounds} "
-            f"interleaved rounds after a {args.warmup:g} s warm-up), all on this machine"
-        ),
+        "environment": environment,
         "command": command_line(),
         "samples": samples,
         "missing": missing,
