@@ -1,10 +1,13 @@
 """Async: ``aauthenticate()`` under a real ASGI server (uvicorn on a loopback port of the test's
-own), with a plain Django async view, adrf async views and Django Ninja (sync and async
-operations); revocation with the database and the Redis denylist; and the same answer as the
-sync path for every refusal (docs/async.md)."""
+own), with a plain Django async view, adrf async views (the package's classes take the sync
+path there, ``contrib.adrf``'s the async one) and Django Ninja (sync and async operations);
+revocation with the database and the Redis denylist; and the same answer as the sync path
+for every refusal (docs/async.md)."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import socket
 import threading
@@ -20,15 +23,17 @@ from asgiref.sync import async_to_sync
 from django.contrib.auth import get_user_model
 from django.core.asgi import get_asgi_application
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.exceptions import APIException
 from rest_framework.test import APIClient, APIRequestFactory
 
-from rest_framework_jwt import authentication, issuers, revocation, users, verification
+from rest_framework_jwt import authentication, issuers, revocation, users, utils, verification
 from rest_framework_jwt.authentication import (
     JSONWebTokenAuthentication,
     StatelessJSONWebTokenAuthentication,
     TrustedIssuerAuthentication,
 )
+from rest_framework_jwt.contrib import adrf as contrib_adrf
 from rest_framework_jwt.signals import token_refused
 from rest_framework_jwt.test import freeze_token_clock, token_for
 from tests import test_issuers as issuers_test
@@ -39,13 +44,17 @@ PLAIN = "/async/plain/"
 PLAIN_STATELESS = "/async/plain-stateless/"
 ADRF = "/async/adrf/"
 ADRF_STATELESS = "/async/adrf-stateless/"
+ADRF_ASYNC = "/async/adrf-async/"
+ADRF_ASYNC_STATELESS = "/async/adrf-async-stateless/"
 NINJA_SYNC = "/async/ninja/sync"
 NINJA_ASYNC = "/async/ninja/async"
 NINJA_STATELESS = "/async/ninja/async-stateless"
 #: Every route that loads the user (the stateless ones answer a TokenUser).
-LOADING = [PLAIN, ADRF, NINJA_SYNC, NINJA_ASYNC]
-STATELESS = [PLAIN_STATELESS, ADRF_STATELESS, NINJA_STATELESS]
-ASYNC_PATH = [PLAIN, PLAIN_STATELESS, NINJA_ASYNC, NINJA_STATELESS]
+LOADING = [PLAIN, ADRF, ADRF_ASYNC, NINJA_SYNC, NINJA_ASYNC]
+STATELESS = [PLAIN_STATELESS, ADRF_STATELESS, ADRF_ASYNC_STATELESS, NINJA_STATELESS]
+ASYNC_PATH = [
+    *[PLAIN, PLAIN_STATELESS, ADRF_ASYNC, ADRF_ASYNC_STATELESS, NINJA_ASYNC, NINJA_STATELESS]
+]
 
 
 class LiveASGIServer:
@@ -198,7 +207,7 @@ def test_a_password_change_is_seen(server, alice, path):
     assert refused(*server.get(path, token), 401, "Token has been revoked.")
 
 
-@pytest.mark.parametrize("path", [PLAIN, NINJA_ASYNC, NINJA_SYNC, ADRF])
+@pytest.mark.parametrize("path", [PLAIN, NINJA_ASYNC, NINJA_SYNC, ADRF, ADRF_ASYNC])
 def test_drf_jwt_mode_answers_403_for_a_revoked_token(server, alice, settings, path):
     settings.JWT_AUTH = {"JWT_COMPAT": "drf-jwt"}
     token = token_for(alice)
@@ -233,6 +242,105 @@ def test_an_impersonation_token_dies_with_the_impersonators_access(server, alice
     assert (status, body["username"]) == (200, "alice")
     revocation.revoke_user(root, strict=True)
     assert server.get(path, token)[0] == 401
+
+
+#: Where observing_username() ran: True in the event loop (the async path), False in a thread.
+IN_THE_LOOP: list[bool] = []
+#: The cache calls of RecordingRedisCache: "get_many" (sync), "aget_many" (async).
+CACHE_CALLS: list[str] = []
+
+
+def observing_username(payload):
+    """A ``JWT_PAYLOAD_GET_USERNAME_HANDLER`` that notes whether it runs in the event loop:
+    both paths name the user with it, the async one in the loop, the sync one in a thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        IN_THE_LOOP.append(False)
+    else:
+        IN_THE_LOOP.append(True)
+    return utils.jwt_get_username_from_payload_handler(payload)
+
+
+class RecordingRedisCache(RedisCache):
+    """Django's Redis cache, noting which of its sync and async reads is called."""
+
+    def get_many(self, *args, **kwargs):
+        CACHE_CALLS.append("get_many")
+        return super().get_many(*args, **kwargs)
+
+    async def aget_many(self, *args, **kwargs):
+        CACHE_CALLS.append("aget_many")
+        return await super().aget_many(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("path", "in_the_loop"),
+    [(ADRF, False), (ADRF_STATELESS, False), (ADRF_ASYNC, True), (ADRF_ASYNC_STATELESS, True)],
+)
+def test_adrf_views_take_the_path_of_their_class(
+    server, alice, denylist, settings, path, in_the_loop
+):
+    """contrib.adrf's classes authenticate an adrf async view in the event loop (the async
+    path: Django's async ORM and cache API), the package's classes in adrf's thread (the sync
+    path); revocation is seen either way, with the database and the Redis denylist."""
+    settings.JWT_AUTH = {
+        **settings.JWT_AUTH,
+        "JWT_PAYLOAD_GET_USERNAME_HANDLER": "tests.test_async.observing_username",
+    }
+    if denylist is not None:
+        recording = {"BACKEND": f"{__name__}.RecordingRedisCache"}
+        settings.CACHES = {
+            **settings.CACHES,
+            "denylist": {**settings.CACHES["denylist"], **recording},
+        }
+    IN_THE_LOOP.clear()
+    CACHE_CALLS.clear()
+    token = token_for(alice)
+    assert server.get(path, token)[0] == 200
+    revocation.revoke_token(verification.decode(token), user=alice)
+    assert refused(*server.get(path, token), 401, "Token has been revoked.")
+    assert [in_the_loop] * 2 == IN_THE_LOOP
+    if denylist is not None:
+        read = "aget_many" if in_the_loop else "get_many"
+        assert CACHE_CALLS[0] == read and CACHE_CALLS.count(read) == 2
+
+
+@pytest.mark.parametrize(
+    ("cls", "base"),
+    [
+        (contrib_adrf.AsyncJSONWebTokenAuthentication, JSONWebTokenAuthentication),
+        (
+            contrib_adrf.AsyncStatelessJSONWebTokenAuthentication,
+            StatelessJSONWebTokenAuthentication,
+        ),
+        (contrib_adrf.AsyncTrustedIssuerAuthentication, TrustedIssuerAuthentication),
+    ],
+    ids=lambda c: c.__name__,
+)
+def test_the_adrf_classes_authenticate_is_the_coroutine_adrf_awaits(cls, base):
+    """adrf awaits an authenticate() that inspect.iscoroutinefunction() recognises; the
+    package's classes stay sync, for DRF's own Request."""
+    assert inspect.iscoroutinefunction(cls().authenticate)
+    assert not inspect.iscoroutinefunction(base().authenticate)
+    assert issubclass(cls, base)
+
+
+@pytest.mark.parametrize("header_of", ["valid", "garbage", "none"])
+def test_the_adrf_class_answers_as_aauthenticate(db, user, header_of):
+    headers = {"valid": f"JWT {token_for(user)}", "garbage": "JWT not.a.token", "none": None}
+    extra = {} if headers[header_of] is None else {"HTTP_AUTHORIZATION": headers[header_of]}
+    request = APIRequestFactory().get("/", **extra)
+    auth = contrib_adrf.AsyncJSONWebTokenAuthentication()
+    expected = _answer(JSONWebTokenAuthentication(), request, run_async=True)
+    try:
+        found = async_to_sync(auth.authenticate)(request)
+    except APIException as error:
+        detail = error.detail["detail"] if isinstance(error.detail, dict) else error.detail
+        assert (type(error), error.status_code, str(detail), error.get_codes()) == expected
+    else:
+        assert (None if found is None else (found[0].pk, found[1])) == expected
+    assert (expected is not None and expected[0] == user.pk) is (header_of == "valid")
 
 
 # ----------------------------------------------------------------------------------------------

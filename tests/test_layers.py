@@ -50,6 +50,7 @@ RANKS = {
     "test": 11,
     "pytest_plugin": 11.5,
     "contrib.ninja": 11,
+    "contrib.adrf": 11,
     "management.commands.obtain_token": 11,
     "management.commands.jwt_keys": 11,
     # The optional revocation app sits on top; the core never imports it.

@@ -1,5 +1,6 @@
-"""The async views of tests/test_async.py: a plain Django async view, adrf async views and a
-Django Ninja API (sync and async operations), all behind the same tokens."""
+"""The async views of tests/test_async.py: a plain Django async view, adrf async views (with the
+package's classes, and with those of ``contrib.adrf``) and a Django Ninja API (sync and async
+operations), all behind the same tokens."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from rest_framework.response import Response
 from rest_framework_jwt.authentication import (
     JSONWebTokenAuthentication,
     StatelessJSONWebTokenAuthentication,
+)
+from rest_framework_jwt.contrib.adrf import (
+    AsyncJSONWebTokenAuthentication,
+    AsyncStatelessJSONWebTokenAuthentication,
 )
 from rest_framework_jwt.contrib.ninja import AsyncJWTAuth, JWTAuth
 from tests.urls import urlpatterns as sync_urlpatterns
@@ -53,6 +58,16 @@ class AdrfStatelessView(AdrfView):
     authentication_classes = (StatelessJSONWebTokenAuthentication,)
 
 
+class AdrfAsyncPathView(AdrfView):
+    """An adrf view on the async path: its class's ``authenticate()`` is a coroutine."""
+
+    authentication_classes = (AsyncJSONWebTokenAuthentication,)
+
+
+class AdrfAsyncPathStatelessView(AdrfView):
+    authentication_classes = (AsyncStatelessJSONWebTokenAuthentication,)
+
+
 class StatelessJWTAuth(AsyncJWTAuth):
     authentication_class = StatelessJSONWebTokenAuthentication
 
@@ -83,5 +98,7 @@ urlpatterns = [
     path("async/plain-stateless/", plain_stateless),
     path("async/adrf/", AdrfView.as_view()),
     path("async/adrf-stateless/", AdrfStatelessView.as_view()),
+    path("async/adrf-async/", AdrfAsyncPathView.as_view()),
+    path("async/adrf-async-stateless/", AdrfAsyncPathStatelessView.as_view()),
     path("async/ninja/", api.urls),
 ]
