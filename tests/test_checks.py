@@ -7,6 +7,7 @@ Problems common in test settings are a Warning under ``check`` and an Error unde
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import sys
 from pathlib import Path
@@ -767,7 +768,7 @@ def test_every_id_of_the_checks_table_is_in_the_settings_reference():
     reference = (Path(__file__).parent.parent / "docs" / "settings.md").read_text()
     documented = set(re.findall(r"^\| `(rest_framework_jwt\.[EWI]\d{3})` \|", reference, re.M))
     assert ids == documented
-    assert len(ids) == 37
+    assert len(ids) == 38
 
 
 # ----------------------------------------------------------------------------------------------
@@ -927,3 +928,38 @@ def test_w013_trusted_issuers_read_after_the_own_class(jwt_auth, settings, class
     settings.REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": classes}
     jwt_auth(JWT_TRUSTED_ISSUERS=[GOOD_ISSUER], JWT_AUTH_HEADER_PREFIX=prefix)
     assert ("rest_framework_jwt.W016" in our_ids()) is raised
+
+
+ADRF_CLASS = "rest_framework_jwt.contrib.adrf.AsyncJSONWebTokenAuthentication"
+
+
+@pytest.mark.parametrize(
+    ("classes", "raised"),
+    [([ADRF_CLASS], True), ([OWN, ADRF_CLASS], True), ([OWN, TRUSTED], False), ([], False)],
+)
+def test_w017_the_adrf_classes_as_drfs_default(settings, classes, raised):
+    settings.REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": classes}
+    assert ("rest_framework_jwt.W017" in our_ids()) is raised
+    if raised:
+        assert "AsyncJSONWebTokenAuthentication" in message("rest_framework_jwt.W017").msg
+        assert message("rest_framework_jwt.W017").level == checks.WARNING
+
+
+def test_w017_is_right_that_a_plain_drf_view_fails_with_them():
+    """DRF's Request gets a coroutine from their authenticate(), even without a token."""
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.views import APIView
+
+    from rest_framework_jwt.contrib.adrf import AsyncJSONWebTokenAuthentication
+
+    class Plain(APIView):
+        authentication_classes = [AsyncJSONWebTokenAuthentication]
+
+        def get(self, request):
+            return Response({"user": str(request.user)})
+
+    with pytest.warns(RuntimeWarning, match="never awaited"):
+        with pytest.raises(TypeError, match="coroutine"):
+            Plain.as_view()(APIRequestFactory().get("/"))
+        gc.collect()  # the coroutine's warning, here rather than in a later test

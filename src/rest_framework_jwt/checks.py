@@ -23,6 +23,7 @@ release.
 from __future__ import annotations
 
 import datetime
+import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -88,6 +89,7 @@ E013 = "rest_framework_jwt.E013"  # a trusted issuer's http:// URL (--deploy; W0
 W014 = "rest_framework_jwt.W014"  # a trusted issuer's http:// URL, fetched only with DEBUG
 W015 = "rest_framework_jwt.W015"  # --deploy: the JWKS cache is not shared between processes
 W016 = "rest_framework_jwt.W016"  # TrustedIssuerAuthentication after JSONWebTokenAuthentication
+W017 = "rest_framework_jwt.W017"  # contrib.adrf's classes in DEFAULT_AUTHENTICATION_CLASSES
 
 #: What a validator finds: one mapping of placeholder values per problem.
 Finds = Sequence[Mapping[str, Any]]
@@ -609,6 +611,22 @@ def _issuers_after_own(value: Any) -> Finds:
     return NOTHING
 
 
+def _awaited_by_default(value: Any) -> Finds:
+    """An authentication class of the package's with an ``async def authenticate()``
+    (``contrib.adrf``'s) in DEFAULT_AUTHENTICATION_CLASSES: DRF's own Request does not await
+    it, so a plain DRF view that uses the default would fail."""
+    found = []
+    for entry in drf_settings.user_settings.get("DEFAULT_AUTHENTICATION_CLASSES", ()):
+        try:
+            cls = import_string(entry) if isinstance(entry, str) else entry
+        except ImportError:
+            continue  # DRF reports that itself
+        authenticate = getattr(cls, "authenticate", None)
+        if hasattr(cls, "aauthenticate") and inspect.iscoroutinefunction(authenticate):
+            found.append({"name": getattr(cls, "__qualname__", str(entry))})
+    return found
+
+
 # ----------------------------------------------------------------------------------------------
 # the tables
 
@@ -923,6 +941,18 @@ ROWS: tuple[Row, ...] = (
         "the trusted issuers' tokens before the second sees them.",
         "List TrustedIssuerAuthentication first; it leaves the package's own tokens to "
         "JSONWebTokenAuthentication.",
+    ),
+    Row(
+        "JWT_AUTH_HEADER_PREFIX",
+        _awaited_by_default,
+        W017,
+        "REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES'] lists {name}, whose authenticate() is "
+        "a coroutine for adrf: a plain DRF view using the default (the package's own views "
+        "among them) would fail on every request.",
+        "List the classes of rest_framework_jwt.authentication in "
+        "DEFAULT_AUTHENTICATION_CLASSES, and {name} in the authentication_classes of the adrf "
+        "views.",
+        docs="async.md#adrf",
     ),
     Row(
         "JWT_THROTTLE_RATES",
