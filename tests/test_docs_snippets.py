@@ -14,13 +14,14 @@ it itself. The namespace starts with a few names that snippets may use without d
 ``user`` (that user), ``client`` (a DRF ``APIClient``), ``env(name)`` (returns a secret of 48
 characters, a stand-in for reading the environment), ``datetime``, ``os``, ``CACHES`` (the test
 project's), ``PARTNER_KEY``, DRF's ``APIView`` and ``Response``, and Django's ``path`` and
-``include``; ``$JWT_PUBLIC_KEY`` holds the test RSA public key.
+``include``; ``$JWT_PUBLIC_KEY`` and ``$JWT_PRIVATE_KEY`` hold the test RSA key pair.
 
 KINDs and their OPTIONs:
 
 ``python``
     Executed. ``settings``: a settings fragment (``# ...`` and ``...`` stand for the rest); its
-    ``INSTALLED_APPS`` must be installed in the test project, its ``MIDDLEWARE``, cache backends
+    ``INSTALLED_APPS`` must be installed in the test project (or be an optional integration,
+    ``OPTIONAL_APPS``, added to it for the check), its ``MIDDLEWARE``, cache backends
     and ``REST_FRAMEWORK`` classes must import, its ``JWT_AUTH`` keys must exist, and with its
     ``JWT_AUTH``, ``REST_FRAMEWORK``, ``CACHES`` and the other settings it sets applied,
     ``manage.py check`` reports nothing
@@ -29,7 +30,8 @@ KINDs and their OPTIONs:
     blocks of the page run with them. ``urls``: a URL conf; later shell blocks of the page
     request it. ``module=NAME``: importable as ``NAME`` by later blocks. ``pytest``: a test
     module, run by pytest (and pytest-django) in a subprocess, with the page's modules, URL conf
-    and settings written out as files; every test in it must pass.
+    and settings written out as files; every test in it must pass. ``conftest``: the
+    ``conftest.py`` of the page's later ``pytest`` blocks (as a project's top-level one).
 ``shell``
     Commands after ``$ `` (with ``prompt=none``: every line, ``# comments`` dropped; ``cron``:
     crontab lines). ``curl`` is sent to the page's URL conf through Django's test client, and
@@ -39,7 +41,8 @@ KINDs and their OPTIONs:
     name twice must match the same string), a string ending in ``...`` matches any string that
     starts with the rest. In a command, ``<NAME>`` and ``eyJ...`` stand for the token of the
     last answer (or, in a JSON field ``refresh_token``, the refresh token). ``login``: log in
-    as ``admin`` first; ``refreshed``: log in, then exchange the refresh token once.
+    as ``admin`` first; ``refreshed``: log in, then exchange the refresh token once;
+    ``expired``: log in with the token clock a day back, so the token has expired.
     ``settings='JSON'``: Django settings for this block (``REST_FRAMEWORK`` is merged into the
     page's). ``manage.py`` commands are run (the last line of their output compared with the
     last line shown, any number matching any number), ``pip install`` must name this
@@ -64,6 +67,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 import types
 from io import StringIO
 from pathlib import Path
@@ -84,6 +88,7 @@ from rest_framework.views import APIView
 
 import rest_framework_jwt
 from rest_framework_jwt.settings import DEFAULTS
+from rest_framework_jwt.test import freeze_token_clock
 from tests import settings as test_project
 from tests.helpers import HANG_TIMEOUT
 
@@ -99,6 +104,9 @@ FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)\s*$
 MARKER = re.compile(r"^\s*<!--\s*snippet:\s*(?P<spec>.*?)\s*-->\s*$")
 KINDS = ("python", "shell", "output", "toml", "checked-by")
 PASSWORD = "abc123"
+DAY = 24 * 60 * 60
+#: Apps that pages install beside the test project's: their integration is optional.
+OPTIONAL_APPS = ("drf_spectacular",)
 
 
 @dataclasses.dataclass
@@ -238,6 +246,7 @@ class Page:
         self.tokens: dict[str, str] = {}
         self.bound: dict[str, str] = {}  # placeholder -> the value a command sent for it
         self.last_body: Any = None
+        self.conftest: str | None = None  # the conftest.py of later pytest blocks
 
     def given(self, creates_user: bool) -> None:
         if not creates_user:
@@ -257,8 +266,9 @@ class Page:
             include=include,
             __name__="docs_" + re.sub(r"\W", "_", self.page),
         )
-        public = (ROOT / "tests" / "keys" / "rsa_public.pem").read_text()
-        self.monkeypatch.setenv("JWT_PUBLIC_KEY", public)
+        for name in ("public", "private"):
+            pem = (ROOT / "tests" / "keys" / f"rsa_{name}.pem").read_text()
+            self.monkeypatch.setenv(f"JWT_{name.upper()}_KEY", pem)
 
     def run(self, block: Block) -> None:
         runner = getattr(self, "run_" + block.kind.replace("-", "_"))
@@ -274,6 +284,10 @@ class Page:
     def run_python(self, block: Block) -> None:
         if "pytest" in block.args:
             return self.run_pytest(block)
+        if "conftest" in block.args:
+            compile(block.text, block.where, "exec")  # pytest runs it, with the next pytest block
+            self.conftest = block.text
+            return None
         code = compile(block.text, block.where, "exec")
         if self.namespace.get("user") is None:  # the page creates it with a shell block
             self.namespace["user"] = get_user_model().objects.filter(username="admin").first()
@@ -312,10 +326,12 @@ class Page:
 
     def check_settings(self, warns: list[str], project: dict[str, Any]) -> None:
         ns = self.namespace
+        extra_apps = []
         for app in ns.get("INSTALLED_APPS", ()):
-            if isinstance(app, str):
-                # tests.settings as written: a test may run with an app removed.
-                assert app in test_project.INSTALLED_APPS, f"{app} is not an app"
+            # tests.settings as written: a test may run with an app removed.
+            if isinstance(app, str) and app not in test_project.INSTALLED_APPS:
+                assert app in OPTIONAL_APPS, f"{app} is not an app of the test project"
+                extra_apps.append(app)
         for middleware in ns.get("MIDDLEWARE", ()):
             if isinstance(middleware, str):
                 import_string(middleware)
@@ -329,7 +345,9 @@ class Page:
         jwt_auth = ns.get("JWT_AUTH", {})
         unknown = sorted(set(jwt_auth) - set(DEFAULTS))
         assert unknown == [], f"unknown JWT_AUTH keys {unknown}"
-        applied = {"JWT_AUTH": jwt_auth}
+        applied: dict[str, Any] = {"JWT_AUTH": jwt_auth}
+        if extra_apps:  # installed for the check (and the page's later blocks)
+            applied["INSTALLED_APPS"] = [*django_settings.INSTALLED_APPS, *extra_apps]
         caches = {k: v for k, v in ns.get("CACHES", {}).items() if isinstance(v, dict)}
         if caches != dict(django_settings.CACHES):
             applied["CACHES"] = {**django_settings.CACHES, **caches}
@@ -371,6 +389,8 @@ class Page:
         (project / "docs_settings.py").write_text("\n".join(lines) + "\n")
         (project / "pytest.ini").write_text("[pytest]\nDJANGO_SETTINGS_MODULE = docs_settings\n")
         (project / "test_snippet.py").write_text(block.text)
+        if self.conftest is not None:
+            (project / "conftest.py").write_text(self.conftest)
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         path = [str(project), str(ROOT), str(PACKAGE_ROOT), env.get("PYTHONPATH", "")]
         env["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
@@ -433,8 +453,9 @@ class Page:
                 **self.settings.get("REST_FRAMEWORK", django_settings.REST_FRAMEWORK),
                 **overrides["REST_FRAMEWORK"],
             }
-        if "login" in block.args or "refreshed" in block.args:
-            self.login(overrides, refresh="refreshed" in block.args)
+        if {"login", "refreshed", "expired"} & set(block.args):
+            with freeze_token_clock(time.time() - (DAY if "expired" in block.args else 0)):
+                self.login(overrides, refresh="refreshed" in block.args)
         pairs = self.commands(block)
         assert pairs, "no command"
         for command, output in pairs:
