@@ -50,6 +50,10 @@ KINDs and their OPTIONs:
 ``output``
     The body of the previous shell block's last answer. ``shape``: compare keys and types only
     (ids and times differ on every run).
+Every kind but ``checked-by`` also takes, for paths and variables of the reader's machine:
+``files='{"/doc/path.pem": "rsa_private.pem"}'`` (each path stands for a copy of that file of
+tests/keys/), ``env='{"NAME": "rsa2_public.pem"}'`` (the variable holds that file's text) and
+``dirs=/doc/dir,...`` (each stands for a directory of the page's own, the same in every block).
 ``toml``
     Parsed, and pytest's ``filterwarnings`` entries must be valid filters.
 ``checked-by TEST ... [mentions=A,B]``
@@ -99,6 +103,7 @@ except ImportError:  # Python 3.10: pytest itself depends on tomli there
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md"))]
+KEYS = ROOT / "tests" / "keys"
 PACKAGE_ROOT = Path(rest_framework_jwt.__file__).resolve().parent.parent
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)\s*$")
 MARKER = re.compile(r"^\s*<!--\s*snippet:\s*(?P<spec>.*?)\s*-->\s*$")
@@ -267,17 +272,33 @@ class Page:
             __name__="docs_" + re.sub(r"\W", "_", self.page),
         )
         for name in ("public", "private"):
-            pem = (ROOT / "tests" / "keys" / f"rsa_{name}.pem").read_text()
+            pem = (KEYS / f"rsa_{name}.pem").read_text()
             self.monkeypatch.setenv(f"JWT_{name.upper()}_KEY", pem)
 
     def run(self, block: Block) -> None:
         runner = getattr(self, "run_" + block.kind.replace("-", "_"))
         try:
-            runner(block)
+            runner(self.localize(block))
         except AssertionError as error:
             raise AssertionError(f"{block.where}: {error}") from error
         except Exception as error:
             raise AssertionError(f"{block.where}: {type(error).__name__}: {error}") from error
+
+    def localize(self, block: Block) -> Block:
+        """``block`` with the paths of its ``files`` and ``dirs`` options made the page's own,
+        and the variables of its ``env`` option set."""
+        text = block.text
+        for doc_path, key in json.loads(block.options.get("files", "{}")).items():
+            copy = self.tmp / "files" / Path(doc_path).name
+            copy.parent.mkdir(exist_ok=True)
+            copy.write_text((KEYS / key).read_text())
+            text = text.replace(doc_path, str(copy))
+        for name, key in json.loads(block.options.get("env", "{}")).items():
+            self.monkeypatch.setenv(name, (KEYS / key).read_text())
+        for doc_path in filter(None, block.options.get("dirs", "").split(",")):
+            own = self.tmp / "dirs" / doc_path.strip("/").replace("/", "_")
+            text = text.replace(doc_path, str(own))
+        return dataclasses.replace(block, text=text)
 
     # python ------------------------------------------------------------------------------
 
