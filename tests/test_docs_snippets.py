@@ -43,10 +43,11 @@ KINDs and their OPTIONs:
     last answer (or, in a JSON field ``refresh_token``, the refresh token). ``login``: log in
     as ``admin`` first; ``refreshed``: log in, then exchange the refresh token once;
     ``expired``: log in with the token clock a day back, so the token has expired.
-    ``settings='JSON'``: Django settings for this block (``REST_FRAMEWORK`` is merged into the
-    page's). ``manage.py`` commands are run (the last line of their output compared with the
-    last line shown, any number matching any number), ``pip install`` must name this
-    distribution and its extras, ``make`` a target of the Makefile, and a script its options.
+    ``settings='JSON'``: Django settings for this block (``REST_FRAMEWORK`` and ``CACHES`` are
+    merged into the page's). ``manage.py`` commands are run (the last line of their output
+    compared with the last line shown, any number matching any number), ``pip install`` must
+    name this distribution and its extras, ``make`` a target of the Makefile, and a script its
+    options.
 ``output``
     The body of the previous shell block's last answer. ``shape``: compare keys and types only
     (ids and times differ on every run).
@@ -469,11 +470,12 @@ class Page:
 
     def run_shell(self, block: Block) -> None:
         overrides = json.loads(block.options.get("settings", "{}"))
-        if "REST_FRAMEWORK" in overrides:
-            overrides["REST_FRAMEWORK"] = {
-                **self.settings.get("REST_FRAMEWORK", django_settings.REST_FRAMEWORK),
-                **overrides["REST_FRAMEWORK"],
-            }
+        for name in ("REST_FRAMEWORK", "CACHES"):
+            if name in overrides:
+                overrides[name] = {
+                    **self.settings.get(name, getattr(django_settings, name)),
+                    **overrides[name],
+                }
         if {"login", "refreshed", "expired"} & set(block.args):
             with freeze_token_clock(time.time() - (DAY if "expired" in block.args else 0)):
                 self.login(overrides, refresh="refreshed" in block.args)
