@@ -326,6 +326,26 @@ def test_the_adrf_classes_authenticate_is_the_coroutine_adrf_awaits(cls, base):
     assert issubclass(cls, base)
 
 
+def test_an_adrf_sync_view_awaits_the_adrf_classes_too(db, user):
+    """adrf's sync views run an async authenticate() with async_to_sync (here without an
+    event loop of the caller: the WSGI-like test request)."""
+    from adrf.views import APIView as AdrfAPIView
+    from rest_framework.permissions import IsAuthenticated
+    from rest_framework.response import Response
+
+    class SyncView(AdrfAPIView):
+        authentication_classes = [contrib_adrf.AsyncJSONWebTokenAuthentication]
+        permission_classes = [IsAuthenticated]
+
+        def get(self, request):
+            return Response({"username": request.user.get_username()})
+
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"JWT {token_for(user)}")
+    response = SyncView.as_view()(request)
+    assert (response.status_code, response.data) == (200, {"username": "admin"})
+    assert SyncView.as_view()(APIRequestFactory().get("/")).status_code == 401
+
+
 @pytest.mark.parametrize("header_of", ["valid", "garbage", "none"])
 def test_the_adrf_class_answers_as_aauthenticate(db, user, header_of):
     headers = {"valid": f"JWT {token_for(user)}", "garbage": "JWT not.a.token", "none": None}
