@@ -57,6 +57,10 @@ tests/keys/), ``env='{"NAME": "rsa2_public.pem"}'`` (the variable holds that fil
 ``dirs=/doc/dir,...`` (each stands for a directory of the page's own, the same in every block).
 ``toml``
     Parsed, and pytest's ``filterwarnings`` entries must be valid filters.
+``tree DIR``
+    A directory listing, checked against the ``dirs`` directory ``DIR`` that earlier blocks
+    filled: the first line is the directory itself, each further line an entry (``<NAME>`` in
+    a name stands for any text), with ``mode 0NNN`` its permissions; nothing unlisted exists.
 ``checked-by TEST ... [mentions=A,B]``
     An example that needs a setup a snippet cannot make (a store that is down, a browser, views
     of the reader's project): each ``tests/test_x.py::test_name`` (or ``::Class::test_name``, or
@@ -108,7 +112,7 @@ KEYS = ROOT / "tests" / "keys"
 PACKAGE_ROOT = Path(rest_framework_jwt.__file__).resolve().parent.parent
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)\s*$")
 MARKER = re.compile(r"^\s*<!--\s*snippet:\s*(?P<spec>.*?)\s*-->\s*$")
-KINDS = ("python", "shell", "output", "toml", "checked-by")
+KINDS = ("python", "shell", "output", "toml", "tree", "checked-by")
 PASSWORD = "abc123"
 DAY = 24 * 60 * 60
 #: Apps that pages install beside the test project's: their integration is optional.
@@ -297,9 +301,12 @@ class Page:
         for name, key in json.loads(block.options.get("env", "{}")).items():
             self.monkeypatch.setenv(name, (KEYS / key).read_text())
         for doc_path in filter(None, block.options.get("dirs", "").split(",")):
-            own = self.tmp / "dirs" / doc_path.strip("/").replace("/", "_")
-            text = text.replace(doc_path, str(own))
+            text = text.replace(doc_path, str(self.own_dir(doc_path)))
         return dataclasses.replace(block, text=text)
+
+    def own_dir(self, doc_path: str) -> Path:
+        """The page's directory for the reader's ``doc_path`` (the ``dirs`` option)."""
+        return self.tmp / "dirs" / doc_path.strip("/").replace("/", "_")
 
     # python ------------------------------------------------------------------------------
 
@@ -681,6 +688,23 @@ class Page:
             expected,
             self.last_body,
         )
+
+    def run_tree(self, block: Block) -> None:
+        """The first line is the directory (the ``dirs`` path ``block.args[0]``), each indented
+        line an entry of it; ``<NAME>`` in a name is any text, ``mode 0NNN`` the permissions.
+        Every entry exists, and nothing else does."""
+        root = self.own_dir(block.args[0])
+        seen: set[Path] = set()
+        for number, line in enumerate(block.text.splitlines()):
+            name, mode = line.split()[0], re.search(r"\bmode (0[0-7]{3})\b", line)
+            found = [root] if number == 0 else sorted(root.glob(re.sub(r"<[\w-]+>", "*", name)))
+            assert found, f"{root} has no {name}"
+            for entry in found:
+                if mode:
+                    assert oct(entry.stat().st_mode & 0o777) == "0o" + mode[1][1:], (entry, mode)
+                seen.add(entry)
+        unlisted = sorted(entry.name for entry in root.iterdir() if entry not in seen)
+        assert unlisted == [], f"{root} also has {unlisted}"
 
     def run_toml(self, block: Block) -> None:
         from _pytest.config import parse_warning_filter
