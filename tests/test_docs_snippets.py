@@ -44,9 +44,11 @@ KINDs and their OPTIONs:
     as ``admin`` first; ``refreshed``: log in, then exchange the refresh token once;
     ``expired``: log in with the token clock a day back, so the token has expired.
     ``settings='JSON'``: Django settings for this block (``REST_FRAMEWORK`` and ``CACHES`` are
-    merged into the page's). ``manage.py`` commands are run (the last line of their output
-    compared with the last line shown, any number matching any number), ``pip install`` must
-    name this distribution and its extras, ``make`` a target of the Makefile, and a script its
+    merged into the page's). ``setup=NAME``: ``SETUPS[NAME]`` makes the state the page shows
+    without making it (a key directory with keys of some age) and gives the block's settings.
+    ``manage.py`` commands are run (the last line of their output compared with the last line
+    shown, any number matching any number; ``whole``: every line), ``pip install`` must name
+    this distribution and its extras, ``make`` a target of the Makefile, and a script its
     options.
 ``output``
     The body of the previous shell block's last answer. ``shape``: compare keys and types only
@@ -114,7 +116,8 @@ FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)\s*$
 MARKER = re.compile(r"^\s*<!--\s*snippet:\s*(?P<spec>.*?)\s*-->\s*$")
 KINDS = ("python", "shell", "output", "toml", "tree", "checked-by")
 PASSWORD = "abc123"
-DAY = 24 * 60 * 60
+HOUR = 60 * 60
+DAY = 24 * HOUR
 #: Apps that pages install beside the test project's: their integration is optional.
 OPTIONAL_APPS = ("drf_spectacular",)
 
@@ -483,6 +486,8 @@ class Page:
                     **self.settings.get(name, getattr(django_settings, name)),
                     **overrides[name],
                 }
+        if "setup" in block.options:  # the state a page shows without making it
+            overrides.update(SETUPS[block.options["setup"]](self))
         if {"login", "refreshed", "expired"} & set(block.args):
             with freeze_token_clock(time.time() - (DAY if "expired" in block.args else 0)):
                 self.login(overrides, refresh="refreshed" in block.args)
@@ -495,15 +500,18 @@ class Page:
                     key, _, value = words.pop(0).partition("=")
                     self.monkeypatch.setenv(key, value)
                 if words and words[0] != "cd":
-                    self.run_command(words, output, overrides)
+                    self.run_command(words, output, overrides, "whole" in block.args)
 
-    def run_command(self, words: list[str], output: list[str], overrides: dict[str, Any]) -> None:
+    def run_command(
+        self, words: list[str], output: list[str], overrides: dict[str, Any], whole: bool = False
+    ) -> None:
         program = words[0]
         if program == "curl":
             return self.curl(words[1:], output, overrides)
         if program in ("python", "./manage.py", "django-admin") or program.endswith("/python"):
             if program == "./manage.py" or words[1:2] == ["manage.py"]:
-                return self.manage(words[2 if words[1:2] == ["manage.py"] else 1 :], output)
+                args = words[2 if words[1:2] == ["manage.py"] else 1 :]
+                return self.manage(args, output, overrides, whole)
             if words[1] == "-m":  # python -m package.module
                 words = [program, words[2].replace(".", "/") + ".py", *words[3:]]
             script = ROOT / words[1]
@@ -523,13 +531,20 @@ class Page:
             return None
         raise AssertionError(f"no way to check {program!r}")
 
-    def manage(self, args: list[str], output: list[str]) -> None:
+    def manage(
+        self, args: list[str], output: list[str], overrides: dict[str, Any], whole: bool
+    ) -> None:
         assert args[0] in get_commands(), f"no management command {args[0]}"
         out = StringIO()
-        call_command(*args, stdout=out, stderr=StringIO())
+        with override_settings(**overrides):
+            call_command(*args, stdout=out, stderr=StringIO())
         printed = [line for line in out.getvalue().splitlines() if line.strip()]
         wanted = [line for line in output if line.strip()]
-        if wanted:  # the closing line (progress lines depend on how much there is to do)
+        if whole:
+            assert len(printed) == len(wanted), (wanted, printed)
+            for line, shown in zip(printed, wanted, strict=True):
+                assert number_pattern(shown).fullmatch(line.strip()), (shown, line)
+        elif wanted:  # the closing line (progress lines depend on how much there is to do)
             assert printed, f"{args[0]} printed nothing"
             assert number_pattern(wanted[-1]).fullmatch(printed[-1].strip()), (wanted, printed)
 
@@ -728,6 +743,25 @@ class Page:
                 )
             for mention in mentions:
                 assert mention in source, f"{path} does not mention {mention!r}"
+
+
+def aged_key_directory(page: Page) -> dict[str, Any]:
+    """keys.md's listing: a key directory whose key 2026-01 was made 92 days 4 hours ago and
+    whose 2026-04 signs since 3 days 1 hour ago, and a key of the settings named legacy."""
+    directory = page.tmp / "listed-keys"
+    legacy = (KEYS / "rsa2_public.pem").read_text()
+    auth = {"JWT_ALGORITHM": "RS256", "JWT_KEY_DIR": str(directory)}
+    now = time.time()
+    with override_settings(JWT_AUTH={**auth, "JWT_PUBLIC_KEY": {"legacy": legacy}}):
+        for ago, command in ((92 * DAY + 4 * HOUR, "generate"), (3 * DAY + HOUR, "rotate")):
+            kid = "2026-01" if command == "generate" else "2026-04"
+            with freeze_token_clock(now - ago - 60):
+                call_command("jwt_keys", command, "--alg", "RS256", "--kid", kid, stdout=StringIO())
+    return {"JWT_AUTH": {**auth, "JWT_PUBLIC_KEY": {"legacy": legacy}}}
+
+
+#: The ``setup`` option's functions: each makes a page's state and returns the block's settings.
+SETUPS = {"aged_key_directory": aged_key_directory}
 
 
 @pytest.mark.parametrize("page", PAGES)
