@@ -605,7 +605,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "calibrated once, in the driver, from it (50)",
     )
     parser.add_argument("--processes", type=int, default=1, help="pyperf workers per round (1)")
-    parser.add_argument("--values", type=int, default=3, help="pyperf values per worker (3)")
+    parser.add_argument("--values", type=int, default=5, help="pyperf values per worker (5)")
     parser.add_argument("--warmups", type=int, default=1, help="pyperf warm-ups per worker (1)")
     parser.add_argument(
         "--loops", type=int, default=0, help="fixed requests per value (0: from --value-ms)"

@@ -235,8 +235,13 @@ def test_the_http_report_and_its_markdown():
     # The load generator's CPU per second of load, over the nine samples (0.225 to 0.55).
     assert "load generator CPU: 0.50 of a core (median of the samples; 0.23 to 0.55)" in text
     markdown = report.http_markdown(http_data())
-    assert markdown[0] == "| case | req/s | p50 ms | p99 ms | errors | vs limit | vs peer |"
-    assert "| ours, default (user from DB) | 1050 | 0.95 | 2.86 | 0 | 1.05x |  |" in markdown
+    assert markdown[0] == "| case | req/s | p50 / p99 ms | vs limit | vs peer |"
+    assert "| ours, default (user from DB) | 1050 | 0.95 / 2.86 | 1.05x |  |" in markdown
+    assert "15,400 requests in all rounds, no errors; load generator CPU: 0.50" in "\n".join(
+        markdown
+    )
+    with_errors = "\n".join(report.http_markdown(http_data(ours_errors=2)))
+    assert "requests in all rounds, errors: ours, default (user from DB) 2;" in with_errors
     assert markdown[-1] == (
         "Target (issue 14): ours, default (user from DB) serves at least 1.00x the requests "
         "per second of simplejwt JWTStatelessUserAuthentication [HS256]: 1.05x met."
