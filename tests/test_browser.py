@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -304,6 +306,65 @@ def test_the_page_logs_in_refreshes_and_logs_out(browser, demo, request):
     assert "jwt-refresh" not in page.cookies()
     assert page.click("whoami")[0] == "401"
     assert page.click("refresh")[0] in ("400", "401")
+
+
+def test_the_fetch_snippet_of_the_docs_runs_in_the_browser(browser, demo):
+    """docs/cookies.md's ``fetch`` example, as it is written there, run by the browser on the
+    demo's page (with the demo's routes for its URLs): the login sets the cookies, the cookie
+    authenticates, refresh and logout answer, and after the logout the cookie is gone."""
+    from tests.test_docs_snippets import blocks
+
+    (block,) = [b for b in blocks("docs/cookies.md") if b.lang == "javascript"]
+    script = block.text.replace("/auth/", "/browser/api/").replace("/api/me/", WHOAMI)
+    script, calls = re.subn(
+        r"^await (api\([^;]*\));", r"statuses.push((await \1).status);", script, flags=re.M
+    )
+    assert calls == 4
+    page = Page(browser, demo)
+    page.open()
+    statuses = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "const [username, password] = ['admin', 'abc123'];"
+        "const statuses = [];"
+        f"(async () => {{ {script} }})().then(() => done(statuses), (e) => done(String(e)));"
+    )
+    assert statuses == [200, 200, 200, 204]
+    assert "jwt" not in page.cookies()
+    assert page.click("whoami")[0] == "401"
+
+
+#: Three logins of admin through the API (tokens in the body): three sessions.
+THREE_LOGINS = """
+const login = () => fetch("/browser/api/api-token-auth/", {
+  method: "POST",
+  headers: {"Content-Type": "application/json", "X-JWT-Delivery": "body"},
+  body: JSON.stringify({username: "admin", password: "abc123"}),
+}).then((answer) => answer.json());
+await login();
+await login();
+const accessToken = (await login()).token;
+"""
+
+
+def test_the_revoke_others_snippet_of_the_docs_runs_in_the_browser(browser, tmp_path):
+    """docs/revocation.md's "log out other devices" ``fetch``, as it is written there, after
+    three logins on a fresh demo in refresh-token mode: it answers what the page shows."""
+    from tests.test_docs_snippets import blocks
+
+    (block,) = [b for b in blocks("docs/revocation.md") if b.lang == "javascript"]
+    shown = json.loads(re.search(r"^// -> (.*)$", block.text, re.M)[1])
+    script = block.text.replace("/auth/", "/browser/api/")
+    script = script.replace("await fetch(", "const answer = await fetch(", 1)
+    assert script.count("const answer") == 1
+    with demo_server(tmp_path, DEMO_REFRESH_TOKENS="1") as base:
+        Page(browser, base).open()
+        answered = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            f"(async () => {{ {THREE_LOGINS} {script}"
+            "return [answer.status, await answer.json()]; })()"
+            ".then(done, (error) => done(String(error)));"
+        )
+    assert answered == [200, shown]
 
 
 def attack(browser, demo: str, attacker, kind: str) -> None:
