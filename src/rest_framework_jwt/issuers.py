@@ -604,12 +604,6 @@ def issuer_of(parsed: backend.Parsed) -> Issuer | None:
     return trusted().get(iss) if isinstance(iss, str) else None
 
 
-def verify(raw: str, parsed: backend.Parsed, issuer: Issuer) -> ExternalToken:
-    """Verify ``parsed`` with ``issuer``'s keys and rules; raise a TokenError if refused."""
-    algorithm, kid = check_header(parsed, issuer)
-    return verify_with(raw, parsed, issuer, algorithm, key_ring(issuer, kid))
-
-
 def check_header(parsed: backend.Parsed, issuer: Issuer) -> tuple[str, Any]:
     """The algorithm (one ``issuer`` allows) and the ``kid`` of ``parsed``'s header; a
     TokenError for a header that is refused. Checked before the keys are looked for."""
@@ -630,8 +624,9 @@ async def akey_ring(issuer: Issuer, kid: str | None) -> backend.KeyRing:
 def verify_with(
     raw: str, parsed: backend.Parsed, issuer: Issuer, algorithm: str, ring: backend.KeyRing
 ) -> ExternalToken:
-    """The rest of :func:`verify`, with the issuer's keys in hand: the signature, then the
-    claims."""
+    """Verify ``parsed`` with ``issuer``'s keys in hand (from :func:`key_ring`, for the
+    algorithm and kid :func:`check_header` found): the signature, then the claims; raise a
+    TokenError if refused."""
     kid = parsed.header.get("kid")
     if not knows(ring, kid):
         raise UnknownKey("Unknown kid.")
@@ -655,13 +650,6 @@ def verify_with(
     return ExternalToken(
         raw, MappingProxyType(payload), MappingProxyType(parsed.header), issuer=issuer
     )
-
-
-def foreign_issuers() -> frozenset[str]:
-    """The trusted issuers other than ``JWT_ISSUER``: the package's own keys never verify a
-    token that claims one of them."""
-    own = api_settings.JWT_ISSUER
-    return frozenset(name for name in trusted() if name != own)
 
 
 __all__ = ["ExternalToken", "Issuer"]
