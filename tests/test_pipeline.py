@@ -16,19 +16,8 @@ from rest_framework_jwt.authentication import JSONWebTokenAuthentication
 from rest_framework_jwt.blacklist.permissions import IsNotBlacklisted
 from rest_framework_jwt.exceptions import InvalidClaim, TokenError
 from rest_framework_jwt.verification import VerifiedToken
-from tests.helpers import (
-    IMPERSONATE,
-    LOGOUT,
-    LOGOUT_ALL,
-    OBTAIN,
-    PROTECTED,
-    REFRESH,
-    REVOKE_OTHERS,
-    SESSIONS,
-    VERIFY,
-    jwt_only_view,
-    protected,
-)
+from tests import helpers as routes
+from tests.helpers import jwt_only_view, protected
 from tests.urls import ProtectedView
 
 pytestmark = pytest.mark.urls("tests.urls_blacklist")
@@ -229,7 +218,7 @@ def test_logout_with_custom_decoding_revokes_the_token(request, how, user):
     client = APIClient()
     token = own_token(user)
     assert protected_status(how, token) == 200
-    response = client.post(LOGOUT, **bearer(token))
+    response = client.post(routes.LOGOUT, **bearer(token))
     assert response.status_code == 204, response.content
     assert protected_status(how, token) == 401
 
@@ -239,7 +228,7 @@ def test_logout_of_a_body_token_uses_the_custom_decoding(request, how, user):
     request.getfixturevalue(how)
     client = APIClient()
     current, other = own_token(user), own_token(user, jti="other-token")
-    response = client.post(LOGOUT, {"token": other}, format="json", **bearer(current))
+    response = client.post(routes.LOGOUT, {"token": other}, format="json", **bearer(current))
     assert response.status_code == 204, response.content
     assert protected_status(how, other) == 401
     assert protected_status(how, current) == 401
@@ -270,8 +259,8 @@ def test_verify_and_refresh_use_the_custom_handler(own_handler, settings, user):
     settings.JWT_AUTH = {**settings.JWT_AUTH, "JWT_ALLOW_REFRESH": True}
     token = own_token(user, orig_iat=int(dt.datetime.now(dt.timezone.utc).timestamp()))
     client = APIClient()
-    assert client.post(VERIFY, {"token": token}, format="json").status_code == 200
-    assert client.post(REFRESH, {"token": token}, format="json").status_code == 200
+    assert client.post(routes.VERIFY, {"token": token}, format="json").status_code == 200
+    assert client.post(routes.REFRESH, {"token": token}, format="json").status_code == 200
     assert [token, token] == DECODES
 
 
@@ -282,15 +271,15 @@ def _endpoints(user, superuser, token_for):
     """(method, path, data, header token) for every endpoint that takes a token."""
     token = token_for(user)
     return {
-        "protected": ("get", PROTECTED, None, token),
-        "verify": ("post", VERIFY, {"token": token}, None),
-        "refresh": ("post", REFRESH, {"token": token}, None),
-        "logout": ("post", LOGOUT, None, token),
-        "logout_own_token_in_body": ("post", LOGOUT, {"token": token}, token),
-        "logout_all": ("post", LOGOUT_ALL, None, token),
-        "sessions": ("get", SESSIONS, None, token),
-        "revoke_others": ("post", REVOKE_OTHERS, None, token),
-        "impersonate": ("post", IMPERSONATE, {"user": user.pk}, token_for(superuser)),
+        "protected": ("get", routes.PROTECTED, None, token),
+        "verify": ("post", routes.VERIFY, {"token": token}, None),
+        "refresh": ("post", routes.REFRESH, {"token": token}, None),
+        "logout": ("post", routes.LOGOUT, None, token),
+        "logout_own_token_in_body": ("post", routes.LOGOUT, {"token": token}, token),
+        "logout_all": ("post", routes.LOGOUT_ALL, None, token),
+        "sessions": ("get", routes.SESSIONS, None, token),
+        "revoke_others": ("post", routes.REVOKE_OTHERS, None, token),
+        "impersonate": ("post", routes.IMPERSONATE, {"user": user.pk}, token_for(superuser)),
         "blacklist": ("post", BLACKLIST, None, token),
         "not_blacklisted": ("get", NOT_BLACKLISTED, None, token),
     }
@@ -350,14 +339,16 @@ def test_one_call_of_a_custom_decode_handler_per_request(
 def test_one_decode_per_rotation(settings, user, monkeypatch):
     settings.JWT_AUTH = {"JWT_REFRESH_TOKENS": True}
     client = APIClient()
-    login = client.post(OBTAIN, {"username": "admin", "password": "abc123"})
+    login = client.post(routes.OBTAIN, {"username": "admin", "password": "abc123"})
     assert login.status_code == 200, login.content
     parses = []
     parse = backend.parse
     monkeypatch.setattr(
         backend, "parse", lambda token, max_size: parses.append(token) or parse(token, max_size)
     )
-    response = client.post(REFRESH, {"refresh_token": login.data["refresh_token"]}, format="json")
+    response = client.post(
+        routes.REFRESH, {"refresh_token": login.data["refresh_token"]}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert len(parses) == 1
 
@@ -379,6 +370,6 @@ def test_logout_of_a_body_token_names_its_user_with_the_class_hook(settings, use
     token = utils.jwt_encode_handler(claims)
     view = ProtectedView.as_view(authentication_classes=(SubjectAuthentication,))
     assert protected(f"JWT {token}", view=view).status_code == 200
-    response = APIClient().post(LOGOUT, {"token": token}, format="json")
+    response = APIClient().post(routes.LOGOUT, {"token": token}, format="json")
     assert response.status_code == 204, response.content
     assert protected(f"JWT {token}", view=view).status_code == 401

@@ -33,18 +33,8 @@ from rest_framework_jwt import checks, revocation, utils
 from rest_framework_jwt.authentication import JSONWebTokenAuthentication
 from rest_framework_jwt.blacklist.models import Revocation, TokenFamily
 from rest_framework_jwt.signals import tokens_revoked
-from tests.helpers import (
-    LOGOUT,
-    LOGOUT_ALL,
-    OBTAIN,
-    PROTECTED,
-    REFRESH,
-    REVOKE_OTHERS,
-    SESSIONS,
-    START,
-    VERIFY,
-    decode,
-)
+from tests import helpers as routes
+from tests.helpers import START, decode
 
 REVOKED = "Token has been revoked."
 APP = "rest_framework_jwt.blacklist"
@@ -126,12 +116,14 @@ def other_user(db, password):
 
 
 def obtain(client, username="admin", password="abc123") -> str:
-    response = client.post(OBTAIN, {"username": username, "password": password}, format="json")
+    response = client.post(
+        routes.OBTAIN, {"username": username, "password": password}, format="json"
+    )
     assert response.status_code == 200, response.data
     return response.data["token"]
 
 
-def get(client, token, path=PROTECTED):
+def get(client, token, path=routes.PROTECTED):
     return client.get(path, HTTP_AUTHORIZATION=f"JWT {token}")
 
 
@@ -152,14 +144,14 @@ def assert_revoked(client, token) -> None:
     assert response.status_code == 401
     assert response.data == {"detail": REVOKED, "code": "token_revoked"}
     assert response["WWW-Authenticate"] == 'JWT realm="api"'
-    for path in (VERIFY, REFRESH):
+    for path in (routes.VERIFY, routes.REFRESH):
         response = client.post(path, {"token": token}, format="json")
         assert response.status_code == 400, path
         assert response.data == {"non_field_errors": [REVOKED], "code": "token_revoked"}, path
 
 
 def authenticate(token: str):
-    request = Request(APIRequestFactory().get(PROTECTED, HTTP_AUTHORIZATION=f"JWT {token}"))
+    request = Request(APIRequestFactory().get(routes.PROTECTED, HTTP_AUTHORIZATION=f"JWT {token}"))
     return JSONWebTokenAuthentication().authenticate(request)
 
 
@@ -171,7 +163,7 @@ def test_logout_revokes_the_presented_token_at_once(client, user, denylist, froz
     token = obtain(client)
     assert_accepted(client, token)
 
-    response = post(client, LOGOUT, token)
+    response = post(client, routes.LOGOUT, token)
 
     assert response.status_code == 204
     assert response.content == b""
@@ -181,7 +173,7 @@ def test_logout_revokes_the_presented_token_at_once(client, user, denylist, froz
 def test_a_revoked_token_fails_with_the_code_token_revoked(client, user, denylist, frozen):
     denylist.configure(JWT_RESPONSE_ERROR_CODES=False)
     token = obtain(client)
-    post(client, LOGOUT, token)
+    post(client, routes.LOGOUT, token)
 
     with pytest.raises(AuthenticationFailed) as caught:
         authenticate(token)
@@ -192,32 +184,34 @@ def test_a_revoked_token_fails_with_the_code_token_revoked(client, user, denylis
 
 def test_the_revoked_body_without_error_codes_is_the_plain_1x_shape(client, user, denylist, frozen):
     token = obtain(client)
-    post(client, LOGOUT, token)
+    post(client, routes.LOGOUT, token)
     denylist.configure(JWT_RESPONSE_ERROR_CODES=False)
 
     response = get(client, token)
     assert response.status_code == 401
     assert response.data == {"detail": REVOKED}
-    response = client.post(VERIFY, {"token": token}, format="json")
+    response = client.post(routes.VERIFY, {"token": token}, format="json")
     assert response.status_code == 400
     assert response.data == {"non_field_errors": [REVOKED]}
 
 
 def test_drf_jwt_mode_words_a_revoked_token_its_way(client, user, denylist, frozen):
     denylist.configure(JWT_COMPAT="drf-jwt", JWT_RESPONSE_ERROR_CODES=False)
-    response = client.post(OBTAIN, {"username": "admin", "password": "abc123"}, format="json")
+    response = client.post(
+        routes.OBTAIN, {"username": "admin", "password": "abc123"}, format="json"
+    )
     assert response.status_code == 201
     token = response.data["token"]
 
-    response = client.post(LOGOUT, {}, format="json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post(routes.LOGOUT, {}, format="json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 204
 
-    response = client.get(PROTECTED, HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get(routes.PROTECTED, HTTP_AUTHORIZATION=f"Bearer {token}")
     # drf-jwt's status: 403, without WWW-Authenticate.
     assert response.status_code == 403
     assert "WWW-Authenticate" not in response
     assert response.data == {"detail": "Token is blacklisted."}
-    response = client.post(VERIFY, {"token": token}, format="json")
+    response = client.post(routes.VERIFY, {"token": token}, format="json")
     assert response.status_code == 400
     assert response.data == {"non_field_errors": ["Token is blacklisted."]}
 
@@ -225,14 +219,14 @@ def test_drf_jwt_mode_words_a_revoked_token_its_way(client, user, denylist, froz
 def test_logout_with_the_token_in_the_body_and_no_authorization(client, user, denylist, frozen):
     token = obtain(client)
 
-    response = post(client, LOGOUT, data={"token": token})
+    response = post(client, routes.LOGOUT, data={"token": token})
 
     assert response.status_code == 204
     assert_revoked(client, token)
 
 
 def test_logout_with_nothing_to_revoke_is_a_400_token_missing(client, user, denylist, frozen):
-    response = post(client, LOGOUT)
+    response = post(client, routes.LOGOUT)
 
     assert response.status_code == 400
     assert response.data["token"] == ["No token to revoke."]
@@ -244,7 +238,7 @@ def test_logout_refuses_a_body_token_of_another_user(client, user, other_user, d
     mine = obtain(client)
     theirs = obtain(client, "other")
 
-    response = post(client, LOGOUT, mine, data={"token": theirs})
+    response = post(client, routes.LOGOUT, mine, data={"token": theirs})
 
     assert response.status_code == 400
     assert response.data["token"] == ["Invalid token."]
@@ -254,7 +248,7 @@ def test_logout_refuses_a_body_token_of_another_user(client, user, other_user, d
 
 
 def test_logout_with_an_invalid_body_token_is_a_400(client, user, denylist, frozen):
-    response = post(client, LOGOUT, data={"token": "not.a.token"})
+    response = post(client, routes.LOGOUT, data={"token": "not.a.token"})
 
     assert response.status_code == 400
     assert list(response.data) == ["token", "code"]  # (JWT_RESPONSE_ERROR_CODES is on)
@@ -267,7 +261,7 @@ def test_logout_leaves_the_other_tokens_and_users_alone(client, user, other_user
     second = obtain(client)
     theirs = obtain(client, "other")
 
-    assert post(client, LOGOUT, first).status_code == 204
+    assert post(client, routes.LOGOUT, first).status_code == 204
 
     assert_revoked(client, first)
     assert_accepted(client, second)
@@ -277,16 +271,16 @@ def test_logout_leaves_the_other_tokens_and_users_alone(client, user, other_user
 def test_logout_kills_the_classic_refresh_chain(client, user, denylist, frozen):
     token1 = obtain(client)
     frozen.shift(30)
-    response = client.post(REFRESH, {"token": token1}, format="json")
+    response = client.post(routes.REFRESH, {"token": token1}, format="json")
     assert response.status_code == 200
     token2 = response.data["token"]
     assert token2 != token1
     assert decode(token2)["orig_jti"] == decode(token1)["jti"]
     frozen.shift(30)
-    token3 = client.post(REFRESH, {"token": token2}, format="json").data["token"]
+    token3 = client.post(routes.REFRESH, {"token": token2}, format="json").data["token"]
     assert decode(token3)["orig_jti"] == decode(token1)["jti"]
 
-    assert post(client, LOGOUT, token1).status_code == 204
+    assert post(client, routes.LOGOUT, token1).status_code == 204
 
     assert_revoked(client, token2)
     assert_revoked(client, token3)
@@ -295,9 +289,9 @@ def test_logout_kills_the_classic_refresh_chain(client, user, denylist, frozen):
 def test_logout_with_a_refreshed_token_kills_its_ancestor_too(client, user, denylist, frozen):
     token1 = obtain(client)
     frozen.shift(30)
-    token2 = client.post(REFRESH, {"token": token1}, format="json").data["token"]
+    token2 = client.post(routes.REFRESH, {"token": token1}, format="json").data["token"]
 
-    assert post(client, LOGOUT, token2).status_code == 204
+    assert post(client, routes.LOGOUT, token2).status_code == 204
 
     assert_revoked(client, token1)
     assert_revoked(client, token2)
@@ -311,7 +305,7 @@ def test_a_token_without_an_id_is_revoked_by_its_digest(client, user, denylist, 
     other = obtain(client)
     assert other != token
 
-    assert post(client, LOGOUT, token).status_code == 204
+    assert post(client, routes.LOGOUT, token).status_code == 204
 
     assert_revoked(client, token)
     assert_accepted(client, other)
@@ -319,7 +313,7 @@ def test_a_token_without_an_id_is_revoked_by_its_digest(client, user, denylist, 
 
 def test_a_revocation_lives_as_long_as_the_token(client, user, denylist, frozen):
     token = obtain(client)
-    post(client, LOGOUT, token)
+    post(client, routes.LOGOUT, token)
 
     frozen.shift(299)
     assert_revoked(client, token)
@@ -346,9 +340,11 @@ def _redis_ttl(denylist, key: str) -> int:
 def test_a_revoked_chain_stays_revoked_while_a_later_link_lives(client, user, denylist, frozen):
     token1 = obtain(client)  # exp START + 300
     frozen.shift(200)
-    token2 = client.post(REFRESH, {"token": token1}, format="json").data["token"]  # exp + 500
+    token2 = client.post(routes.REFRESH, {"token": token1}, format="json").data[
+        "token"
+    ]  # exp + 500
     frozen.shift(10)
-    assert post(client, LOGOUT, token1).status_code == 204
+    assert post(client, routes.LOGOUT, token1).status_code == 204
 
     if denylist.alias == "redis":
         # Redis keeps real time: the entry must outlive token2 (290 s from now).
@@ -358,14 +354,14 @@ def test_a_revoked_chain_stays_revoked_while_a_later_link_lives(client, user, de
     response = get(client, token2)
     assert response.status_code == 401
     assert response.data == {"detail": REVOKED, "code": "token_revoked"}
-    response = client.post(REFRESH, {"token": token2}, format="json")
+    response = client.post(routes.REFRESH, {"token": token2}, format="json")
     assert response.status_code == 400
 
 
 def test_a_revoked_token_stays_revoked_within_the_leeway(client, user, denylist, frozen):
     denylist.configure(JWT_LEEWAY=60)
     token = obtain(client)  # exp START + 300, accepted until START + 360
-    assert post(client, LOGOUT, token).status_code == 204
+    assert post(client, routes.LOGOUT, token).status_code == 204
 
     if denylist.alias == "redis":
         assert _redis_ttl(denylist, f"t:{decode(token)['jti']}") >= 360
@@ -385,7 +381,7 @@ def test_logout_sends_tokens_revoked(client, user, denylist, frozen):
 
     tokens_revoked.connect(receiver, weak=False)
     try:
-        post(client, LOGOUT, token)
+        post(client, routes.LOGOUT, token)
     finally:
         tokens_revoked.disconnect(receiver)
 
@@ -405,7 +401,7 @@ def test_logout_all_revokes_every_token_of_the_user(client, user, other_user, de
     theirs = obtain(client, "other")
     frozen.shift(60)
 
-    response = post(client, LOGOUT_ALL, second)
+    response = post(client, routes.LOGOUT_ALL, second)
 
     assert response.status_code == 204
     assert_revoked(client, first)
@@ -418,7 +414,7 @@ def test_a_login_right_after_logout_all_works(client, user, denylist, time_machi
     old = obtain(client)
     # A cutoff inside a second: tokens issued in that second (iat is whole seconds) survive it.
     time_machine.move_to(START + dt.timedelta(seconds=10, milliseconds=700), tick=False)
-    assert post(client, LOGOUT_ALL, old).status_code == 204
+    assert post(client, routes.LOGOUT_ALL, old).status_code == 204
 
     new = obtain(client)
 
@@ -438,7 +434,7 @@ def test_logout_all_revokes_the_presenting_token_even_in_the_cutoff_second(
     presenting = obtain(client)
     sibling = obtain(client)
 
-    assert post(client, LOGOUT_ALL, presenting).status_code == 204
+    assert post(client, routes.LOGOUT_ALL, presenting).status_code == 204
 
     assert_revoked(client, presenting)
     assert_accepted(client, sibling)
@@ -456,7 +452,7 @@ def test_a_login_after_logout_all_works_with_1x_shaped_payloads(
     old = obtain(client)
     assert "iat" not in decode(old)
     frozen.shift(60)
-    assert post(client, LOGOUT_ALL, old).status_code == 204
+    assert post(client, routes.LOGOUT_ALL, old).status_code == 204
     frozen.shift(60)
 
     new = obtain(client)
@@ -482,7 +478,7 @@ def test_a_login_after_a_password_change_works_with_1x_shaped_payloads(
 
 
 def test_logout_all_needs_an_authenticated_user(client, user, denylist, frozen):
-    response = post(client, LOGOUT_ALL)
+    response = post(client, routes.LOGOUT_ALL)
 
     assert response.status_code == 401
     assert Revocation.objects.count() == 0
@@ -490,9 +486,9 @@ def test_logout_all_needs_an_authenticated_user(client, user, denylist, frozen):
 
 def test_logout_all_with_a_revoked_token_is_refused(client, user, denylist, frozen):
     token = obtain(client)
-    post(client, LOGOUT, token)
+    post(client, routes.LOGOUT, token)
 
-    response = post(client, LOGOUT_ALL, token)
+    response = post(client, routes.LOGOUT_ALL, token)
 
     assert response.status_code == 401
     assert response.data["code"] == "token_revoked"
@@ -500,15 +496,17 @@ def test_logout_all_with_a_revoked_token_is_refused(client, user, denylist, froz
 
 def test_logout_all_revokes_the_refresh_token_sessions(client, user, denylist, frozen):
     denylist.configure(JWT_REFRESH_TOKENS=True)
-    pair = client.post(OBTAIN, {"username": "admin", "password": "abc123"}, format="json").data
+    pair = client.post(
+        routes.OBTAIN, {"username": "admin", "password": "abc123"}, format="json"
+    ).data
     frozen.shift(60)
 
-    assert post(client, LOGOUT_ALL, pair["token"]).status_code == 204
+    assert post(client, routes.LOGOUT_ALL, pair["token"]).status_code == 204
 
     family = TokenFamily.objects.get(user=user)
     assert family.revoked_at is not None
     assert family.revoke_reason == "logout_all"
-    response = client.post(REFRESH, {"refresh_token": pair["refresh_token"]}, format="json")
+    response = client.post(routes.REFRESH, {"refresh_token": pair["refresh_token"]}, format="json")
     assert response.status_code == 400
     assert response.data["code"] == "token_revoked"
 
@@ -740,25 +738,25 @@ def test_saving_an_unchanged_user_revokes_nothing(client, user, denylist, frozen
 
 def test_a_deleted_user_is_refused_everywhere_without_a_500(client, user, denylist, frozen):
     token = obtain(client)
-    post(client, LOGOUT, obtain(client))  # leaves a revocation row pointing at the user
+    post(client, routes.LOGOUT, obtain(client))  # leaves a revocation row pointing at the user
     user_pk = user.pk
     user.delete()
 
     response = get(client, token)
     assert response.status_code == 401
     assert response.data == {"detail": "Invalid signature.", "code": "user_not_found"}
-    for path in (VERIFY, REFRESH):
+    for path in (routes.VERIFY, routes.REFRESH):
         response = client.post(path, {"token": token}, format="json")
         assert response.status_code == 400, path
         assert response.data == {
             "non_field_errors": ["User doesn't exist."],
             "code": "user_not_found",
         }
-    response = post(client, LOGOUT, token)
+    response = post(client, routes.LOGOUT, token)
     assert response.status_code == 401
-    response = post(client, LOGOUT, data={"token": token})
+    response = post(client, routes.LOGOUT, data={"token": token})
     assert response.status_code == 400
-    response = post(client, LOGOUT_ALL, token)
+    response = post(client, routes.LOGOUT_ALL, token)
     assert response.status_code == 401
     if denylist.kind == "database":
         # The logout row lost its user; the deletion added a cutoff for the user's pk.
@@ -774,13 +772,15 @@ def test_a_deleted_user_is_refused_everywhere_without_a_500(client, user, denyli
 
 def test_deleting_a_user_with_sessions_works(client, user, denylist, frozen):
     denylist.configure(JWT_REFRESH_TOKENS=True)
-    pair = client.post(OBTAIN, {"username": "admin", "password": "abc123"}, format="json").data
-    post(client, LOGOUT_ALL, pair["token"])
+    pair = client.post(
+        routes.OBTAIN, {"username": "admin", "password": "abc123"}, format="json"
+    ).data
+    post(client, routes.LOGOUT_ALL, pair["token"])
 
     user.delete()
 
     assert TokenFamily.objects.count() == 0
-    response = client.post(REFRESH, {"refresh_token": pair["refresh_token"]}, format="json")
+    response = client.post(routes.REFRESH, {"refresh_token": pair["refresh_token"]}, format="json")
     assert response.status_code == 400
 
 
@@ -810,9 +810,9 @@ class CustomLookupAuthentication(JSONWebTokenAuthentication):
 
 def _store_some_state(client, frozen) -> str:
     """Revocations of another user and a cutoff for "admin" that the returned token outlives."""
-    post(client, LOGOUT, obtain(client, "other"))
+    post(client, routes.LOGOUT, obtain(client, "other"))
     frozen.shift(60)
-    post(client, LOGOUT_ALL, obtain(client))
+    post(client, routes.LOGOUT_ALL, obtain(client))
     frozen.shift(60)
     return obtain(client)
 
@@ -835,7 +835,7 @@ def test_authentication_costs_one_query_and_one_revocation_lookup(
 
 def test_refusing_a_revoked_token_costs_the_same(client, user, denylist, frozen):
     token = obtain(client)
-    post(client, LOGOUT, token)
+    post(client, routes.LOGOUT, token)
 
     with CaptureQueriesContext(connection) as queries:
         assert get(client, token).status_code == 401
@@ -850,7 +850,7 @@ def test_refusing_a_revoked_token_costs_the_same(client, user, denylist, frozen)
 def test_a_cutoff_refuses_through_the_fused_query(client, user, denylist, frozen):
     token = obtain(client)
     frozen.shift(60)
-    post(client, LOGOUT_ALL, obtain(client))
+    post(client, routes.LOGOUT_ALL, obtain(client))
 
     with CaptureQueriesContext(connection) as queries:
         response = get(client, token)
@@ -865,8 +865,8 @@ def test_the_orm_path_costs_the_user_query_and_one_lookup(
 ):
     token = _store_some_state(client, frozen)
     revoked = obtain(client)
-    post(client, LOGOUT, revoked)
-    request = Request(APIRequestFactory().get(PROTECTED, HTTP_AUTHORIZATION=f"JWT {token}"))
+    post(client, routes.LOGOUT, revoked)
+    request = Request(APIRequestFactory().get(routes.PROTECTED, HTTP_AUTHORIZATION=f"JWT {token}"))
 
     with CaptureQueriesContext(connection) as queries:
         assert CustomLookupAuthentication().authenticate(request) == (user, token)
@@ -876,7 +876,9 @@ def test_the_orm_path_costs_the_user_query_and_one_lookup(
         1 if denylist.kind == "database" else 0
     )
     assert _writes(queries.captured_queries) == []
-    request = Request(APIRequestFactory().get(PROTECTED, HTTP_AUTHORIZATION=f"JWT {revoked}"))
+    request = Request(
+        APIRequestFactory().get(routes.PROTECTED, HTTP_AUTHORIZATION=f"JWT {revoked}")
+    )
     with pytest.raises(AuthenticationFailed) as caught:
         CustomLookupAuthentication().authenticate(request)
     assert caught.value.detail["code"] == "token_revoked"
@@ -897,7 +899,7 @@ def test_verify_applies_the_same_check_without_writing(client, user, denylist, f
     token = obtain(client)
 
     with CaptureQueriesContext(connection) as queries:
-        response = client.post(VERIFY, {"token": token}, format="json")
+        response = client.post(routes.VERIFY, {"token": token}, format="json")
 
     assert response.status_code == 200
     assert _writes(queries.captured_queries) == []
@@ -924,8 +926,8 @@ def test_the_database_never_holds_a_raw_token(client, user, settings, frozen):
     frozen.shift(1)
     without_id = obtain(client)
 
-    post(client, LOGOUT, with_id)
-    post(client, LOGOUT, without_id)
+    post(client, routes.LOGOUT, with_id)
+    post(client, routes.LOGOUT, without_id)
 
     rows = list(Revocation.objects.values_list("key", "reason"))
     assert sorted(key for key, _ in rows) == sorted(
@@ -946,7 +948,7 @@ def test_the_cache_never_holds_a_raw_token(client, user, settings, frozen, alias
     backend = Denylist(alias, settings)
     try:
         token = obtain(client)
-        post(client, LOGOUT, token)
+        post(client, routes.LOGOUT, token)
         items = backend.cache_items()
         assert list(items) == [f"rest_framework_jwt:revoked:t:{decode(token)['jti']}"]
         stored = " ".join(f"{key} {value!r}" for key, value in items.items())
@@ -970,7 +972,7 @@ def test_revocation_rows_carry_expiry_user_and_reason(client, user, settings, fr
     settings.JWT_AUTH = {}
     token = obtain(client)
 
-    post(client, LOGOUT, token)
+    post(client, routes.LOGOUT, token)
 
     row = Revocation.objects.get()
     assert (row.kind, row.user, row.reason, row.not_before) == ("token", user, "logout", None)
@@ -984,11 +986,11 @@ def test_revocation_rows_carry_expiry_user_and_reason(client, user, settings, fr
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("post", LOGOUT),
-        ("post", LOGOUT_ALL),
-        ("get", SESSIONS),
-        ("post", REVOKE_OTHERS),
-        ("delete", f"{SESSIONS}0b7e5a3c-9d51-4f6a-8c2e-1f4d6b8a9c70/"),
+        ("post", routes.LOGOUT),
+        ("post", routes.LOGOUT_ALL),
+        ("get", routes.SESSIONS),
+        ("post", routes.REVOKE_OTHERS),
+        ("delete", f"{routes.SESSIONS}0b7e5a3c-9d51-4f6a-8c2e-1f4d6b8a9c70/"),
     ],
 )
 def test_the_endpoints_answer_501_without_the_app(client, user, settings, method, path):

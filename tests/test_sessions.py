@@ -11,18 +11,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from rest_framework_jwt.blacklist.models import RefreshToken, Revocation, TokenFamily
-from tests.helpers import (
-    LOGOUT,
-    LOGOUT_ALL,
-    OBTAIN,
-    PROTECTED,
-    REFRESH,
-    REVOKE_OTHERS,
-    SESSIONS,
-    START,
-    VERIFY,
-    decode,
-)
+from tests import helpers as routes
+from tests.helpers import START, decode
 
 WEEK = dt.timedelta(days=7)
 REVOKED = "Token has been revoked."
@@ -64,14 +54,17 @@ class Session:
 
 def login(client, headers=None, username="admin", password="abc123") -> Session:
     response = client.post(
-        OBTAIN, {"username": username, "password": password}, format="json", **(headers or {})
+        routes.OBTAIN,
+        {"username": username, "password": password},
+        format="json",
+        **(headers or {}),
     )
     assert response.status_code == 200, response.data
     return Session(response.data)
 
 
 def rotate(client, session: Session) -> Session:
-    response = client.post(REFRESH, {"refresh_token": session.refresh}, format="json")
+    response = client.post(routes.REFRESH, {"refresh_token": session.refresh}, format="json")
     assert response.status_code == 200, response.data
     return Session(response.data)
 
@@ -81,25 +74,25 @@ def iso(value: dt.datetime) -> str:
 
 
 def sessions(client, session: Session):
-    return client.get(SESSIONS, **session.auth())
+    return client.get(routes.SESSIONS, **session.auth())
 
 
 def assert_ended(client, session: Session) -> None:
     """Neither the access nor the refresh token of ``session`` works any more."""
-    response = client.get(PROTECTED, **session.auth())
+    response = client.get(routes.PROTECTED, **session.auth())
     assert response.status_code == 401
     assert response.data == {"detail": REVOKED, "code": "token_revoked"}
-    response = client.post(REFRESH, {"refresh_token": session.refresh}, format="json")
+    response = client.post(routes.REFRESH, {"refresh_token": session.refresh}, format="json")
     assert response.status_code == 400
     assert response.data == {"non_field_errors": [REVOKED], "code": "token_revoked"}
-    response = client.post(VERIFY, {"token": session.access}, format="json")
+    response = client.post(routes.VERIFY, {"token": session.access}, format="json")
     assert response.status_code == 400
     assert response.data["code"] == "token_revoked"
 
 
 def assert_alive(client, session: Session) -> Session:
     """The access token works and the refresh token rotates; returns the rotated session."""
-    response = client.get(PROTECTED, **session.auth())
+    response = client.get(routes.PROTECTED, **session.auth())
     assert response.status_code == 200, response.data
     return rotate(client, session)
 
@@ -166,7 +159,7 @@ def test_the_list_holds_only_the_users_own_live_sessions(
     first = login(client, FIREFOX)
     ended = login(client, CURL)
     theirs = login(client, PHONE, username="other")
-    assert client.post(LOGOUT, {}, format="json", **ended.auth()).status_code == 204
+    assert client.post(routes.LOGOUT, {}, format="json", **ended.auth()).status_code == 204
     TokenFamily.objects.create(user=user, expires_at=START - dt.timedelta(seconds=1))
 
     assert [item["id"] for item in sessions(client, first).data] == [first.family]
@@ -193,10 +186,10 @@ def test_a_long_user_agent_is_cut_to_the_column(client, user, refresh_mode, froz
 def test_a_classic_token_lists_sessions_but_none_is_current(client, user, refresh_mode, frozen):
     login(client, FIREFOX)
     refresh_mode.JWT_AUTH = {"JWT_RESPONSE_ERROR_CODES": True}
-    classic = client.post(OBTAIN, {"username": "admin", "password": "abc123"}, format="json")
+    classic = client.post(routes.OBTAIN, {"username": "admin", "password": "abc123"}, format="json")
     assert set(classic.data) == {"token"}
 
-    response = client.get(SESSIONS, HTTP_AUTHORIZATION=f"JWT {classic.data['token']}")
+    response = client.get(routes.SESSIONS, HTTP_AUTHORIZATION=f"JWT {classic.data['token']}")
 
     assert response.status_code == 200
     assert [item["current"] for item in response.data] == [False]
@@ -205,9 +198,9 @@ def test_a_classic_token_lists_sessions_but_none_is_current(client, user, refres
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("get", SESSIONS),
-        ("post", REVOKE_OTHERS),
-        ("delete", f"{SESSIONS}{uuid.UUID(int=1)}/"),
+        ("get", routes.SESSIONS),
+        ("post", routes.REVOKE_OTHERS),
+        ("delete", f"{routes.SESSIONS}{uuid.UUID(int=1)}/"),
     ],
 )
 def test_the_session_endpoints_need_a_token(client, user, refresh_mode, method, path):
@@ -220,7 +213,7 @@ def test_the_session_endpoints_need_a_token(client, user, refresh_mode, method, 
 def test_a_refresh_token_cannot_list_sessions(client, user, refresh_mode, frozen):
     session = login(client, FIREFOX)
 
-    response = client.get(SESSIONS, HTTP_AUTHORIZATION=f"JWT {session.refresh}")
+    response = client.get(routes.SESSIONS, HTTP_AUTHORIZATION=f"JWT {session.refresh}")
 
     assert response.status_code == 401
     assert response.data == {"detail": "Wrong token type.", "code": "token_type_invalid"}
@@ -231,14 +224,14 @@ def test_verify_refuses_a_refresh_token(client, user, refresh_mode, frozen):
     # refresh token in their place.
     session = login(client, FIREFOX)
 
-    response = client.post(VERIFY, {"token": session.refresh}, format="json")
+    response = client.post(routes.VERIFY, {"token": session.refresh}, format="json")
 
     assert response.status_code == 400
     assert response.data == {
         "non_field_errors": ["Wrong token type."],
         "code": "token_type_invalid",
     }
-    assert client.post(VERIFY, {"token": session.access}, format="json").status_code == 200
+    assert client.post(routes.VERIFY, {"token": session.access}, format="json").status_code == 200
 
 
 # ----------------------------------------------------------------------------------------------
@@ -249,7 +242,7 @@ def test_deleting_a_session_ends_its_refresh_and_access_tokens(client, user, ref
     laptop = login(client, FIREFOX)
     phone = login(client, PHONE)
 
-    response = client.delete(f"{SESSIONS}{phone.family}/", **laptop.auth())
+    response = client.delete(f"{routes.SESSIONS}{phone.family}/", **laptop.auth())
 
     assert response.status_code == 204
     assert response.content == b""
@@ -264,7 +257,7 @@ def test_deleting_a_session_ends_its_refresh_and_access_tokens(client, user, ref
 def test_deleting_the_current_session_is_a_logout(client, user, refresh_mode, frozen):
     laptop = login(client, FIREFOX)
 
-    assert client.delete(f"{SESSIONS}{laptop.family}/", **laptop.auth()).status_code == 204
+    assert client.delete(f"{routes.SESSIONS}{laptop.family}/", **laptop.auth()).status_code == 204
 
     assert_ended(client, laptop)
 
@@ -275,7 +268,7 @@ def test_a_rotated_access_token_of_a_deleted_session_is_refused(client, user, re
     frozen.shift(60)
     phone_next = rotate(client, phone)
 
-    client.delete(f"{SESSIONS}{phone.family}/", **laptop.auth())
+    client.delete(f"{routes.SESSIONS}{phone.family}/", **laptop.auth())
 
     assert_ended(client, phone_next)
 
@@ -286,7 +279,7 @@ def test_another_users_session_is_a_404_and_stays_alive(
     mine = login(client, FIREFOX)
     theirs = login(client, PHONE, username="other")
 
-    response = client.delete(f"{SESSIONS}{theirs.family}/", **mine.auth())
+    response = client.delete(f"{routes.SESSIONS}{theirs.family}/", **mine.auth())
 
     assert response.status_code == 404
     assert assert_alive(client, theirs)
@@ -297,11 +290,11 @@ def test_another_users_session_is_a_404_and_stays_alive(
 def test_an_unknown_or_ended_session_is_a_404(client, user, refresh_mode, frozen):
     mine = login(client, FIREFOX)
     ended = login(client, CURL)
-    client.delete(f"{SESSIONS}{ended.family}/", **mine.auth())
+    client.delete(f"{routes.SESSIONS}{ended.family}/", **mine.auth())
 
-    assert client.delete(f"{SESSIONS}{uuid.uuid4()}/", **mine.auth()).status_code == 404
-    assert client.delete(f"{SESSIONS}{ended.family}/", **mine.auth()).status_code == 404
-    assert client.delete(f"{SESSIONS}not-a-uuid/", **mine.auth()).status_code == 404
+    assert client.delete(f"{routes.SESSIONS}{uuid.uuid4()}/", **mine.auth()).status_code == 404
+    assert client.delete(f"{routes.SESSIONS}{ended.family}/", **mine.auth()).status_code == 404
+    assert client.delete(f"{routes.SESSIONS}not-a-uuid/", **mine.auth()).status_code == 404
 
 
 # ----------------------------------------------------------------------------------------------
@@ -315,7 +308,7 @@ def test_revoke_others_keeps_the_current_session(client, user, other_user, refre
     theirs = login(client, CURL, username="other")
     frozen.shift(60)
 
-    response = client.post(REVOKE_OTHERS, {}, format="json", **laptop.auth())
+    response = client.post(routes.REVOKE_OTHERS, {}, format="json", **laptop.auth())
 
     assert response.status_code == 200
     assert response.data == {"revoked": 2}
@@ -334,7 +327,7 @@ def test_revoke_others_keeps_the_current_session(client, user, other_user, refre
 def test_revoke_others_with_no_other_session(client, user, refresh_mode, frozen):
     laptop = login(client, FIREFOX)
 
-    response = client.post(REVOKE_OTHERS, {}, format="json", **laptop.auth())
+    response = client.post(routes.REVOKE_OTHERS, {}, format="json", **laptop.auth())
 
     assert response.data == {"revoked": 0}
     assert_alive(client, laptop)
@@ -344,11 +337,11 @@ def test_revoke_others_from_a_classic_token_ends_every_session(client, user, ref
     laptop = login(client, FIREFOX)
     phone = login(client, PHONE)
     refresh_mode.JWT_AUTH = {"JWT_RESPONSE_ERROR_CODES": True}
-    classic = client.post(OBTAIN, {"username": "admin", "password": "abc123"}, format="json")
+    classic = client.post(routes.OBTAIN, {"username": "admin", "password": "abc123"}, format="json")
     refresh_mode.JWT_AUTH = {"JWT_REFRESH_TOKENS": True, "JWT_RESPONSE_ERROR_CODES": True}
 
     response = client.post(
-        REVOKE_OTHERS, {}, format="json", HTTP_AUTHORIZATION=f"JWT {classic.data['token']}"
+        routes.REVOKE_OTHERS, {}, format="json", HTTP_AUTHORIZATION=f"JWT {classic.data['token']}"
     )
 
     assert response.data == {"revoked": 2}
@@ -361,7 +354,7 @@ def test_logout_with_the_refresh_token_ends_the_session(client, user, refresh_mo
     phone = login(client, PHONE)
 
     response = client.post(
-        LOGOUT, {"refresh_token": laptop.refresh}, format="json", **laptop.auth()
+        routes.LOGOUT, {"refresh_token": laptop.refresh}, format="json", **laptop.auth()
     )
 
     assert response.status_code == 204
@@ -373,7 +366,7 @@ def test_logout_with_the_refresh_token_ends_the_session(client, user, refresh_mo
 def test_logout_with_only_the_refresh_token_in_the_body(client, user, refresh_mode, frozen):
     laptop = login(client, FIREFOX)
 
-    response = client.post(LOGOUT, {"refresh_token": laptop.refresh}, format="json")
+    response = client.post(routes.LOGOUT, {"refresh_token": laptop.refresh}, format="json")
 
     assert response.status_code == 204
     assert_ended(client, laptop)
@@ -382,7 +375,7 @@ def test_logout_with_only_the_refresh_token_in_the_body(client, user, refresh_mo
 def test_logout_with_the_access_token_ends_the_session_too(client, user, refresh_mode, frozen):
     laptop = login(client, FIREFOX)
 
-    assert client.post(LOGOUT, {}, format="json", **laptop.auth()).status_code == 204
+    assert client.post(routes.LOGOUT, {}, format="json", **laptop.auth()).status_code == 204
 
     assert_ended(client, laptop)
 
@@ -392,7 +385,7 @@ def test_logout_all_ends_every_session(client, user, refresh_mode, frozen):
     phone = login(client, PHONE)
     frozen.shift(60)
 
-    assert client.post(LOGOUT_ALL, {}, format="json", **laptop.auth()).status_code == 204
+    assert client.post(routes.LOGOUT_ALL, {}, format="json", **laptop.auth()).status_code == 204
 
     assert_ended(client, laptop)
     assert_ended(client, phone)
