@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tests.helpers import HANG_TIMEOUT, MODES, START, Mode
+from tests.helpers import HANG_TIMEOUT, MODES, START, Mode, free_port
 
 KEYS = Path(__file__).parent / "keys"
 
@@ -115,12 +115,6 @@ def _redis_server_binary() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class RedisServer:
     """A ``redis-server`` of the test's own on 127.0.0.1, without persistence.
 
@@ -131,7 +125,7 @@ class RedisServer:
     def __init__(self, directory: Path) -> None:
         self.binary = _redis_server_binary()
         self.directory = directory
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen[bytes] | None = None
 

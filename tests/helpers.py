@@ -8,6 +8,10 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import jwt
 import pytest
@@ -47,6 +51,30 @@ MODES = [pytest.param({}, id="orig"), pytest.param(FORK, id="fork")]
 #: How long a test waits for a subprocess or a server of its own before it gives up: a guard
 #: against a hang, not a bound on speed, so generous that a slow run on a loaded machine passes.
 HANG_TIMEOUT = 600
+
+
+def run_python(
+    *args: str, cwd: str | Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``python <args>`` (this interpreter) in ``cwd`` with ``env``: its output captured as
+    text, bounded only by :data:`HANG_TIMEOUT`."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=HANG_TIMEOUT,
+    )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now (another process may take it before use)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
 
 #: The protected view with only the JWT authenticator, so a 401 keeps its WWW-Authenticate
 #: header (with SessionAuthentication first, DRF answers 403 instead).

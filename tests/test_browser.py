@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -34,7 +33,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
-from tests.helpers import HANG_TIMEOUT
+from tests.helpers import HANG_TIMEOUT, free_port, run_python
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "example"
@@ -45,12 +44,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 #: A bound on each wait: far above what a loaded 2-core machine needs, only against a hang.
 WAIT = 120
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for_http(url: str, process: subprocess.Popen) -> None:
@@ -88,14 +81,8 @@ def demo_server(tmp_path: Path, **extra: str) -> Iterator[str]:
     """The demo project on a free loopback port, as `make demo` runs it: its base URL."""
     env = demo_env(tmp_path, **extra)
     for command in (["migrate", "--noinput"], ["ensure_demo_user"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=EXAMPLE,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=HANG_TIMEOUT,
-        )
+        result = run_python("manage.py", *command, cwd=EXAMPLE, env=env)
+        assert result.returncode == 0, result.stderr
     port = free_port()
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(

@@ -6,11 +6,9 @@ same management commands `make demo` runs; requests go through Django's test cli
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.helpers import HANG_TIMEOUT
+from tests.helpers import run_python
 
 EXAMPLE = Path(__file__).parent.parent / "example"
 
@@ -49,15 +47,7 @@ def test_demo_answers_the_seed_flows(tmp_path):
         "DJANGO_SETTINGS_MODULE": "demo.settings",
         "DEMO_DATABASE": str(tmp_path / "demo.sqlite3"),
     }
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=EXAMPLE,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=HANG_TIMEOUT,
-        check=False,
-    )
+    result = run_python("-c", SCRIPT, cwd=EXAMPLE, env=env)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out == {

@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import os
 import subprocess
-import sys
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,7 +35,6 @@ from rest_framework_jwt.authentication import (
     StatelessJSONWebTokenAuthentication,
 )
 from tests.helpers import (
-    HANG_TIMEOUT,
     IMPERSONATE,
     LOGOUT,
     LOGOUT_ALL,
@@ -45,6 +43,7 @@ from tests.helpers import (
     REVOKE_OTHERS,
     SESSIONS,
     VERIFY,
+    run_python,
 )
 
 PROJECT = Path(__file__).parent / "projects" / "schema_project"
@@ -62,15 +61,7 @@ def spectacular(variant: str, *args: str) -> subprocess.CompletedProcess[str]:
         if key not in {"DJANGO_SETTINGS_MODULE", "PYTHONPATH", "DATABASE_URL", "REDIS_URL"}
     }
     env.update(PYTHONPATH=str(PACKAGE_ROOT), SCHEMA_VARIANT=variant, PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=HANG_TIMEOUT,
-    )
+    return run_python("manage.py", *args, cwd=PROJECT, env=env)
 
 
 # --- the committed schemas ----------------------------------------------------------------------
@@ -124,15 +115,7 @@ print(status, loaded)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     # The schema project lists drf_spectacular in INSTALLED_APPS; this run leaves it out.
     env["SCHEMA_WITHOUT_SPECTACULAR"] = "1"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=HANG_TIMEOUT,
-    )
+    result = run_python("-c", code, cwd=PROJECT, env=env)
     assert result.returncode == 0, result.stderr[-4000:]
     assert result.stdout.split() == ["400", "[]"]
 

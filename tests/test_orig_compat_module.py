@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import django.contrib.auth
@@ -16,7 +14,7 @@ from rest_framework.test import APIClient, APITestCase
 import rest_framework_jwt
 from rest_framework_jwt import compat, views
 from rest_framework_jwt.test import APIJWTClient, APIJWTTestCase
-from tests.helpers import HANG_TIMEOUT
+from tests.helpers import run_python
 
 # --- package attributes ---------------------------------------------------------------------
 
@@ -37,15 +35,7 @@ def test_import_without_django_settings():
         "import rest_framework_jwt, sys; "
         "sys.stdout.write(rest_framework_jwt.__version__ + ' ' + rest_framework_jwt.VERSION)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=Path(__file__).parent.parent,
-        capture_output=True,
-        text=True,
-        timeout=HANG_TIMEOUT,
-        check=False,
-    )
+    result = run_python("-c", code, cwd=Path(__file__).parent.parent, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "2.0.0.dev0 2.0.0.dev0"
 

@@ -13,13 +13,12 @@ import ast
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import rest_framework_jwt
-from tests.helpers import HANG_TIMEOUT
+from tests.helpers import run_python
 
 PROJECTS = Path(__file__).parent / "projects"
 # The package this run tests: src/ of the checkout, or the installed wheel under tox.
@@ -37,15 +36,7 @@ def manage(project: str, *args: str) -> subprocess.CompletedProcess[str]:
     }
     env["PYTHONPATH"] = str(PACKAGE_ROOT)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECTS / project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=HANG_TIMEOUT,
-    )
+    return run_python("manage.py", *args, cwd=PROJECTS / project, env=env)
 
 
 def count_tests(path: Path) -> int:
