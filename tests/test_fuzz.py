@@ -15,20 +15,8 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient, APIRequestFactory
 
 from rest_framework_jwt.settings import api_settings
-from tests.helpers import (
-    FORK,
-    IMPERSONATE,
-    LOGOUT,
-    LOGOUT_ALL,
-    OBTAIN,
-    REFRESH,
-    REVOKE_OTHERS,
-    SESSIONS,
-    VERIFY,
-    Mode,
-    b64,
-    sign,
-)
+from tests import helpers as routes
+from tests.helpers import FORK, Mode, b64, sign
 from tests.helpers import protected as call_protected
 
 FUZZ = hyp_settings(
@@ -439,15 +427,15 @@ def test_fuzz_username_claim(settings, user, inactive_user, username, base):
 # something other than an object, is a 400 "body_invalid"; an unknown content type a 415.
 
 BODY_ROUTES = [
-    ("post", OBTAIN),
-    ("post", REFRESH),
-    ("post", VERIFY),
-    ("post", IMPERSONATE),
-    ("post", LOGOUT),
-    ("post", LOGOUT_ALL),
-    ("get", SESSIONS),
-    ("post", REVOKE_OTHERS),
-    ("delete", f"{SESSIONS}0b7e5a3c-9d51-4f6a-8c2e-1f4d6b8a9c70/"),
+    ("post", routes.OBTAIN),
+    ("post", routes.REFRESH),
+    ("post", routes.VERIFY),
+    ("post", routes.IMPERSONATE),
+    ("post", routes.LOGOUT),
+    ("post", routes.LOGOUT_ALL),
+    ("get", routes.SESSIONS),
+    ("post", routes.REVOKE_OTHERS),
+    ("delete", f"{routes.SESSIONS}0b7e5a3c-9d51-4f6a-8c2e-1f4d6b8a9c70/"),
     ("post", "/blacklist/"),
 ]
 BODY_MODES = {"orig": {}, "fork": FORK, "refresh-tokens": {"JWT_REFRESH_TOKENS": True}}
@@ -567,14 +555,16 @@ def test_multipart_without_boundary_is_a_400_on_every_endpoint(body_mode, superu
 
 def test_an_empty_body_is_not_malformed(body_mode, user):
     # The field errors of the serializer, not body_invalid: an empty body is an empty object.
-    response = send("post", VERIFY, b"", JSON)
+    response = send("post", routes.VERIFY, b"", JSON)
     assert response.status_code == 400
     assert "token" in response.json()
 
 
 def test_a_body_too_large_for_django_is_a_400(body_mode, user, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = send("post", OBTAIN, json.dumps({"username": "a" * 2000, "password": "x"}), JSON)
+    response = send(
+        "post", routes.OBTAIN, json.dumps({"username": "a" * 2000, "password": "x"}), JSON
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "body_invalid"
 
@@ -584,14 +574,14 @@ def test_a_body_nested_past_the_bound_is_a_400_on_every_python(body_mode, user, 
     # 40 deep: every supported Python's decoder builds it (3.12+ builds far deeper ones), so
     # only the package's own bound refuses it.
     body = '{"username": "admin", "password": "abc123", "x": ' + nested(40, kind=kind) + "}"
-    response = send("post", OBTAIN, body, JSON)
+    response = send("post", routes.OBTAIN, body, JSON)
     assert response.status_code == 400
     assert response.json()["code"] == "body_invalid"
 
 
 def test_a_body_nested_within_the_bound_is_read(body_mode, user):
     body = '{"username": "admin", "password": "abc123", "x": ' + nested(20) + "}"
-    response = send("post", OBTAIN, body, JSON)
+    response = send("post", routes.OBTAIN, body, JSON)
     assert response.status_code in (200, 201), response.content
 
 
@@ -679,18 +669,18 @@ odd_claims = st.fixed_dictionaries(
 def claim_requests(token: str):
     """Every place a token is read, as (method, url, body, token in the header)."""
     yield "get", "/protected/", None, token
-    yield "post", VERIFY, {"token": token}, None
-    yield "post", REFRESH, {"token": token}, None
-    yield "post", REFRESH, {"refresh_token": token}, None
-    yield "post", LOGOUT, {"token": token}, None
-    yield "post", LOGOUT, {"refresh_token": token}, None
+    yield "post", routes.VERIFY, {"token": token}, None
+    yield "post", routes.REFRESH, {"token": token}, None
+    yield "post", routes.REFRESH, {"refresh_token": token}, None
+    yield "post", routes.LOGOUT, {"token": token}, None
+    yield "post", routes.LOGOUT, {"refresh_token": token}, None
     yield "post", "/blacklist/", {"token": token}, None
-    yield "get", SESSIONS, None, token
-    yield "post", REVOKE_OTHERS, None, token
-    yield "delete", f"{SESSIONS}{uuid.uuid4()}/", None, token
-    yield "post", IMPERSONATE, {"user": 1}, token
-    yield "post", LOGOUT, None, token
-    yield "post", LOGOUT_ALL, None, token
+    yield "get", routes.SESSIONS, None, token
+    yield "post", routes.REVOKE_OTHERS, None, token
+    yield "delete", f"{routes.SESSIONS}{uuid.uuid4()}/", None, token
+    yield "post", routes.IMPERSONATE, {"user": 1}, token
+    yield "post", routes.LOGOUT, None, token
+    yield "post", routes.LOGOUT_ALL, None, token
 
 
 @FUZZ
@@ -755,12 +745,12 @@ def test_odd_private_claims_are_refused_cleanly(
     else:
         method, url, body, header = {
             "header": ("get", "/protected/", None, token),
-            "verify": ("post", VERIFY, {"token": token}, None),
-            "refresh": ("post", REFRESH, {"token": token}, None),
-            "logout body": ("post", LOGOUT, {"token": token}, None),
-            "logout": ("post", LOGOUT, None, token),
-            "sessions": ("get", SESSIONS, None, token),
-            "impersonate": ("post", IMPERSONATE, {"user": superuser.pk}, token),
+            "verify": ("post", routes.VERIFY, {"token": token}, None),
+            "refresh": ("post", routes.REFRESH, {"token": token}, None),
+            "logout body": ("post", routes.LOGOUT, {"token": token}, None),
+            "logout": ("post", routes.LOGOUT, None, token),
+            "sessions": ("get", routes.SESSIONS, None, token),
+            "impersonate": ("post", routes.IMPERSONATE, {"user": superuser.pk}, token),
         }[where]
         response = send(method, url, json.dumps(body) if body else "", JSON, header)
     assert response.status_code == status, response.content

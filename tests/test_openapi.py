@@ -34,17 +34,8 @@ from rest_framework_jwt.authentication import (
     JSONWebTokenAuthentication,
     StatelessJSONWebTokenAuthentication,
 )
-from tests.helpers import (
-    IMPERSONATE,
-    LOGOUT,
-    LOGOUT_ALL,
-    OBTAIN,
-    REFRESH,
-    REVOKE_OTHERS,
-    SESSIONS,
-    VERIFY,
-    run_python,
-)
+from tests import helpers as routes
+from tests.helpers import run_python
 
 PROJECT = Path(__file__).parent / "projects" / "schema_project"
 SCHEMAS = PROJECT / "schemas"
@@ -221,28 +212,28 @@ def test_the_token_endpoints_answer_as_documented(mode, user, password, throttle
         schema = Schema()
         client = APIClient()
         credentials = {"username": "admin", "password": password}
-        obtained = post(client, OBTAIN, schema, credentials)
+        obtained = post(client, routes.OBTAIN, schema, credentials)
         assert obtained.status_code == (201 if mode == "drf-jwt" else 200)
-        schema.check(OBTAIN, "post", obtained)
+        schema.check(routes.OBTAIN, "post", obtained)
         token = obtained.json()["token"]
-        for path in (VERIFY, REFRESH):
+        for path in (routes.VERIFY, routes.REFRESH):
             answer = post(client, path, schema, {"token": token})
             assert answer.status_code == obtained.status_code
             schema.check(path, "post", answer)
         refusals = [
-            (OBTAIN, {"username": "admin"}, 400),
-            (OBTAIN, {"username": "admin", "password": "wrong"}, 400),
-            (OBTAIN, {"username": "admin", "password": "wrong"}, 429),
-            (VERIFY, {"token": "not-a-token"}, 400),
-            (REFRESH, {"token": "not-a-token"}, 400),
-            (REFRESH, {"token": "not-a-token"}, 429),
-            (VERIFY, ["not", "an", "object"], 400),
+            (routes.OBTAIN, {"username": "admin"}, 400),
+            (routes.OBTAIN, {"username": "admin", "password": "wrong"}, 400),
+            (routes.OBTAIN, {"username": "admin", "password": "wrong"}, 429),
+            (routes.VERIFY, {"token": "not-a-token"}, 400),
+            (routes.REFRESH, {"token": "not-a-token"}, 400),
+            (routes.REFRESH, {"token": "not-a-token"}, 429),
+            (routes.VERIFY, ["not", "an", "object"], 400),
         ]
         for path, body, status in refusals:
             answer = client.post(path, body, format="json")
             assert answer.status_code == status, (path, body, answer.content)
             schema.check(path, "post", answer)
-        assert schema.statuses(VERIFY, "post") == {obtained.status_code, 400, 503}
+        assert schema.statuses(routes.VERIFY, "post") == {obtained.status_code, 400, 503}
 
 
 @pytest.mark.django_db
@@ -251,8 +242,8 @@ def test_impersonation_answers_as_documented(mode, user, superuser, password):
     with override_settings(JWT_AUTH=MODES[mode]):
         schema = Schema()
         client = APIClient()
-        root = post(client, OBTAIN, body={"username": "root", "password": password}).json()
-        admin = post(client, OBTAIN, body={"username": "admin", "password": password}).json()
+        root = post(client, routes.OBTAIN, body={"username": "root", "password": password}).json()
+        admin = post(client, routes.OBTAIN, body={"username": "admin", "password": password}).json()
         prefix = "Bearer" if mode == "drf-jwt" else "JWT"
         cases = [
             (root["token"], {"user": user.pk}, 201),
@@ -263,9 +254,9 @@ def test_impersonation_answers_as_documented(mode, user, superuser, password):
         ]
         for token, body, status in cases:
             extra = {"HTTP_AUTHORIZATION": f"{prefix} {token}"} if token else {}
-            answer = post(client, IMPERSONATE, schema, body, **extra)
+            answer = post(client, routes.IMPERSONATE, schema, body, **extra)
             assert answer.status_code == status, (token, body, answer.content)
-            schema.check(IMPERSONATE, "post", answer)
+            schema.check(routes.IMPERSONATE, "post", answer)
 
 
 def session_modes() -> dict[str, dict[str, Any]]:
@@ -285,56 +276,60 @@ def test_refresh_tokens_logout_and_sessions_answer_as_documented(mode, user, pas
         schema = Schema()
         client = APIClient()
         credentials = {"username": "admin", "password": password}
-        first = post(client, OBTAIN, schema, credentials)
-        schema.check(OBTAIN, "post", first)
+        first = post(client, routes.OBTAIN, schema, credentials)
+        schema.check(routes.OBTAIN, "post", first)
         assert set(first.json()) >= {"token", "refresh_token"}
-        second = post(client, OBTAIN, schema, credentials).json()
-        third = post(client, OBTAIN, schema, credentials).json()
-        pair = post(client, REFRESH, schema, {"refresh_token": first.json()["refresh_token"]})
-        schema.check(REFRESH, "post", pair)
-        reused = post(client, REFRESH, schema, {"refresh_token": first.json()["refresh_token"]})
+        second = post(client, routes.OBTAIN, schema, credentials).json()
+        third = post(client, routes.OBTAIN, schema, credentials).json()
+        pair = post(
+            client, routes.REFRESH, schema, {"refresh_token": first.json()["refresh_token"]}
+        )
+        schema.check(routes.REFRESH, "post", pair)
+        reused = post(
+            client, routes.REFRESH, schema, {"refresh_token": first.json()["refresh_token"]}
+        )
         assert reused.status_code == 400
-        schema.check(REFRESH, "post", reused)
+        schema.check(routes.REFRESH, "post", reused)
 
         auth = {"HTTP_AUTHORIZATION": f"{prefix} {second['token']}"}
-        listed = client.get(SESSIONS, **auth)
+        listed = client.get(routes.SESSIONS, **auth)
         assert listed.status_code == 200
-        schema.check(SESSIONS, "get", listed)
+        schema.check(routes.SESSIONS, "get", listed)
         family = next(s["id"] for s in listed.json() if not s["current"])
-        detail = f"{SESSIONS}{family}/"
+        detail = f"{routes.SESSIONS}{family}/"
         template = "/included/api-token-sessions/{family_id}/"
         for status in (204, 404):
             answer = client.delete(detail, **auth)
             assert answer.status_code == status
             schema.check(template, "delete", answer)
-        others = client.post(REVOKE_OTHERS, **auth)
+        others = client.post(routes.REVOKE_OTHERS, **auth)
         assert others.status_code == 200
-        schema.check(REVOKE_OTHERS, "post", others)
+        schema.check(routes.REVOKE_OTHERS, "post", others)
 
         body = {"refresh_token": third["refresh_token"]}
         for path, request, status in [
-            (LOGOUT, {"token": "not-a-token"}, 400),
-            (LOGOUT, {}, 400),
-            (LOGOUT_ALL, None, 401),
-            (SESSIONS, None, 401),
+            (routes.LOGOUT, {"token": "not-a-token"}, 400),
+            (routes.LOGOUT, {}, 400),
+            (routes.LOGOUT_ALL, None, 401),
+            (routes.SESSIONS, None, 401),
         ]:
-            if path == SESSIONS:
+            if path == routes.SESSIONS:
                 answer = client.get(path)
             else:
                 answer = post(client, path, schema if request else None, request)
             assert answer.status_code == status, (path, answer.content)
-            schema.check(path, "get" if path == SESSIONS else "post", answer)
-        logout = post(client, LOGOUT, schema, body, **auth)
+            schema.check(path, "get" if path == routes.SESSIONS else "post", answer)
+        logout = post(client, routes.LOGOUT, schema, body, **auth)
         assert logout.status_code == 204
-        schema.check(LOGOUT, "post", logout)
+        schema.check(routes.LOGOUT, "post", logout)
         # The token is revoked now: drf-jwt answers 403, 1.x mode 401.
-        revoked = client.post(LOGOUT_ALL, **auth)
+        revoked = client.post(routes.LOGOUT_ALL, **auth)
         assert revoked.status_code == (403 if mode == "drf-jwt" else 401)
-        schema.check(LOGOUT_ALL, "post", revoked)
-        fresh = post(client, OBTAIN, body=credentials).json()["token"]
-        everywhere = client.post(LOGOUT_ALL, HTTP_AUTHORIZATION=f"{prefix} {fresh}")
+        schema.check(routes.LOGOUT_ALL, "post", revoked)
+        fresh = post(client, routes.OBTAIN, body=credentials).json()["token"]
+        everywhere = client.post(routes.LOGOUT_ALL, HTTP_AUTHORIZATION=f"{prefix} {fresh}")
         assert everywhere.status_code == 204
-        schema.check(LOGOUT_ALL, "post", everywhere)
+        schema.check(routes.LOGOUT_ALL, "post", everywhere)
 
 
 @pytest.mark.django_db
@@ -347,18 +342,22 @@ def test_a_store_outage_answers_as_documented(user, password):
     with override_settings(JWT_AUTH={"JWT_REFRESH_TOKENS": True}):
         schema = Schema()
         client = APIClient()
-        token = post(client, OBTAIN, body={"username": "admin", "password": password}).json()
+        token = post(client, routes.OBTAIN, body={"username": "admin", "password": password}).json()
         auth = {"HTTP_AUTHORIZATION": f"JWT {token['token']}"}
         with connection.execute_wrapper(down):
             answers = [
-                (OBTAIN, "post", post(client, OBTAIN, body={"username": "admin", "password": "x"})),
                 (
-                    REFRESH,
+                    routes.OBTAIN,
                     "post",
-                    post(client, REFRESH, body={"refresh_token": token["refresh_token"]}),
+                    post(client, routes.OBTAIN, body={"username": "admin", "password": "x"}),
                 ),
-                (SESSIONS, "get", client.get(SESSIONS, **auth)),
-                (LOGOUT_ALL, "post", client.post(LOGOUT_ALL, **auth)),
+                (
+                    routes.REFRESH,
+                    "post",
+                    post(client, routes.REFRESH, body={"refresh_token": token["refresh_token"]}),
+                ),
+                (routes.SESSIONS, "get", client.get(routes.SESSIONS, **auth)),
+                (routes.LOGOUT_ALL, "post", client.post(routes.LOGOUT_ALL, **auth)),
             ]
     for path, method, answer in answers:
         assert answer.status_code == 503, (path, answer.content)
@@ -471,7 +470,7 @@ def test_a_custom_response_handler_is_documented_as_an_object():
 
     with override_settings(JWT_AUTH={"JWT_RESPONSE_PAYLOAD_HANDLER": handler}):
         document = generate()
-    ok = document["paths"][OBTAIN]["post"]["responses"]["200"]
+    ok = document["paths"][routes.OBTAIN]["post"]["responses"]["200"]
     assert ok["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/JWTHandlerBody"
     }
@@ -494,32 +493,32 @@ def test_cookie_mode_answers_as_documented(user, password, codes):
         schema = Schema()
         browser = APIClient(enforce_csrf_checks=True)
         credentials = {"username": "admin", "password": password}
-        login = post(browser, OBTAIN, schema, credentials)
+        login = post(browser, routes.OBTAIN, schema, credentials)
         assert login.status_code == 200 and "token" not in login.json()
-        schema.check(OBTAIN, "post", login)
-        mobile = post(APIClient(), OBTAIN, schema, credentials, HTTP_X_JWT_DELIVERY="body")
+        schema.check(routes.OBTAIN, "post", login)
+        mobile = post(APIClient(), routes.OBTAIN, schema, credentials, HTTP_X_JWT_DELIVERY="body")
         assert set(mobile.json()) == {"token", "refresh_token"}
-        schema.check(OBTAIN, "post", mobile)
+        schema.check(routes.OBTAIN, "post", mobile)
 
-        no_csrf = browser.post(REFRESH, {}, format="json")
+        no_csrf = browser.post(routes.REFRESH, {}, format="json")
         assert no_csrf.status_code == 403, no_csrf.content
-        schema.check(REFRESH, "post", no_csrf)
+        schema.check(routes.REFRESH, "post", no_csrf)
         csrf = {"HTTP_X_CSRFTOKEN": browser.cookies["csrftoken"].value}
-        refreshed = post(browser, REFRESH, schema, {}, **csrf)
+        refreshed = post(browser, routes.REFRESH, schema, {}, **csrf)
         assert refreshed.status_code == 200, refreshed.content
-        schema.check(REFRESH, "post", refreshed)
-        verified = post(browser, VERIFY, schema, {})
+        schema.check(routes.REFRESH, "post", refreshed)
+        verified = post(browser, routes.VERIFY, schema, {})
         assert verified.status_code == 200 and "token" not in verified.json()
-        schema.check(VERIFY, "post", verified)
+        schema.check(routes.VERIFY, "post", verified)
 
-        listed = browser.get(SESSIONS)
+        listed = browser.get(routes.SESSIONS)
         assert listed.status_code == 200
-        schema.check(SESSIONS, "get", listed)
-        for path in (REVOKE_OTHERS, LOGOUT_ALL):
+        schema.check(routes.SESSIONS, "get", listed)
+        for path in (routes.REVOKE_OTHERS, routes.LOGOUT_ALL):
             refused = browser.post(path)
             assert refused.status_code == 403, (path, refused.content)
             schema.check(path, "post", refused)
         csrf = {"HTTP_X_CSRFTOKEN": browser.cookies["csrftoken"].value}
-        logout = post(browser, LOGOUT, schema, {}, **csrf)
+        logout = post(browser, routes.LOGOUT, schema, {}, **csrf)
         assert logout.status_code == 204, logout.content
-        schema.check(LOGOUT, "post", logout)
+        schema.check(routes.LOGOUT, "post", logout)
