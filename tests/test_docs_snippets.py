@@ -76,7 +76,6 @@ import json
 import os
 import re
 import shlex
-import subprocess
 import sys
 import time
 import types
@@ -101,7 +100,7 @@ import rest_framework_jwt
 from rest_framework_jwt.settings import DEFAULTS
 from rest_framework_jwt.test import freeze_token_clock
 from tests import settings as test_project
-from tests.helpers import HANG_TIMEOUT
+from tests.helpers import run_python
 
 try:
     import tomllib
@@ -426,25 +425,8 @@ class Page:
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         path = [str(project), str(ROOT), str(PACKAGE_ROOT), env.get("PYTHONPATH", "")]
         env["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:randomly",
-                "-p",
-                "no:cacheprovider",
-                "test_snippet.py",
-            ],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=HANG_TIMEOUT,
-        )
+        options = ["-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+        result = run_python("-m", "pytest", *options, "test_snippet.py", cwd=project, env=env)
         output = result.stdout + result.stderr
         assert result.returncode == 0, output
         assert re.search(r"^\d+ passed\b", output, re.M), output

@@ -91,6 +91,15 @@ def decode_code(token) -> str:
     return info.value.code
 
 
+def assert_decode_raises(token, error: type[TokenError], pyjwts: type[Exception]) -> Exception:
+    """The decode handler refuses ``token`` with ``error``, which is also PyJWT's ``pyjwts``
+    (for 1.x code that catches PyJWT's errors); the error raised."""
+    with pytest.raises(error) as info:
+        utils.jwt_decode_handler(token)
+    assert isinstance(info.value, pyjwts)
+    return info.value
+
+
 def auth(client, token: str):
     return client.get(PROTECTED, HTTP_AUTHORIZATION=f"JWT {token}")
 
@@ -173,9 +182,7 @@ def test_alg_outside_the_allow_list_is_refused(strict, client, user, alg):
     # Signed with the real secret and HS256: only the alg value is wrong.
     token = sign(claims_for(user), header)
     assert_refused(client, token, "token_invalid_algorithm")
-    with pytest.raises(InvalidAlgorithm) as info:
-        utils.jwt_decode_handler(token)
-    assert isinstance(info.value, jwt.InvalidAlgorithmError)
+    assert_decode_raises(token, InvalidAlgorithm, jwt.InvalidAlgorithmError)
 
 
 def test_alg_none_without_signature_is_refused_even_with_verify_off(configure, frozen, user):
@@ -315,10 +322,8 @@ def test_exp_is_required_by_default(strict, client, user):
     assert api_settings.JWT_REQUIRED_CLAIMS == ("exp",)
     token = sign(claims_for(user, exp=DROP))
     assert_refused(client, token, "token_missing_claim")
-    with pytest.raises(MissingClaim) as info:
-        utils.jwt_decode_handler(token)
-    assert isinstance(info.value, jwt.MissingRequiredClaimError)
-    assert info.value.claim == "exp"
+    error = assert_decode_raises(token, MissingClaim, jwt.MissingRequiredClaimError)
+    assert error.claim == "exp"
 
 
 def test_required_claims_can_be_emptied(strict, client, user):
@@ -336,9 +341,7 @@ def test_required_claims_can_be_extended(strict, client, user, missing):
 def test_exp_boundary(strict, client, user):
     assert_accepted(client, sign(claims_for(user, exp=NOW + 1)))
     assert_refused(client, sign(claims_for(user, exp=NOW)), "token_expired")
-    with pytest.raises(ExpiredToken) as info:
-        utils.jwt_decode_handler(sign(claims_for(user, exp=NOW)))
-    assert isinstance(info.value, jwt.ExpiredSignatureError)
+    assert_decode_raises(sign(claims_for(user, exp=NOW)), ExpiredToken, jwt.ExpiredSignatureError)
 
 
 @pytest.mark.parametrize("claim", ["nbf", "iat"])
@@ -471,9 +474,7 @@ def test_audience_compared_exactly(strict, client, user, aud):
     strict(JWT_AUDIENCE=AUDIENCE)
     token = sign(claims_for(user, aud=aud))
     assert_refused(client, token, "token_invalid_audience")
-    with pytest.raises(InvalidAudience) as info:
-        utils.jwt_decode_handler(token)
-    assert isinstance(info.value, jwt.InvalidAudienceError)
+    assert_decode_raises(token, InvalidAudience, jwt.InvalidAudienceError)
 
 
 def test_audience_missing_when_configured(strict, client, user):
@@ -565,9 +566,7 @@ def test_default_bound_refuses_a_signed_token_just_over_it(strict, client, user)
     token = sign(claims_for(user, filler="x" * 6000))
     assert len(token) > 8192
     assert_refused(client, token, "token_too_large")
-    with pytest.raises(TokenTooLarge) as info:
-        utils.jwt_decode_handler(token)
-    assert isinstance(info.value, jwt.DecodeError)
+    assert_decode_raises(token, TokenTooLarge, jwt.DecodeError)
 
 
 def test_size_bound_zero_turns_it_off(strict, client, user):
