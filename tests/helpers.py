@@ -249,6 +249,34 @@ def sign(payload, header=None, key: str | bytes | None = None, digest: str = "HS
     return f"{head}.{body}.{b64(mac)}"
 
 
+def resign(head: str, body: str) -> str:
+    """The segments ``head`` and ``body`` as they are (valid base64url or not), HMAC-SHA256
+    signed over that text with SECRET_KEY: only an encoding check can refuse the token."""
+    mac = hmac.new(django_settings.SECRET_KEY.encode(), f"{head}.{body}".encode(), hashlib.sha256)
+    return f"{head}.{body}.{b64(mac.digest())}"
+
+
+def stray_bits_segments(claims) -> tuple[str, str]:
+    """A header segment with both '-' and '_' in it, and the payload segment of
+    ``claims(filler)`` (a dict; ``filler`` grows until it fits): both 2 mod 4 characters long,
+    so that their last character carries low bits a lenient decoder ignores."""
+    # "???>>>" encodes to "Pz8_Pj4-".
+    note = "???>>>"
+    while len(head := segment({"alg": "HS256", "typ": "JWT", "note": note})) % 4 != 2:
+        note += "."
+    filler = ""
+    while len(body := segment(claims(filler))) % 4 != 2:
+        filler += "."
+    assert "-" in head and "_" in head
+    return head, body
+
+
+def flip_low_bit(text: str) -> str:
+    """``text`` with the lowest bit of its last base64url character flipped."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    return text[:-1] + alphabet[alphabet.index(text[-1]) ^ 1]
+
+
 def forge(payload: dict, key: str | None = None, algorithm: str = "HS256") -> str:
     """``payload`` signed by plain PyJWT with SECRET_KEY (or ``key``), as 1.x deployments did."""
     return jwt.encode(payload, key or django_settings.SECRET_KEY, algorithm=algorithm)

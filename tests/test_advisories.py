@@ -34,7 +34,19 @@ from rest_framework_jwt.exceptions import (
     TokenTooLarge,
 )
 from tests.conftest import read_key
-from tests.helpers import DIGESTS, OBTAIN, PROTECTED, REFRESH, VERIFY, b64, segment, sign
+from tests.helpers import (
+    DIGESTS,
+    OBTAIN,
+    PROTECTED,
+    REFRESH,
+    VERIFY,
+    b64,
+    flip_low_bit,
+    resign,
+    segment,
+    sign,
+    stray_bits_segments,
+)
 
 ISSUER = "https://auth.example.com"
 
@@ -352,26 +364,8 @@ def test_pyjwt_cve_2026_48526_jwk_or_der_secret_is_a_configuration_error(setting
 # PyJWT 2.13.0 hardening: strict base64url (no padding, no characters outside the alphabet)
 
 
-def _swap_last_bits(text: str) -> str:
-    """Change the stray low bits of the last character: lenient decoders give the same bytes."""
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    return text[:-1] + alphabet[alphabet.index(text[-1]) ^ 1]
-
-
 def _base64_variants(user) -> dict[str, str]:
-    # "???>>>" encodes to "Pz8_Pj4-", so the header segment has both '-' and '_' in it.
-    note = "???>>>"
-    while len(header := segment({"alg": "HS256", "typ": "JWT", "note": note})) % 4 != 2:
-        note += "."
-    filler = ""
-    while len(body := segment(payload_for(user, note=filler))) % 4 != 2:
-        filler += "."
-    assert "-" in header and "_" in header
-
-    def resign(head: str, payload: str) -> str:
-        # Signed over the altered text, so only the encoding check can refuse the token.
-        return f"{head}.{payload}.{hmac_sign(f'{head}.{payload}', secret())}"
-
+    header, body = stray_bits_segments(lambda filler: payload_for(user, note=filler))
     genuine = resign(header, body)
     head, payload, signature = genuine.split(".")
     pad = "=" * (-len(body) % 4)
@@ -382,8 +376,8 @@ def _base64_variants(user) -> dict[str, str]:
         "signature_padding": f"{head}.{payload}.{signature}=",
         "extra_padding": resign(header, body + pad + "===="),
         "standard_alphabet_header": resign(header.replace("-", "+").replace("_", "/"), body),
-        "payload_stray_bits": resign(header, _swap_last_bits(body)),
-        "signature_stray_bits": f"{head}.{payload}.{_swap_last_bits(signature)}",
+        "payload_stray_bits": resign(header, flip_low_bit(body)),
+        "signature_stray_bits": f"{head}.{payload}.{flip_low_bit(signature)}",
         "junk_in_payload": resign(header, body[:10] + "!" + body[10:]),
         "junk_in_signature": f"{head}.{payload}.{signature[:5]}*{signature[5:]}",
         "percent_encoded": resign(header, body[:10] + "%41" + body[10:]),

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
-import hmac
 import json
 import socket
 import urllib.request
@@ -62,10 +60,13 @@ from tests.helpers import (
     VERIFY,
     b64,
     changed,
+    flip_low_bit,
     plain_id,
+    resign,
     revoke_actor,
     segment,
     sign,
+    stray_bits_segments,
 )
 
 MAX_DATE = 253402300799
@@ -587,16 +588,6 @@ def test_size_is_counted_in_bytes(strict, user):
 # base64url: canonical only
 
 
-def _resigned(head: str, body: str) -> str:
-    mac = hmac.new(django_settings.SECRET_KEY.encode(), f"{head}.{body}".encode(), hashlib.sha256)
-    return f"{head}.{body}.{b64(mac.digest())}"
-
-
-def _flip_low_bit(text: str) -> str:
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    return text[:-1] + alphabet[alphabet.index(text[-1]) ^ 1]
-
-
 @pytest.mark.parametrize(
     "where",
     [
@@ -612,25 +603,19 @@ def _flip_low_bit(text: str) -> str:
     ],
 )
 def test_non_canonical_base64url_is_refused(strict, client, user, where):
-    # ">>>" and "???" make '-' and '_' in the header segment.
-    note = ">>>???"
-    while len(head := segment({"alg": "HS256", "typ": "JWT", "n": note})) % 4 != 2:
-        note += "."
-    filler = ""
-    while len(body := segment(claims_for(user, filler=filler))) % 4 != 2:
-        filler += "."
-    control = _resigned(head, body)
+    head, body = stray_bits_segments(lambda filler: claims_for(user, filler=filler))
+    control = resign(head, body)
     assert_accepted(client, control)
     signature = control.rsplit(".", 1)[1]
     token = {
-        "header_pad": _resigned(head + "==", body),
-        "payload_pad": _resigned(head, body + "=="),
+        "header_pad": resign(head + "==", body),
+        "payload_pad": resign(head, body + "=="),
         "signature_pad": f"{head}.{body}.{signature}=",
-        "plus": _resigned(head.replace("-", "+"), body),
-        "slash": _resigned(head.replace("_", "/"), body),
-        "payload_bits": _resigned(head, _flip_low_bit(body)),
-        "signature_bits": f"{head}.{body}.{_flip_low_bit(signature)}",
-        "space": _resigned(head, body[:8] + " " + body[8:]),
+        "plus": resign(head.replace("-", "+"), body),
+        "slash": resign(head.replace("_", "/"), body),
+        "payload_bits": resign(head, flip_low_bit(body)),
+        "signature_bits": f"{head}.{body}.{flip_low_bit(signature)}",
+        "space": resign(head, body[:8] + " " + body[8:]),
         "dot_only": f"{head}..{signature}",
     }[where]
     assert decode_code(token) == "token_decode_error"
