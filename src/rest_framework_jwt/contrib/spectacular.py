@@ -547,6 +547,17 @@ def _token_parameters(view: Any, status: int, *, pair: bool) -> list[OpenApiPara
     return parameters
 
 
+def _operation(
+    method: str, summary: str, description: str, answers: dict[int, Any], **arguments: Any
+) -> dict[str, dict[str, Any]]:
+    """The ``extend_schema`` arguments of one handler ``method``: its summary and description,
+    its ``answers`` (status -> response; the success first, then the errors) and any other
+    ``arguments`` (``request``, ``parameters``)."""
+    return {
+        method: {"summary": summary, "description": description, "responses": answers, **arguments}
+    }
+
+
 class _PackageView(OpenApiViewExtension):
     """A view of the package (and the project's subclasses of it): ``operations()`` gives the
     ``extend_schema`` arguments of each handler method."""
@@ -589,18 +600,17 @@ class _TokenView(_PackageView):
         own = serializer in self.own_serializers()
         status = 201 if api_settings.is_drf_jwt else 200
         pair = self.pair and rotation.enabled()
-        return {
-            "post": {
-                "summary": self.summary,
-                "description": self.description,
-                "request": self.request(view) if own else serializer,
-                "responses": {
-                    status: OpenApiResponse(_token_body(view, pair=pair), description="The token."),
-                    **_errors(view),
-                },
-                "parameters": _token_parameters(view, status, pair=pair),
-            }
-        }
+        return _operation(
+            "post",
+            self.summary,
+            self.description,
+            {
+                status: OpenApiResponse(_token_body(view, pair=pair), description="The token."),
+                **_errors(view),
+            },
+            request=self.request(view) if own else serializer,
+            parameters=_token_parameters(view, status, pair=pair),
+        )
 
     def own_serializers(self) -> tuple[Any, ...]:
         return (self.serializer,)
@@ -660,19 +670,15 @@ class ImpersonateView(_PackageView):
         if _offers_body_delivery(view):
             parameters.append(_DELIVERY_PARAMETER)
             body = _or_cookies(body)
-        return {
-            "post": {
-                "summary": "Impersonate a user",
-                "description": "A superuser obtains a short-lived token for another user; the "
-                "token names the superuser in its act claim.",
-                "request": serializer,
-                "responses": {
-                    201: OpenApiResponse(body, description="The token."),
-                    **_errors(view),
-                },
-                "parameters": parameters,
-            }
-        }
+        return _operation(
+            "post",
+            "Impersonate a user",
+            "A superuser obtains a short-lived token for another user; the token names the "
+            "superuser in its act claim.",
+            {201: OpenApiResponse(body, description="The token."), **_errors(view)},
+            request=serializer,
+            parameters=parameters,
+        )
 
 
 class LogoutView(_PackageView):
@@ -682,99 +688,83 @@ class LogoutView(_PackageView):
 
     def operations(self, view: Any) -> dict[str, dict[str, Any]]:
         if hasattr(view, "create"):  # BlacklistView, routed as {"post": "create"}
-            return {
-                "create": {
-                    "summary": "Blacklist a token",
-                    "description": "drf-jwt's endpoint: revoke the token in the body, or the "
-                    "request's own.",
-                    "request": JWTBlacklistRequestSerializer,
-                    "responses": {
-                        201: OpenApiResponse(
-                            JWTBlacklistResponseSerializer, description="Revoked."
-                        ),
-                        **_errors(view),
-                    },
-                }
-            }
-        return {
-            "post": {
-                "summary": "Log out",
-                "description": "Revoke the token that authenticates the request, and any token "
-                "or refresh token in the body (of the same user).",
-                "request": JWTLogoutRequestSerializer,
-                "responses": {204: OpenApiResponse(description="Revoked."), **_errors(view)},
-            }
-        }
+            return _operation(
+                "create",
+                "Blacklist a token",
+                "drf-jwt's endpoint: revoke the token in the body, or the request's own.",
+                {
+                    201: OpenApiResponse(JWTBlacklistResponseSerializer, description="Revoked."),
+                    **_errors(view),
+                },
+                request=JWTBlacklistRequestSerializer,
+            )
+        return _operation(
+            "post",
+            "Log out",
+            "Revoke the token that authenticates the request, and any token or refresh token "
+            "in the body (of the same user).",
+            {204: OpenApiResponse(description="Revoked."), **_errors(view)},
+            request=JWTLogoutRequestSerializer,
+        )
 
 
-class LogoutAllView(_PackageView):
+class _SessionView(_PackageView):
+    """A view of session_views that takes no body to validate: one handler, described by the
+    class attributes."""
+
+    method = "post"
+    summary = ""
+    description = ""
+    #: The success: (status, body serializer or None, description).
+    success: tuple[int, Any, str] = (204, None, "")
+    #: The arguments of ``_errors`` besides ``validates=False``.
+    errors: dict[str, bool] = {}
+
+    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
+        status, body, text = self.success
+        arguments = {"request": None} if self.method == "post" else {}
+        return _operation(
+            self.method,
+            self.summary,
+            self.description,
+            {
+                status: OpenApiResponse(body, description=text),
+                **_errors(view, validates=False, **self.errors),
+            },
+            **arguments,
+        )
+
+
+class LogoutAllView(_SessionView):
     target_class = session_views.LogoutAllView
-
-    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
-        return {
-            "post": {
-                "summary": "Log out everywhere",
-                "description": "Revoke every token of the user, on every device.",
-                "request": None,
-                "responses": {
-                    204: OpenApiResponse(description="Revoked."),
-                    **_errors(view, validates=False),
-                },
-            }
-        }
+    summary = "Log out everywhere"
+    description = "Revoke every token of the user, on every device."
+    success = (204, None, "Revoked.")
 
 
-class SessionListView(_PackageView):
+class SessionListView(_SessionView):
     target_class = session_views.SessionListView
-
-    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
-        return {
-            "get": {
-                "summary": "List the user's sessions",
-                "description": "The user's active sessions (refresh-token families).",
-                "responses": {
-                    200: OpenApiResponse(
-                        JWTSessionSerializer(many=True), description="The sessions."
-                    ),
-                    **_errors(view, validates=False, unsafe=False),
-                },
-            }
-        }
+    method = "get"
+    summary = "List the user's sessions"
+    description = "The user's active sessions (refresh-token families)."
+    success = (200, JWTSessionSerializer(many=True), "The sessions.")
+    errors = {"unsafe": False}
 
 
-class SessionDetailView(_PackageView):
+class SessionDetailView(_SessionView):
     target_class = session_views.SessionDetailView
-
-    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
-        return {
-            "delete": {
-                "summary": "End a session",
-                "description": "Revoke one of the user's sessions.",
-                "responses": {
-                    204: OpenApiResponse(description="Ended."),
-                    **_errors(view, validates=False, not_found=True),
-                },
-            }
-        }
+    method = "delete"
+    summary = "End a session"
+    description = "Revoke one of the user's sessions."
+    success = (204, None, "Ended.")
+    errors = {"not_found": True}
 
 
-class RevokeOtherSessionsView(_PackageView):
+class RevokeOtherSessionsView(_SessionView):
     target_class = session_views.RevokeOtherSessionsView
-
-    def operations(self, view: Any) -> dict[str, dict[str, Any]]:
-        return {
-            "post": {
-                "summary": "End the other sessions",
-                "description": "Revoke every session of the user except the request's own.",
-                "request": None,
-                "responses": {
-                    200: OpenApiResponse(
-                        JWTRevokedSessionsSerializer, description="The sessions ended."
-                    ),
-                    **_errors(view, validates=False),
-                },
-            }
-        }
+    summary = "End the other sessions"
+    description = "Revoke every session of the user except the request's own."
+    success = (200, JWTRevokedSessionsSerializer, "The sessions ended.")
 
 
 __all__ = [
