@@ -403,11 +403,14 @@ def test_aauthenticate_answers_as_authenticate(db, user, cls, header_of):
     assert (sync is not None and sync[0] == user.pk) is (header_of == "valid")
 
 
-@pytest.mark.parametrize("mode", list(refusal_table.MODES))
 @pytest.mark.parametrize(
-    "row",
-    [row for row in refusal_table.TABLE if row.surface == refusal_table.AUTH],
-    ids=refusal_table._id,
+    ("row", "mode"),
+    [
+        pytest.param(row, mode, id=f"{refusal_table._id(row)}-{mode}")
+        for row in refusal_table.TABLE
+        if row.surface == refusal_table.AUTH
+        for mode in row.modes()
+    ],
 )
 def test_every_refusal_of_the_table_is_the_same_from_aauthenticate(
     row, mode, settings, user, inactive_user
@@ -425,7 +428,7 @@ def test_every_refusal_of_the_table_is_the_same_from_aauthenticate(
         request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=header)
         sync = _answer(JSONWebTokenAuthentication(), request, run_async=False)
         assert _answer(JSONWebTokenAuthentication(), request, run_async=True) == sync
-    status, body = row.fork if mode == "fork" else row.orig
+    status, body = row.answer(mode)
     if sync is None:  # anonymous: DRF's own 401 follows
         assert body == {"detail": refusal_table.NOT_PROVIDED}
     else:

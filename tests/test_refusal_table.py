@@ -63,6 +63,9 @@ class Row:
     def modes(self) -> list[str]:
         return ["orig"] if self.fork is None else ["orig", "fork"]
 
+    def answer(self, mode: str) -> tuple[int, dict]:
+        return self.fork if mode == "fork" and self.fork is not None else self.orig
+
 
 def token_rows(situation, auth_orig, auth_fork, serializer_orig, serializer_fork, **extra):
     """The three rows of a token situation: authentication (401 unless given), verify and
@@ -335,7 +338,7 @@ def test_refusal(row, mode, settings, time_machine, user, inactive_user, superus
     if row.backends:
         settings.AUTHENTICATION_BACKENDS = row.backends
     prefix = "Bearer" if mode == "fork" else "JWT"
-    status, body = row.fork if mode == "fork" and row.fork is not None else row.orig
+    status, body = row.answer(mode)
 
     response = answer(row, user, inactive_user, superuser, prefix)
 
