@@ -119,6 +119,15 @@ def obtain(client, username, password: str = "wrong", ip: str = "10.0.0.1"):
     )
 
 
+def assert_throttled_after(client, attempts: list[tuple[dict, dict]]) -> None:
+    """Each of ``attempts`` (an obtain body, the request's headers) but the last is refused
+    with 400; the last is throttled."""
+    *refused, (body, headers) = attempts
+    for data, extra in refused:
+        assert client.post(OBTAIN, data, format="json", **extra).status_code == 400
+    assert_throttled(client.post(OBTAIN, body, format="json", **headers))
+
+
 def refresh(client, token: str, ip: str = "10.0.0.1"):
     return client.post(REFRESH, {"token": token}, format="json", REMOTE_ADDR=ip)
 
@@ -205,19 +214,12 @@ def test_throttled_obtain_does_not_check_the_password(throttle, client, user, pa
 def test_obtain_ip_uses_the_peer_address_when_num_proxies_is_set(throttle, settings, client, db):
     settings.REST_FRAMEWORK = {**django_settings.REST_FRAMEWORK, "NUM_PROXIES": 0}
     throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_ip": "2/min"})
-    for attempt in range(2):
-        response = client.post(
-            OBTAIN,
-            {"username": f"u{attempt}", "password": "x"},
-            format="json",
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}",
-        )
-        assert response.status_code == 400
     # A forged X-Forwarded-For does not buy a fresh allowance.
-    response = client.post(
-        OBTAIN, {"username": "u9", "password": "x"}, format="json", HTTP_X_FORWARDED_FOR="192.0.2.9"
-    )
-    assert_throttled(response)
+    body = {"password": "x"}
+    attempts = [
+        ({**body, "username": f"u{n}"}, {"HTTP_X_FORWARDED_FOR": f"192.0.2.{n}"}) for n in (0, 1, 9)
+    ]
+    assert_throttled_after(client, attempts)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -268,18 +270,14 @@ def test_refused_fields_are_not_attempts(throttle, client, db):
 def test_obtain_username_with_a_custom_username_field(throttle, settings, client, db):
     settings.AUTH_USER_MODEL = "testapp.EmailUser"
     throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_username": "2/min"})
-    for attempt in range(2):
-        response = client.post(
-            OBTAIN,
-            {"email": "A@example.com", "password": "x"},
-            format="json",
-            REMOTE_ADDR=f"10.0.6.{attempt}",
-        )
-        assert response.status_code == 400
-    response = client.post(
-        OBTAIN, {"email": "a@EXAMPLE.com", "password": "x"}, format="json", REMOTE_ADDR="10.0.6.9"
+    assert_throttled_after(
+        client,
+        [
+            ({"email": "A@example.com", "password": "x"}, {"REMOTE_ADDR": "10.0.6.0"}),
+            ({"email": "A@example.com", "password": "x"}, {"REMOTE_ADDR": "10.0.6.1"}),
+            ({"email": "a@EXAMPLE.com", "password": "x"}, {"REMOTE_ADDR": "10.0.6.9"}),
+        ],
     )
-    assert_throttled(response)
 
 
 # ----------------------------------------------------------------------------------------------
