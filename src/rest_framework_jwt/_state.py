@@ -11,7 +11,7 @@ per ``JWT_KEY_RELOAD_INTERVAL``.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
@@ -45,6 +45,14 @@ class Config:
     #: The ``iss`` of the trusted external issuers (JWT_TRUSTED_ISSUERS) other than our own
     #: JWT_ISSUER: the package's keys never verify a token claiming one of them.
     foreign_issuers: frozenset[str] = frozenset()
+    #: The token headers seen under this configuration, by their encoded segment, with what
+    #: checking them answered (see ``verification.decode``): a deployment's tokens share one
+    #: or a few headers, so a request decodes and checks none. Bounded (``HEADERS_KEPT``).
+    headers: dict[bytes, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+#: At most this many headers are kept in ``Config.headers`` (then it starts again).
+HEADERS_KEPT = 64
 
 
 #: Salt of the key of the "pwv" claim's HMAC (the key is derived as Django's salted_hmac does).

@@ -14,10 +14,12 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from json.scanner import make_scanner
 from typing import Any
 
 import jwt
@@ -409,6 +411,10 @@ def encode(
     return f"{segments[0]}.{segments[1]}.{_b64encode(signature)}"
 
 
+#: base64url to standard base64, for ``binascii`` (the alphabet is checked first).
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
+
+
 def _b64decode(segment: bytes) -> bytes:
     """Decode canonical, unpadded base64url; anything else is a DecodeError."""
     remainder = len(segment) % 4
@@ -419,7 +425,9 @@ def _b64decode(segment: bytes) -> bytes:
     if remainder and _B64_VALUES[segment[-1]] & (0b1111 if remainder == 2 else 0b11):
         raise exc.DecodeError("Non-canonical base64url encoding.")
     try:
-        return base64.urlsafe_b64decode(segment + b"=" * (-remainder % 4))
+        # What base64.urlsafe_b64decode does, without its argument checks: the segment holds
+        # only the 64 characters of the alphabet (checked above).
+        return binascii.a2b_base64(segment.translate(_FROM_URLSAFE) + b"=" * (-remainder % 4))
     except (binascii.Error, ValueError):
         raise exc.DecodeError("Invalid base64url encoding.") from None
 
@@ -442,9 +450,24 @@ MAX_JSON_DEPTH = 16
 _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
 
 
+#: What ``_DECODER.decode`` scans with (the C scanner, with the decoder's hooks).
+_SCAN = make_scanner(_DECODER)  # type: ignore[arg-type]  # (typeshed: the scanner's own type)
+
+
+def _json_value(text: str) -> Any:
+    """``_DECODER.decode(text)``: an object that fills the whole text is scanned directly
+    (what ``decode`` does after skipping no whitespace); anything else goes through
+    ``decode``, which skips the whitespace and refuses extra data."""
+    if text[:1] == "{":
+        value, end = _SCAN(text, 0)
+        if end == len(text):
+            return value
+    return _DECODER.decode(text)
+
+
 def _json_object(data: bytes, what: str) -> dict[str, Any]:
     try:
-        value = _DECODER.decode(data.decode("utf-8"))
+        value = _json_value(data.decode("utf-8"))
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise exc.DecodeError(f"Invalid {what} JSON.") from None
     if not isinstance(value, dict):
@@ -463,7 +486,7 @@ class Parsed:
     JSON-parsed beyond its header.
     """
 
-    header: dict[str, Any]
+    header: Mapping[str, Any]
     payload_segment: bytes
     signing_input: bytes
     signature: bytes
@@ -476,8 +499,9 @@ class Parsed:
         return self._payload
 
 
-def parse(token: Any, max_size: int) -> Parsed:
-    """Split ``token`` and decode its header; refuse anything malformed."""
+def split(token: Any, max_size: int) -> list[bytes]:
+    """The three segments of ``token`` (str or bytes), still encoded; refuse a token that is
+    not ASCII, larger than ``max_size`` (0: no bound) or not made of three segments."""
     if isinstance(token, str):
         try:
             raw = token.encode("ascii")
@@ -492,7 +516,24 @@ def parse(token: Any, max_size: int) -> Parsed:
     parts = raw.split(b".")
     if len(parts) != 3:
         raise exc.DecodeError("Not enough segments.")
-    header = _json_object(_b64decode(parts[0]), "header")
+    return parts
+
+
+def parse_header(segment: bytes) -> dict[str, Any]:
+    """The JOSE header of a token's first segment; DecodeError if it is not a JSON object."""
+    return _json_object(_b64decode(segment), "header")
+
+
+def parse(token: Any, max_size: int) -> Parsed:
+    """Split ``token`` and decode its header; refuse anything malformed."""
+    parts = split(token, max_size)
+    header = parse_header(parts[0])
+    return assemble(header, parts)
+
+
+def assemble(header: Mapping[str, Any], parts: Sequence[bytes]) -> Parsed:
+    """The :class:`Parsed` token of ``parts`` (:func:`split`) whose header is ``header``
+    (:func:`parse_header` of ``parts[0]``, or a copy of its answer kept earlier)."""
     signature = _b64decode(parts[2])
     return Parsed(header, parts[1], parts[0] + b"." + parts[1], signature)
 
@@ -534,10 +575,26 @@ def candidate_keys(
     return found
 
 
+#: The digest of each HMAC algorithm, for the one-shot ``hmac.digest`` (what PyJWT's
+#: HMACAlgorithm computes through ``hmac.new``).
+_HMAC_DIGESTS = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
+
+
 def verify_signature(parsed: Parsed, algorithm: str, keys: Sequence[Any]) -> None:
-    """Raise InvalidSignature unless one of ``keys`` verifies the token with ``algorithm``."""
+    """Raise InvalidSignature unless one of ``keys`` verifies the token with ``algorithm``.
+
+    An HMAC signature is compared (in constant time) with ``hmac.digest`` of the signing input
+    under each secret, as PyJWT's ``HMACAlgorithm.verify`` does, without its call layers.
+    """
     implementation = ALGORITHMS[algorithm]
+    digest = _HMAC_DIGESTS.get(algorithm)
     for key in keys:
+        if digest is not None and type(key) is bytes:
+            if hmac.compare_digest(
+                hmac.digest(key, parsed.signing_input, digest), parsed.signature
+            ):
+                return
+            continue
         try:
             if implementation.verify(parsed.signing_input, key, parsed.signature):
                 return
@@ -636,6 +693,7 @@ __all__ = [
     "KeyRing",
     "Parsed",
     "VerificationKey",
+    "assemble",
     "build_keyring",
     "candidate_keys",
     "check_header",
@@ -643,7 +701,9 @@ __all__ = [
     "encode",
     "jwk_set_ring",
     "parse",
+    "parse_header",
     "prepare_hmac_secret",
     "prepare_key",
+    "split",
     "verify_signature",
 ]

@@ -202,8 +202,9 @@ def _checked_claims(
 ) -> dict[str, Any]:
     """The payload of ``parsed`` after the registered claims are checked (all of them, or
     only those not about time and presence when ``verify`` is off)."""
+    payload = parsed.payload
     claims.validate(
-        parsed.payload,
+        payload,
         current=claims.now(),
         leeway=config.leeway,
         verify_exp=config.verify_exp and verify,
@@ -211,30 +212,67 @@ def _checked_claims(
         audience=config.audience,
         issuer=config.issuer,
     )
-    if config.foreign_issuers and parsed.payload.get("iss") in config.foreign_issuers:
+    if config.foreign_issuers and payload.get("iss") in config.foreign_issuers:
         raise InvalidIssuer("The token claims a trusted external issuer.")
-    return parsed.payload
+    return payload
+
+
+class _Header:
+    """A token header that passed :func:`backend.check_header` under one configuration: the
+    header (read-only), its algorithm and the keys that may verify it (None: the per-user
+    secret, or JWT_VERIFY off)."""
+
+    __slots__ = ("algorithm", "header", "keys")
+
+    def __init__(self, header: Mapping[str, Any], algorithm: str, keys: list[Any] | None):
+        self.header = header
+        self.algorithm = algorithm
+        self.keys = keys
+
+
+def _checked_header(header: Mapping[str, Any], config: _state.Config) -> _Header:
+    """Check a decoded header and find its keys; raise what they raise."""
+    algorithm = backend.check_header(header, config.allowed)
+    keys = None
+    if config.verify and not (config.user_secret and is_hmac(algorithm)):
+        keys = backend.candidate_keys(
+            config.ring, algorithm, header.get("kid"), config.insist_on_kid
+        )
+    return _Header(MappingProxyType(dict(header)), algorithm, keys)
 
 
 def decode(token: Any) -> VerifiedToken:
     """Verify ``token`` (signature, header, claims) with the configured keys; raise a
-    TokenError if it is refused. The package's own decoding, without any hook."""
+    TokenError if it is refused. The package's own decoding, without any hook.
+
+    A header segment seen before under the same configuration is not decoded or checked
+    again: the answer is the same for the same bytes (``Config.headers``). Everything after
+    the header (signature, payload, claims) is checked for every token.
+    """
     config = _state.config()
-    parsed = backend.parse(token, config.max_size)
-    algorithm = backend.check_header(parsed.header, config.allowed)
+    parts = backend.split(token, config.max_size)
+    known = config.headers.get(parts[0])
+    if known is None:
+        # In the order of backend.parse, then check_header: the header's JSON, the
+        # signature's encoding, then what the header says.
+        header = backend.parse_header(parts[0])
+        parsed = backend.assemble(header, parts)
+        known = _checked_header(header, config)
+        if len(config.headers) >= _state.HEADERS_KEPT:
+            config.headers.clear()
+        config.headers[parts[0]] = known
+    else:
+        parsed = backend.assemble(known.header, parts)
     # The signature is checked before the payload is parsed (except for per-user secrets,
     # where the payload names the user whose secret verifies it).
     if config.verify:
-        if config.user_secret and is_hmac(algorithm):
+        keys = known.keys
+        if keys is None:
             keys = [_user_secret(parsed.payload)]
-        else:
-            keys = backend.candidate_keys(
-                config.ring, algorithm, parsed.header.get("kid"), config.insist_on_kid
-            )
-        backend.verify_signature(parsed, algorithm, keys)
+        backend.verify_signature(parsed, known.algorithm, keys)
     payload = _checked_claims(parsed, config)
     raw = token if isinstance(token, str) else bytes(token).decode("ascii", "replace")
-    return VerifiedToken(raw, MappingProxyType(payload), parsed.header)
+    return VerifiedToken(raw, MappingProxyType(payload), known.header)
 
 
 def jwt_decode_handler(token: str | bytes) -> dict[str, Any]:
