@@ -107,13 +107,36 @@ def refuse_error(error: Exception) -> NoReturn:
 class _RequestPath:
     """``authenticate()`` and ``aauthenticate()`` over the steps of a class's request path
     (``_steps``): one for DRF's sync path, one for async code; the refusals, the signal and the
-    503 of a database outage are handled alike."""
+    503 of a database outage are handled alike, by :meth:`_answered`."""
 
     def _steps(self, request: Request) -> _Steps:
         raise NotImplementedError
 
     def _refused(self, request: Request) -> None:
         """Called after a refusal's ``token_refused`` signal."""
+
+    def _answered(self, request: Request) -> _Steps:
+        """The steps of ``request``, and what a failure among them answers: None for no
+        token (drf-jwt's MissingToken), the refusal itself after the ``token_refused`` signal
+        (a step of its own, so the async path sends it with ``asend``), the 503 of a database
+        outage; anything else is raised as it is."""
+        try:
+            return (yield from self._steps(request))
+        except Exception as error:
+            refusal = _refusal(error)
+            if refusal is None:
+                return None
+            if not isinstance(refusal, _REFUSALS):
+                raise refusal from error
+            yield (self._send_refused, request, refusal.code)
+            self._refused(request)
+            raise
+
+    def _send_refused(self, request: Request, code: str) -> None:
+        token_refused.send(sender=type(self), request=request, code=code)
+
+    async def _asend_refused(self, request: Request, code: str) -> None:
+        await _asend(token_refused, sender=type(self), request=request, code=code)
 
     def authenticate(self, request: Request) -> tuple[Any, str] | None:
         """Return ``(user, token)`` for a valid token, None for no token; raise a 401 otherwise.
@@ -124,18 +147,7 @@ class _RequestPath:
         classes, a token that came from a cookie (not the ``Authorization`` header) on an
         unsafe method must also pass Django's CSRF check (their ``enforce_csrf()``).
         """
-        try:
-            found = _drive_sync(self, self._steps(request))
-        except Exception as error:
-            refusal = _refusal(error)
-            if refusal is None:
-                return None
-            if isinstance(refusal, _REFUSALS):
-                token_refused.send(sender=type(self), request=request, code=refusal.code)
-                self._refused(request)
-                raise
-            raise refusal from error
-        return _accepted(request, found)
+        return _accepted(request, _drive_sync(self, self._answered(request)))
 
     async def aauthenticate(self, request: Request) -> tuple[Any, str] | None:
         """:meth:`authenticate` for async code (a Django async view, Ninja's async operations):
@@ -143,18 +155,7 @@ class _RequestPath:
         Django's async ORM and cache API, in the event loop. Code of the project's own that may
         block (a sync hook a subclass overrides without its ``a`` twin, a custom decode
         handler, ``JWT_GET_USER_SECRET_KEY``) runs in a thread (``sync_to_async``)."""
-        try:
-            found = await _drive(self, self._steps(request), sync=False)
-        except Exception as error:
-            refusal = _refusal(error)
-            if refusal is None:
-                return None
-            if isinstance(refusal, _REFUSALS):
-                await _asend(token_refused, sender=type(self), request=request, code=refusal.code)
-                self._refused(request)
-                raise
-            raise refusal from error
-        return _accepted(request, found)
+        return _accepted(request, await _drive(self, self._answered(request), sync=False))
 
 
 class BaseJSONWebTokenAuthentication(_RequestPath, BaseAuthentication):
@@ -205,29 +206,29 @@ class BaseJSONWebTokenAuthentication(_RequestPath, BaseAuthentication):
         """Return the raw token of ``request``, or None when the request carries none."""
         raise NotImplementedError(".get_jwt_value() must be overridden.")
 
-    def _steps(self, request: Request) -> Generator[_IO, Any, tuple[Any, VerifiedToken] | None]:
+    def _steps(self, request: Request) -> _Steps:
         """The request path, written once for :meth:`authenticate` and :meth:`aauthenticate`:
-        it yields each step that does I/O (:class:`_IO`, a method and its arguments), and
-        the driver of the sync or the async path runs it and sends back the result (or
-        throws its exception in)."""
+        it yields each step that does I/O (a bound method and its arguments, see
+        :func:`_drive`), and the driver of the sync or the async path runs it and sends
+        back the result (or throws its exception in)."""
         jwt_value = self.get_jwt_value(request)
         if jwt_value is None:
             return None
-        token: VerifiedToken = yield _IO("verify_token", jwt_value)
+        token: VerifiedToken = yield (self.verify_token, jwt_value)
         revoked = None
         if type(self).authenticate_credentials is _DEFAULT_CREDENTIALS:
-            user, revoked = yield _IO("_load_user", token)
+            user, revoked = yield (self._load_user, token)
         else:  # a subclass finds users its own way
-            user = yield _IO("authenticate_credentials", token.payload)
+            user = yield (self.authenticate_credentials, token.payload)
         try:
             rotation.require_type(token, rotation.ACCESS)
-            yield _IO("_check_revocation", token, user, revoked)
+            yield (self._check_revocation, token, user, revoked)
             if token.is_impersonation:  # only impersonation tokens pay for this
-                yield _IO("check_actor", token)
+                yield (self.check_actor, token)
         except TokenError as error:
             refuse_error(error)
         if cookies.csrf_required(request) and cookies.token_from_cookie(request, token.raw):
-            yield _IO("enforce_csrf", request)  # its 403 is no token refusal (no signal)
+            yield (self.enforce_csrf, request)  # its 403 is no token refusal (no signal)
         return user, token
 
     def _refused(self, request: Request) -> None:
@@ -336,53 +337,27 @@ _BASE_DECODE = BaseJSONWebTokenAuthentication.jwt_decode_token.__func__  # type:
 _MODULE_DECODE = jwt_decode_handler
 
 
-class _IO:
-    """A step of the request path that does I/O: the method that does it and its arguments.
-
-    Its async twin is the method of the same name with ``a`` in front (after a leading
-    underscore: ``_load_user``, ``_aload_user``). When a subclass overrides the sync method
-    but not the twin, the async path runs the override in a thread, so the hook still counts.
-    """
-
-    __slots__ = ("args", "name")
-
-    def __init__(self, name: str, *args: Any) -> None:
-        self.name = name
-        self.args = args
-
-    def run(self, auth: _RequestPath) -> Any:
-        return getattr(auth, self.name)(*self.args)
-
-    async def arun(self, auth: _RequestPath) -> Any:
-        twin = "_a" + self.name[1:] if self.name.startswith("_") else "a" + self.name
-        owners = [
-            next(k for k in type(auth).__mro__ if name in vars(k)) for name in (self.name, twin)
-        ]
-        if owners[0] is not owners[1] and issubclass(owners[0], owners[1]):
-            return await sync_to_async(getattr(auth, self.name))(*self.args)
-        return await getattr(auth, twin)(*self.args)
-
-
-_Steps = Generator[_IO, Any, "tuple[Any, VerifiedToken] | None"]
+#: A step of the request path that does I/O: a bound method and its arguments.
+_Step = tuple[Any, ...]
+_Steps = Generator[_Step, Any, "tuple[Any, VerifiedToken] | None"]
 
 
 async def _drive(
     auth: _RequestPath, steps: _Steps, *, sync: bool
 ) -> tuple[Any, VerifiedToken] | None:
-    """Run the request path: each I/O step with its sync method (``sync``), or awaiting its
-    async twin; its result is sent back into the steps, its exception thrown in (where a
-    TokenError becomes the 401 of its code)."""
-    result: Any = None
-    failure: BaseException | None = None
-    while True:
-        try:
-            step = steps.send(result) if failure is None else steps.throw(failure)
-        except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
-        try:
-            result, failure = (step.run(auth) if sync else await step.arun(auth)), None
-        except Exception as error:
-            result, failure = None, error
+    """Run the request path: each step's method is called (``sync``), or its async twin
+    awaited (:func:`_arun`); the result is sent back into the steps, an exception thrown in."""
+    try:
+        step = next(steps)
+        while True:
+            try:
+                result = step[0](*step[1:]) if sync else await _arun(auth, step)
+            except Exception as error:
+                step = steps.throw(error)
+            else:
+                step = steps.send(result)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
 
 
 def _drive_sync(auth: _RequestPath, steps: _Steps) -> tuple[Any, VerifiedToken] | None:
@@ -395,6 +370,20 @@ def _drive_sync(auth: _RequestPath, steps: _Steps) -> tuple[Any, VerifiedToken] 
         return done.value  # type: ignore[no-any-return]
     driving.close()
     raise RuntimeError("the sync request path awaited")  # pragma: no cover
+
+
+async def _arun(auth: _RequestPath, step: _Step) -> Any:
+    """Await the async twin of a step's method: the method of the same name with ``a`` in
+    front (after a leading underscore: ``_load_user``, ``_aload_user``). When a subclass
+    overrides the sync method but not the twin, the override runs in a thread, so the hook
+    still counts."""
+    method, args = step[0], step[1:]
+    name = method.__name__
+    twin = "_a" + name[1:] if name.startswith("_") else "a" + name
+    owners = [next(k for k in type(auth).__mro__ if each in vars(k)) for each in (name, twin)]
+    if owners[0] is not owners[1] and issubclass(owners[0], owners[1]):
+        return await sync_to_async(method)(*args)
+    return await getattr(auth, twin)(*args)
 
 
 _REFUSALS = (JWTAuthenticationFailed, JWTPermissionDenied)
@@ -704,12 +693,12 @@ class TrustedIssuerAuthentication(_RequestPath, BaseAuthentication):
                     return None  # perhaps one of ours: JSONWebTokenAuthentication decides
                 raise InvalidIssuer("Untrusted issuer.")
             algorithm, kid = issuers.check_header(parsed, issuer)
-            ring = yield _IO("_key_ring", issuer, kid)
+            ring = yield (self._key_ring, issuer, kid)
             token = issuers.verify_with(raw, parsed, issuer, algorithm, ring)
         except TokenError as error:
             refuse_error(error)
         try:
-            user = yield _IO("get_user", token)
+            user = yield (self.get_user, token)
         except UserLookupError as error:
             refuse_error(error)
         return user, token

@@ -28,10 +28,18 @@ class CompiledQuery:
     converters: dict[int, Any]
 
     def convert(self, row: Sequence[Any]) -> Sequence[Any]:
-        """``row`` as the ORM would return it (database values converted to Python)."""
+        """``row`` as the ORM would return it (database values converted to Python): each
+        selected column's converters in turn, as ``SQLCompiler.apply_converters`` runs them,
+        for one row."""
         if not self.converters:
             return row
-        converted: Sequence[Any] = next(self.compiler.apply_converters([row], self.converters))
+        converted = list(row)
+        connection = self.compiler.connection
+        for position, (converters, expression) in self.converters.items():
+            value = converted[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            converted[position] = value
         return converted
 
 

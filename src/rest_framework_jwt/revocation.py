@@ -59,7 +59,7 @@ def password_version(user: Any, key: bytes | None = None) -> str | None:
     if key is None:
         key = _state.config().password_keys[0]
     message = f"{user.pk}:{password}".encode("utf-8", "surrogatepass")
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
+    return hmac.digest(key, message, "sha256").hex()[:16]
 
 
 def check_password_version(user: Any, claimed: Any) -> None:
