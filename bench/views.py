@@ -97,7 +97,7 @@ def ours_stateless() -> Any | None:
 class _DirectPath:
     """``authenticate()`` as the sync path would read without the async support: the steps of
     ``BaseJSONWebTokenAuthentication._steps`` called one after the other, with no generator,
-    no ``_IO`` step objects and no driver. Same work, same answers on the success path (each
+    no step tuples and no driver. Same work, same answers on the success path (each
     case's check asks for a 200); bench only."""
 
     def authenticate(self, request: Request) -> tuple[Any, str] | None:
