@@ -116,7 +116,10 @@ def configured(algorithm: str, variant: str = "") -> Iterator[None]:
 
     settings = bench_settings()
     spec = settings.VARIANTS[variant]
-    overrides: dict[str, Any] = {"JWT_AUTH": settings.jwt_auth(algorithm, **spec["jwt_auth"])}
+    jwt_auth = settings.jwt_auth(
+        algorithm, throttles=spec.get("throttles", False), **spec["jwt_auth"]
+    )
+    overrides: dict[str, Any] = {"JWT_AUTH": jwt_auth}
     apps = settings.installed_apps(variant)
     if apps != list(django_settings.INSTALLED_APPS):
         overrides["INSTALLED_APPS"] = apps
@@ -319,12 +322,10 @@ def build(case: Case, algorithm: str, user: Any) -> Built:
         headers = {"Authorization": header} if header else {}
         return Built(case, algorithm, view, make, headers, None)
     if case.fresh_refresh:
+        fresh = _fresh_refresh(case.fresh_refresh, user)
 
         def make() -> Any:
-            from rest_framework_jwt import rotation
-
-            data = {"refresh_token": rotation.start(user)["refresh_token"]}
-            return factory.post(case.path, data, format="json")
+            return factory.post(case.path, fresh(), format="json")
 
         return Built(case, algorithm, view, make, {}, None)
     data = {key: value.format(**values) for key, value in (case.body or {}).items()}
@@ -334,6 +335,19 @@ def build(case: Case, algorithm: str, user: Any) -> Built:
 
     headers = {"Content-Type": "application/json"}
     return Built(case, algorithm, view, make, headers, json.dumps(data).encode())
+
+
+def _fresh_refresh(whose: str, user: Any) -> Callable[[], dict[str, str]]:
+    """The body of a rotating refresh with a refresh token nobody has used: ours (a login in
+    refresh-token mode) or simplejwt's (``RefreshToken.for_user``, which records it with the
+    blacklist app, as its login does)."""
+    if whose == "ours":
+        from rest_framework_jwt import rotation
+
+        return lambda: {"refresh_token": rotation.start(user)["refresh_token"]}
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    return lambda: {"refresh": str(RefreshToken.for_user(user))}
 
 
 def count_per_request(built: Built, size: int = 20) -> tuple[float, float]:

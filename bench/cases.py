@@ -7,8 +7,9 @@ post-processing (``bench.report``) and its test read it without a project.
 
 Request templates name the tokens of ``bench.build.Tokens``: ``{ours}`` (our token, made in the
 case's mode), ``{sj_access}``, ``{sj_refresh}``, ``{external}`` (a token of the external
-issuer); a body of ``None`` with ``fresh_refresh=True`` asks for a new rotation refresh token per
-request (made outside the clock).
+issuer); a body of ``None`` with ``fresh_refresh="ours"`` (or ``"sj"``) asks for a new refresh
+token of ours in refresh-token mode (or of simplejwt, recorded by its blacklist app as its login
+would) per request, made outside the clock: a rotation consumes it.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class Case:
     header: str = ""
     #: The JSON body (values are templates), for POST cases.
     body: dict[str, str] | None = None
-    fresh_refresh: bool = False
+    #: Whose refresh token each request needs anew ("ours", "sj"), or "".
+    fresh_refresh: str = ""
     variant: str = ""
     #: An authentication row: its ratio to the limit is shown and charted.
     auth: bool = False
@@ -174,11 +176,12 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "ours obtain",
-        "ours obtain",
+        "ours obtain (default throttles on)",
         "ours_obtain",
         "/ours/obtain/",
         method="POST",
         body=CREDENTIALS,
+        variant="throttled",
         peer="sj obtain",
         targets=(Target("sj obtain", 1.00, ISSUE_14),),
     ),
@@ -216,20 +219,30 @@ CASES: tuple[Case, ...] = (
         "ours_refresh",
         "/ours/refresh/",
         method="POST",
-        fresh_refresh=True,
+        fresh_refresh="ours",
         variant="rotating",
-        peer="sj refresh rotating",
+        peer="sj refresh rotating blacklist",
         needs=("HAS_ROTATION",),
-        targets=(Target("sj refresh rotating", 1.00, ISSUE_14),),
+        # Like for like: both record the used token (issue 14).
+        targets=(Target("sj refresh rotating blacklist", 1.00, ISSUE_14),),
     ),
     Case(
         "sj refresh rotating",
-        "simplejwt TokenRefreshView, rotating",
+        "simplejwt TokenRefreshView, rotating, no blacklist app (records nothing)",
         "sj_refresh_rotating",
         "/simplejwt/refresh-rotating/",
         method="POST",
         body={"refresh": "{sj_refresh}"},
         needs=("HAS_SIMPLEJWT",),
+    ),
+    Case(
+        "sj refresh rotating blacklist",
+        "simplejwt TokenRefreshView, rotating, blacklist app, BLACKLIST_AFTER_ROTATION",
+        "sj_refresh_rotating_blacklist",
+        "/simplejwt/refresh-rotating-blacklist/",
+        method="POST",
+        fresh_refresh="sj",
+        needs=("HAS_SJ_BLACKLIST",),
     ),
     Case(
         "ours verify",

@@ -43,6 +43,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MIDDLEWARE: list[str] = []
 
 HAS_SIMPLEJWT = _importable("rest_framework_simplejwt")
+#: simplejwt's blacklist app, for the like-for-like rotating refresh (its rotation then records
+#: the used token, as ours does). simplejwt decides at import whether its token classes use the
+#: app, so it is installed for the whole run; bench/views.py rebuilds the token class without
+#: it for the other simplejwt rows, which then run as they do without the app.
+SJ_BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
+HAS_SJ_BLACKLIST = HAS_SIMPLEJWT and _importable(SJ_BLACKLIST_APP)
 
 # --- Modes and hooks ---------------------------------------------------------------------------
 #: The revocation app. When importable, its tables are migrated, and the modes that need it
@@ -58,12 +64,15 @@ STATELESS_AUTHENTICATION: str = os.environ.get(
     "rest_framework_jwt.authentication.StatelessJSONWebTokenAuthentication",
 )
 
-#: Each mode of rest_framework_jwt: whether it needs the revocation app, and its JWT_AUTH keys
-#: on top of ``jwt_auth()``. The in-process run switches between them with override_settings;
-#: ``--gunicorn`` starts one server per mode (BENCH_VARIANT).
+#: Each mode of rest_framework_jwt: whether it needs the revocation app, whether our obtain and
+#: refresh throttles are on (their defaults, counting in the "default" cache; off otherwise),
+#: and its JWT_AUTH keys on top of ``jwt_auth()``. The in-process run switches between them
+#: with override_settings; ``--gunicorn`` starts one server per mode (BENCH_VARIANT).
 VARIANTS: dict[str, dict[str, Any]] = {
     "": {"revocation_app": False, "jwt_auth": {}},
     "stateless": {"revocation_app": False, "jwt_auth": {}},
+    # The default throttles (JWT_THROTTLE_RATES as shipped), which count failures only.
+    "throttled": {"revocation_app": False, "throttles": True, "jwt_auth": {}},
     "revocation": {"revocation_app": True, "jwt_auth": {"JWT_DENYLIST_BACKEND": "database"}},
     "revocation-cache": {
         "revocation_app": True,
@@ -95,7 +104,7 @@ BASE_APPS = [
     "django.contrib.auth",
     "rest_framework",
     "rest_framework_jwt",
-]
+] + ([SJ_BLACKLIST_APP] if HAS_SJ_BLACKLIST else [])
 
 
 def installed_apps(variant: str = "", *, migrate: bool = False) -> list[str]:
@@ -132,18 +141,18 @@ REST_FRAMEWORK = {
 LIFETIME = datetime.timedelta(hours=2)
 
 
-def jwt_auth(algorithm: str, **extra: Any) -> dict[str, Any]:
+def jwt_auth(algorithm: str, *, throttles: bool = False, **extra: Any) -> dict[str, Any]:
     """rest_framework_jwt's JWT_AUTH for ``algorithm`` (1.x defaults otherwise)."""
     config: dict[str, Any] = {
         "JWT_ALGORITHM": algorithm,
         "JWT_EXPIRATION_DELTA": LIFETIME,
         # Refresh is measured, so tokens carry orig_iat.
         "JWT_ALLOW_REFRESH": True,
-        # simplejwt has no throttles; ours are on by default. Off here, so obtain and refresh
-        # compare like with like (on success their cost is one cache get per scope; only
-        # failures write).
-        "JWT_THROTTLE_RATES": None,
     }
+    if not throttles:
+        # simplejwt has no throttles; ours are on by default. Off except in the "throttled"
+        # mode (obtain's: a success costs one cache get per scope; only failures write).
+        config["JWT_THROTTLE_RATES"] = None
     if algorithm.startswith("HS"):
         config["JWT_SECRET_KEY"] = keys.SECRET
     else:
@@ -170,5 +179,7 @@ def simple_jwt(algorithm: str) -> dict[str, Any]:
 
 
 ALGORITHM = os.environ.get("BENCH_ALGORITHM", "HS256")
-JWT_AUTH = jwt_auth(ALGORITHM, **VARIANTS[VARIANT]["jwt_auth"])
+JWT_AUTH = jwt_auth(
+    ALGORITHM, throttles=VARIANTS[VARIANT].get("throttles", False), **VARIANTS[VARIANT]["jwt_auth"]
+)
 SIMPLE_JWT = simple_jwt(ALGORITHM)

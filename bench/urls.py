@@ -29,5 +29,6 @@ if settings.HAS_SIMPLEJWT:
         path("simplejwt/obtain/", views.sj_obtain),
         path("simplejwt/refresh/", views.sj_refresh),
         path("simplejwt/refresh-rotating/", views.sj_refresh_rotating),
+        path("simplejwt/refresh-rotating-blacklist/", views.sj_refresh_rotating_blacklist),
         path("simplejwt/verify/", views.sj_verify),
     ]

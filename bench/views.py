@@ -215,6 +215,7 @@ ours_verify = jwt_views.verify_jwt_token
 
 if settings.HAS_SIMPLEJWT:
     from rest_framework_simplejwt import serializers as sj_serializers
+    from rest_framework_simplejwt import tokens as sj_tokens
     from rest_framework_simplejwt.authentication import (
         JWTAuthentication,
         JWTStatelessUserAuthentication,
@@ -225,23 +226,62 @@ if settings.HAS_SIMPLEJWT:
         TokenVerifyView,
     )
 
+    def without_blacklist_app(token_class: type) -> type:
+        """simplejwt's ``token_class`` as it is when its blacklist app is not installed.
+
+        Its ``BlacklistMixin`` defines its methods (check the blacklist, record the token) only
+        if the app is in INSTALLED_APPS when simplejwt is imported; the run installs it for the
+        like-for-like rotating case, so the other rows use this class: the same class body on
+        the same bases, minus the mixin.
+        """
+        bases = tuple(
+            base for base in token_class.__bases__ if not issubclass(base, sj_tokens.BlacklistMixin)
+        )
+        skip = {"__dict__", "__weakref__", "__orig_bases__", "__parameters__"}
+        namespace = {key: value for key, value in vars(token_class).items() if key not in skip}
+        return type(token_class.__name__, bases, namespace)
+
+    PlainRefreshToken = without_blacklist_app(sj_tokens.RefreshToken)
+
+    class PlainTokenObtainPairSerializer(sj_serializers.TokenObtainPairSerializer):
+        token_class = PlainRefreshToken
+
+    class PlainTokenRefreshSerializer(sj_serializers.TokenRefreshSerializer):
+        token_class = PlainRefreshToken
+
     @contextmanager
-    def simplejwt_rotation() -> Any:
-        """``ROTATE_REFRESH_TOKENS`` on for the duration (simplejwt binds its settings at import,
-        so ``override_settings`` does not reach its serializers)."""
+    def simplejwt_rotation(blacklist: bool = False) -> Any:
+        """``ROTATE_REFRESH_TOKENS`` (and ``BLACKLIST_AFTER_ROTATION``) on for the duration
+        (simplejwt binds its settings at import, so ``override_settings`` does not reach its
+        serializers)."""
         settings_object = sj_serializers.api_settings
-        previous = settings_object.ROTATE_REFRESH_TOKENS
+        previous = settings_object.ROTATE_REFRESH_TOKENS, settings_object.BLACKLIST_AFTER_ROTATION
         settings_object.ROTATE_REFRESH_TOKENS = True
+        settings_object.BLACKLIST_AFTER_ROTATION = blacklist
         try:
             yield
         finally:
-            settings_object.ROTATE_REFRESH_TOKENS = previous
+            settings_object.ROTATE_REFRESH_TOKENS, settings_object.BLACKLIST_AFTER_ROTATION = (
+                previous
+            )
 
     class RotatingTokenRefreshView(TokenRefreshView):
-        """simplejwt's TokenRefreshView with ``ROTATE_REFRESH_TOKENS`` on (no blacklist app)."""
+        """simplejwt's TokenRefreshView with ``ROTATE_REFRESH_TOKENS`` on, as without the
+        blacklist app: it records nothing."""
+
+        _serializer_class = "bench.views.PlainTokenRefreshSerializer"
 
         def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
             with simplejwt_rotation():
+                return super().post(request, *args, **kwargs)
+
+    class BlacklistRotatingTokenRefreshView(TokenRefreshView):
+        """simplejwt's TokenRefreshView with its blacklist app, ``ROTATE_REFRESH_TOKENS`` and
+        ``BLACKLIST_AFTER_ROTATION`` on: the used token is blacklisted, the new one recorded
+        (the like-for-like case of our rotation)."""
+
+        def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+            with simplejwt_rotation(blacklist=True):
                 return super().post(request, *args, **kwargs)
 
     def sj_stateless() -> Any:
@@ -250,7 +290,12 @@ if settings.HAS_SIMPLEJWT:
     def sj_default() -> Any:
         return ProtectedView.as_view(authentication_classes=(JWTAuthentication,))
 
-    sj_obtain = TokenObtainPairView.as_view()
-    sj_refresh = TokenRefreshView.as_view()
+    sj_obtain = TokenObtainPairView.as_view(
+        _serializer_class="bench.views.PlainTokenObtainPairSerializer"
+    )
+    sj_refresh = TokenRefreshView.as_view(
+        _serializer_class="bench.views.PlainTokenRefreshSerializer"
+    )
     sj_refresh_rotating = RotatingTokenRefreshView.as_view()
+    sj_refresh_rotating_blacklist = BlacklistRotatingTokenRefreshView.as_view()
     sj_verify = TokenVerifyView.as_view()
