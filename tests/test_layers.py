@@ -36,6 +36,7 @@ RANKS = {
     "throttling": 7,
     "revocation": 7,
     "rotation": 8,
+    "rotation_sql": 7.6,
     "lookup": 7.5,
     "compat": 8,
     "authentication": 9,
