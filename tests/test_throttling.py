@@ -540,13 +540,16 @@ def test_a_username_that_is_not_a_string_is_refused_first(throttle, client, db, 
     assert obtain(client, "12345", "pw-12345", ip="127.0.0.1").status_code == 200
 
 
+class DomainField(serializers.CharField):
+    """A username field that authenticates the part before an "@"."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).split("@")[0]
+
+
 def test_the_key_follows_the_views_serializer_field(throttle, client, alice):
     # A project's serializer that authenticates a normalized value: the throttle keys that value.
     throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_username": "2/min"})
-
-    class DomainField(serializers.CharField):
-        def to_internal_value(self, data):
-            return super().to_internal_value(data).split("@")[0]
 
     class DomainSerializer(JSONWebTokenSerializer):
         def __init__(self, *args, **kwargs):
@@ -563,6 +566,47 @@ def test_the_key_follows_the_views_serializer_field(throttle, client, alice):
     assert post("alice@corp.example").status_code == 400
     assert post("Alice@other.example", ip="10.1.4.2").status_code == 400
     assert_throttled(post("alice", "alice-pw", ip="10.1.4.3"))
+
+
+def test_our_obtain_builds_one_serializer_the_throttle_reads_the_field_from_its_class(
+    throttle, client, alice, monkeypatch
+):
+    built = []
+    original = JSONWebTokenSerializer.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(kwargs.get("data"))
+        original(self, *args, **kwargs)
+
+    throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_username": "2/min"})
+    monkeypatch.setattr(JSONWebTokenSerializer, "__init__", counting)
+    for _ in range(2):
+        obtain(client, " ALICE ", ip="10.1.5.1")  # the field strips, the key folds
+    assert_throttled(obtain(client, "alice", "alice-pw", ip="10.1.5.2"))
+    assert all(data is not None for data in built)  # only the views' own, with the body
+    assert len(built) == 2  # the throttled request never reached the serializer
+
+
+def test_a_view_that_builds_its_serializer_its_own_way_keys_by_that_serializer(throttle, alice):
+    # The throttle cannot know the field of a serializer built by an overridden get_serializer.
+    throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_username": "2/min"})
+
+    class View(views.ObtainJSONWebToken):
+        def get_serializer(self, *args, **kwargs):
+            serializer = super().get_serializer(*args, **kwargs)
+            serializer.fields["username"] = DomainField()
+            return serializer
+
+    view = View.as_view()
+    factory = APIRequestFactory()
+
+    def post(username, password="wrong", ip="10.1.6.1"):
+        body = {"username": username, "password": password}
+        return view(factory.post(OBTAIN, body, format="json", REMOTE_ADDR=ip))
+
+    assert post("alice@corp.example").status_code == 400
+    assert post("alice@other.example", ip="10.1.6.2").status_code == 400
+    assert_throttled(post("alice", "alice-pw", ip="10.1.6.3"))
 
 
 # ----------------------------------------------------------------------------------------------

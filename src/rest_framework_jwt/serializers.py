@@ -62,6 +62,20 @@ class JSONWebTokenSerializer(Serializer):
     def username_field(self) -> str:
         return users.get_username_field()
 
+    @classmethod
+    def throttle_field(cls, name: str) -> Any:
+        """The field an instance validates ``name`` with, for the per-username throttle
+        (``throttling.normalized_username``), without building the serializer: the shared
+        ``StrictCharField`` every instance of this class has, or None for a subclass that
+        makes its fields or names its username field its own way."""
+        if (
+            cls.__init__ is JSONWebTokenSerializer.__init__
+            and cls.username_field is JSONWebTokenSerializer.username_field
+            and name == users.get_username_field()
+        ):
+            return _USERNAME_FIELD
+        return None
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         credentials = {
             self.username_field: attrs.get(self.username_field),
@@ -90,6 +104,11 @@ class JSONWebTokenSerializer(Serializer):
         if user is None:
             raise _fail("invalid_credentials")
         return issue(user, request)
+
+
+#: The username field as every JSONWebTokenSerializer has it, unbound: validating a value
+#: with it keeps no state.
+_USERNAME_FIELD = StrictCharField(write_only=True)
 
 
 def issue(user: Any, request: Any = None) -> dict[str, Any]:

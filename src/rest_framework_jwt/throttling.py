@@ -289,9 +289,16 @@ def normalized_username(request: Any, view: Any) -> str | None:
 
 
 def _username_field(view: Any, name: str) -> Any:
-    """The view serializer's field for ``name``, or a default CharField."""
+    """The view serializer's field for ``name``, or a default CharField.
+
+    A view that knows that field without building a serializer gives it through
+    ``throttle_field(name)`` (ours: ``JSONWebTokenAPIView.throttle_field``).
+    """
+    known = getattr(view, "throttle_field", None)
+    field = known(name) if known is not None else None
+    if field is not None:
+        return field
     get_serializer = getattr(view, "get_serializer", None)
-    field = None
     if get_serializer is not None:
         try:
             field = get_serializer().fields.get(name)

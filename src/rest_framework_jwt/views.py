@@ -82,6 +82,15 @@ class JSONWebTokenAPIView(
         kwargs["context"] = self.get_serializer_context()
         return serializer_class(*args, **kwargs)
 
+    def throttle_field(self, name: str) -> Any:
+        """The field the serializer validates ``name`` with, when its class tells it without
+        being built (``throttle_field`` of the class; ``JSONWebTokenSerializer`` has one), and
+        this view builds it the usual way; else None (the throttle builds one)."""
+        if type(self).get_serializer is not JSONWebTokenAPIView.get_serializer:
+            return None
+        known = getattr(self.get_serializer_class(), "throttle_field", None)
+        return known(name) if known is not None else None
+
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=self.request_data(request))
         if not serializer.is_valid():
