@@ -9,13 +9,19 @@ outside a test's transaction, as in a server, a transaction of the package's is 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.helpers import OBTAIN, REFRESH
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+ROTATION = {
+    # The user with its denylist check; then the consuming UPDATE, the session's UPDATE and the
+    # successor's INSERT as one statement, atomic without a transaction.
+    "postgresql": ["WITH"],
+}
 
 
 def statements(action) -> list[str]:
@@ -46,9 +52,16 @@ def test_a_rotating_refresh_runs_two_statements_on_postgresql(settings, user, pa
     ran = statements(
         lambda: APIClient().post(REFRESH, {"refresh_token": refresh_token}, format="json")
     )
-    if connection.vendor == "postgresql":
-        # The user with its denylist check; then the consuming UPDATE, the session's UPDATE and
-        # the successor's INSERT as one statement, atomic without a transaction.
-        assert ran == ["SELECT", "WITH"]
-    else:
-        assert ran == ["SELECT", "BEGIN", "UPDATE", "UPDATE", "INSERT", "COMMIT"]
+    rotation = ROTATION.get(connection.vendor, ["BEGIN", "UPDATE", "UPDATE", "INSERT", "COMMIT"])
+    assert ran == ["SELECT", *rotation]
+
+
+def test_inside_a_transaction_a_rotation_runs_in_a_savepoint(settings, user, password):
+    settings.JWT_AUTH = {"JWT_REFRESH_TOKENS": True}
+    refresh_token = login(password).data["refresh_token"]
+    with transaction.atomic():
+        ran = statements(
+            lambda: APIClient().post(REFRESH, {"refresh_token": refresh_token}, format="json")
+        )
+    writes = ROTATION.get(connection.vendor, ["UPDATE", "UPDATE", "INSERT"])
+    assert ran == ["SELECT", "SAVEPOINT", *writes, "RELEASE"]
