@@ -148,3 +148,117 @@ def test_the_impersonators_cutoff_refuses_an_earlier_impersonation(frozen, user,
         revocation.check_actor_cutoff(token)
     # The pk the caller names wins over the claim's: another actor has no cutoff.
     revocation.check_actor_cutoff(token, actor_pk=user.pk)
+
+
+def rows() -> dict[str, tuple]:
+    """The denylist table: key -> (kind, user pk, expires at, reason)."""
+    return {
+        row.key: (row.kind, row.user_id, row.expires_at, row.reason)
+        for row in Revocation.objects.all()
+    }
+
+
+def test_revoke_families_ends_the_live_sessions_and_denylists_each(frozen, user):
+    live = family(user)
+    ended = family(user, revoked_at=START - dt.timedelta(days=1), revoke_reason="logout")
+    reason = "a reason longer than the thirty-two characters"
+    with capture(tokens_revoked) as sent:
+        count = revocation.revoke_families([live.id, ended.id], user=user, reason=reason)
+    assert count == 1
+    live.refresh_from_db()
+    assert (live.revoked_at, live.revoke_reason) == (START, reason[:32])
+    # Kept as long as any token of the family may live.
+    until = START + revocation.max_lifetime()
+    assert rows() == {
+        revocation.family_key(live.id): ("family", user.pk, until, reason[:32]),
+        revocation.family_key(ended.id): ("family", user.pk, until, reason[:32]),
+    }
+    assert sent == [
+        {
+            "sender": SENDER,
+            "signal": tokens_revoked,
+            "user": user,
+            "kind": "family",
+            "reason": reason,
+        }
+    ]
+
+
+def test_revoke_families_of_none_sends_nothing(frozen, db):
+    with capture(tokens_revoked) as sent:
+        assert revocation.revoke_families([], reason="logout") == 0
+    assert sent == []
+
+
+def test_revoke_token_of_a_family_revokes_both_for_its_user(frozen, user):
+    session = family(user)
+    payload = {"username": "admin", "user_id": user.pk, "iat": NOW, "exp": NOW + 300}
+    payload.update(jti="the-token-id", fam=str(session.id))
+    with capture(tokens_revoked) as sent:
+        revocation.revoke_token("a.b.c", payload, user=user)
+    assert rows() == {
+        "t:the-token-id": ("token", user.pk, START + dt.timedelta(seconds=300), "logout"),
+        revocation.family_key(session.id): (
+            "family",
+            user.pk,
+            START + revocation.max_lifetime(),
+            "logout",
+        ),
+    }
+    session.refresh_from_db()
+    assert (session.revoked_at, session.revoke_reason) == (START, "logout")
+    assert [(s["sender"], s["user"], s["kind"], s["reason"]) for s in sent] == [
+        (SENDER, user, "family", "logout"),
+        (SENDER, user, "token", "logout"),
+    ]
+
+
+def test_revoke_user_says_logout_all_unless_told_otherwise(frozen, user):
+    session = family(user)
+    revocation.revoke_user(user)
+    assert rows()[revocation.user_key(user.pk)][3] == "logout_all"
+    session.refresh_from_db()
+    assert session.revoke_reason == "logout_all"
+
+
+@pytest.mark.parametrize("verified", [False, True], ids=["payload", "verified"])
+def test_a_revocation_is_kept_until_the_expiry_plus_the_leeway(settings, verified):
+    settings.JWT_AUTH = {"JWT_LEEWAY": 30}
+    leeway = dt.timedelta(seconds=30)
+    alone = {"exp": NOW + 300}
+    chain = {"exp": NOW + 300, "orig_iat": NOW - 60}
+    if verified:
+        alone, chain = VerifiedToken.of("a.b.c", alone), VerifiedToken.of("a.b.c", chain)
+    assert revocation.usable_until(alone) == START + dt.timedelta(seconds=300) + leeway
+    # A token of a classic refresh chain: until the chain's last token may expire.
+    longest = dt.timedelta(days=7, seconds=300 - 60)
+    assert revocation.usable_until(chain) == START + longest + leeway
+
+
+@pytest.fixture(params=["database", "cache:locmem"])
+def store(request, settings):
+    backend = Denylist(request.param, settings)
+    yield backend
+    backend.cleanup()
+
+
+def test_a_cutoff_the_token_survives_does_not_hide_its_revoked_family(frozen, user, store):
+    revocation.revoke_user(user)
+    frozen.shift(5)
+    session = family(user)
+    claims = {"username": "admin", "user_id": user.pk, "iat": NOW + 5, "fam": str(session.id)}
+    token = VerifiedToken.of("a.b.c", claims)
+    revocation.check(token, user)  # issued after the cutoff
+    revocation.revoke_families([session.id], user=user, reason="logout")
+    with pytest.raises(TokenRevoked) as refused:
+        revocation.check(token, user)
+    assert str(refused.value) == "Token has been revoked."
+
+
+def test_only_a_users_cutoff_spares_later_tokens(frozen, user, store):
+    # A token's entry refuses it even with a time set on it (as the admin lets one do).
+    backend = revocation.denylist()
+    backend.add("t:the-id", "token", None, START + dt.timedelta(hours=1), "admin", START)
+    later = VerifiedToken.of("a.b.c", {"username": "admin", "iat": NOW + 5, "jti": "the-id"})
+    with pytest.raises(TokenRevoked):
+        revocation.check(later, user)

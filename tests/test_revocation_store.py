@@ -7,6 +7,8 @@ that names one.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from unittest import mock
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -18,6 +20,8 @@ from rest_framework_jwt import revocation
 from rest_framework_jwt.blacklist.models import Revocation
 from rest_framework_jwt.exceptions import StoreUnavailable, TokenRevoked
 from rest_framework_jwt.verification import VerifiedToken
+from tests.helpers import NOW
+from tests.test_revocation import Denylist
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +43,26 @@ def test_a_failing_database_read_is_a_503():
     assert error.value.get_codes()["code"] == "temporarily_unavailable"
 
 
-def test_a_failing_database_read_is_a_503_in_async_code_too():
+@pytest.fixture
+def outage_log():
+    """The outage log starts afresh (it logs one record a minute per process)."""
+    revocation.outage_log.reset()
+    yield
+    revocation.outage_log.reset()
+
+
+def test_a_failing_database_read_is_a_503_in_async_code_too(caplog, outage_log):
     store = revocation.DatabaseDenylist()
-    with connection.execute_wrapper(gone), pytest.raises(StoreUnavailable):
+    with (
+        connection.execute_wrapper(gone),
+        caplog.at_level(logging.ERROR, logger="rest_framework_jwt"),
+        pytest.raises(StoreUnavailable),
+    ):
         async_to_sync(store.alookup)(["u:1"])
+    assert [r.getMessage() for r in caplog.records] == [
+        "The token store (database) is unavailable; answering 503: "
+        "OperationalError: server closed the connection unexpectedly"
+    ]
     revocation.DatabaseDenylist().write(entry())
     found = async_to_sync(store.alookup)(["u:1", "u:2"])
     assert list(found) == ["u:1"]
@@ -134,3 +154,68 @@ def test_acheck_trusts_the_answer_of_the_fused_user_query():
         with pytest.raises(TokenRevoked):
             async_to_sync(revocation.acheck)(token, None, True)
     assert len(queries) == 0
+
+
+@pytest.fixture
+def cache_store(settings):
+    store = Denylist("cache:locmem", settings)
+    yield store
+    store.cleanup()
+
+
+def test_the_cache_is_read_in_async_code_too(cache_store):
+    store = revocation.CacheDenylist()
+    store.write(entry("u:1"))
+    store.write(revocation.Entry("t:a", "token", None, timezone.now() + dt.timedelta(hours=1), ""))
+    found = async_to_sync(store.alookup)(["u:1", "t:a", "u:2"])
+    assert found == store.lookup(["u:1", "t:a"])
+    assert found["t:a"] is None
+    assert found["u:1"] == pytest.approx(timezone.now().timestamp())
+
+
+def test_a_failing_cache_read_is_a_503_in_async_code_too(cache_store, caplog, outage_log):
+    store = revocation.CacheDenylist()
+    down = ConnectionError("the cache is down")
+    with (
+        mock.patch.object(type(store.cache), "aget_many", side_effect=down),
+        caplog.at_level(logging.ERROR, logger="rest_framework_jwt"),
+        pytest.raises(StoreUnavailable),
+    ):
+        async_to_sync(store.alookup)(["t:a"])
+    assert [r.getMessage() for r in caplog.records] == [
+        "The token store (cache) is unavailable; answering 503: ConnectionError: the cache is down"
+    ]
+
+
+@pytest.mark.parametrize("backend", ["database", "cache:locmem"])
+def test_acheck_refuses_what_check_refuses(frozen, user, settings, backend):
+    store = Denylist(backend, settings)
+    try:
+        token = VerifiedToken.of("a.b.c", {"username": "admin", "iat": NOW, "jti": "one"})
+        async_to_sync(revocation.acheck)(token, user)
+        revocation.revoke_token(token, user=user)
+        with pytest.raises(TokenRevoked) as refused:
+            async_to_sync(revocation.acheck)(token, user)
+        assert str(refused.value) == "Token has been revoked."
+    finally:
+        store.cleanup()
+
+
+def test_acheck_checks_the_password_claim_against_the_user(frozen, user):
+    claims = {"username": "admin", "iat": NOW, "pwv": revocation.password_version(user)}
+    token = VerifiedToken.of("a.b.c", claims)
+    async_to_sync(revocation.acheck)(token, user)
+    user.set_password("another")
+    user.save()
+    with pytest.raises(TokenRevoked):
+        async_to_sync(revocation.acheck)(token, user)
+
+
+def test_the_async_actor_cutoff_is_strict_and_the_named_actor_wins(frozen, user, superuser):
+    # Issued in the second of the impersonator's cutoff: refused (strict).
+    token = actor_token({"sub": "root", "user_id": superuser.pk}, NOW)
+    async_to_sync(revocation.acheck_actor_cutoff)(token)
+    revocation.revoke_user(superuser)
+    with pytest.raises(TokenRevoked):
+        async_to_sync(revocation.acheck_actor_cutoff)(token)
+    async_to_sync(revocation.acheck_actor_cutoff)(token, actor_pk=user.pk)
