@@ -14,13 +14,14 @@ from django.db import OperationalError
 
 from rest_framework_jwt import revocation
 from rest_framework_jwt.blacklist.models import Revocation, TokenFamily
-from rest_framework_jwt.exceptions import StoreUnavailable, TokenRevoked
+from rest_framework_jwt.exceptions import InvalidClaim, StoreUnavailable, TokenRevoked
 from rest_framework_jwt.signals import tokens_revoked
 from rest_framework_jwt.verification import VerifiedToken
 from tests.helpers import NOW, START, capture
 from tests.test_revocation import Denylist
 
 SENDER = "rest_framework_jwt.revocation"
+DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture
@@ -262,3 +263,24 @@ def test_only_a_users_cutoff_spares_later_tokens(frozen, user, store):
     later = VerifiedToken.of("a.b.c", {"username": "admin", "iat": NOW + 5, "jti": "the-id"})
     with pytest.raises(TokenRevoked):
         revocation.check(later, user)
+
+
+def test_the_longest_lifetime_is_that_of_a_refresh_chain_or_an_impersonation(settings):
+    leeway = dt.timedelta(seconds=30)
+    settings.JWT_AUTH = {"JWT_LEEWAY": 30}
+    assert revocation.max_lifetime() == dt.timedelta(days=7, seconds=300) + leeway
+    settings.JWT_AUTH = {"JWT_LEEWAY": 30, "JWT_IMPERSONATION_EXPIRATION_DELTA": 30 * DAY}
+    assert revocation.max_lifetime() == 30 * DAY + leeway
+
+
+def test_the_password_claim_refusals_say_why(frozen, user):
+    with pytest.raises(InvalidClaim) as refused:
+        revocation.check_password_version(user, 12)
+    assert str(refused.value) == "The pwv claim must be a string."
+    changed = "The password has changed since the token was issued."
+    # A lone surrogate (JSON can carry one) is a claim that does not match, not an error.
+    for stale in ("0123456789abcdef", "\ud800abc"):
+        with pytest.raises(TokenRevoked) as refused:
+            revocation.check_password_version(user, stale)
+        assert str(refused.value) == changed
+    revocation.check_password_version(user, revocation.password_version(user))

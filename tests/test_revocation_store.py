@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -15,6 +16,8 @@ from asgiref.sync import async_to_sync
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 
 from rest_framework_jwt import revocation
 from rest_framework_jwt.blacklist.models import Revocation
@@ -33,6 +36,12 @@ def gone(execute, sql, params, many, context):
 def entry(key: str = "u:1", reason: str = "logout_all") -> revocation.Entry:
     now = timezone.now()
     return revocation.Entry(key, "user", None, now + dt.timedelta(hours=1), reason, now)
+
+
+GONE = (
+    "The token store (database) is unavailable; answering 503: "
+    "OperationalError: server closed the connection unexpectedly"
+)
 
 
 def test_a_failing_database_read_is_a_503():
@@ -59,19 +68,54 @@ def test_a_failing_database_read_is_a_503_in_async_code_too(caplog, outage_log):
         pytest.raises(StoreUnavailable),
     ):
         async_to_sync(store.alookup)(["u:1"])
-    assert [r.getMessage() for r in caplog.records] == [
-        "The token store (database) is unavailable; answering 503: "
-        "OperationalError: server closed the connection unexpectedly"
-    ]
+    assert [r.getMessage() for r in caplog.records] == [GONE]
     revocation.DatabaseDenylist().write(entry())
     found = async_to_sync(store.alookup)(["u:1", "u:2"])
     assert list(found) == ["u:1"]
 
 
-def test_a_failing_database_write_is_a_503_and_stores_nothing():
-    with connection.execute_wrapper(gone), pytest.raises(StoreUnavailable):
+def test_a_failing_database_write_is_a_503_and_stores_nothing(caplog, outage_log):
+    with (
+        connection.execute_wrapper(gone),
+        caplog.at_level(logging.ERROR, logger="rest_framework_jwt"),
+        pytest.raises(StoreUnavailable),
+    ):
         revocation.DatabaseDenylist().write(entry())
     assert not Revocation.objects.exists()
+    assert [r.getMessage() for r in caplog.records] == [GONE]
+
+
+class OutageView(revocation.StoreOutageMixin, APIView):
+    authentication_classes = ()
+    permission_classes = ()
+
+    def get(self, request):
+        raise OperationalError("server closed the connection unexpectedly")
+
+
+def test_a_view_that_meets_a_database_outage_answers_503_and_says_so(caplog, outage_log):
+    with caplog.at_level(logging.ERROR, logger="rest_framework_jwt"):
+        response = OutageView.as_view()(APIRequestFactory().get("/"))
+    assert response.status_code == 503
+    assert response.data["detail"].code == "temporarily_unavailable"
+    assert [r.getMessage() for r in caplog.records] == [GONE]
+
+
+def test_the_same_key_again_is_one_update(frozen):
+    store = revocation.DatabaseDenylist()
+    store.write(entry())
+    with CaptureQueriesContext(connection) as queries:
+        store.write(entry(reason="admin"))
+    statements = [q["sql"].split()[0] for q in queries]
+    assert "INSERT" not in statements
+    assert statements.count("UPDATE") == 1
+    assert Revocation.objects.get().reason == "admin"
+
+
+def test_an_entry_of_a_user_of_another_model_keeps_no_user():
+    stranger = SimpleNamespace(pk=4242)  # e.g. the user model was swapped after migrating
+    revocation.DatabaseDenylist().write(entry()._replace(user=stranger))
+    assert Revocation.objects.get().user_id is None
 
 
 def test_a_write_that_meets_a_concurrent_insert_is_tried_again():
@@ -197,6 +241,11 @@ def test_acheck_refuses_what_check_refuses(frozen, user, settings, backend):
         with pytest.raises(TokenRevoked) as refused:
             async_to_sync(revocation.acheck)(token, user)
         assert str(refused.value) == "Token has been revoked."
+        # A user's cutoff refuses only the tokens issued before it.
+        revocation.revoke_user(user)
+        frozen.shift(5)
+        later = VerifiedToken.of("a.b.c", {"username": "admin", "iat": NOW + 5})
+        async_to_sync(revocation.acheck)(later, user)
     finally:
         store.cleanup()
 
