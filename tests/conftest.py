@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from rest_framework_jwt import revocation
 from tests.helpers import HANG_TIMEOUT, MODES, START, Mode, free_port
 
 KEYS = Path(__file__).parent / "keys"
@@ -66,6 +67,24 @@ def frozen(time_machine):
     """The clock stopped at ``helpers.START``; move it with ``frozen.shift(seconds)``."""
     time_machine.move_to(START, tick=False)
     return time_machine
+
+
+@pytest.fixture
+def outage_log():
+    """The store outage log starts afresh (it logs one record a minute per process)."""
+    revocation.outage_log.reset()
+    yield
+    revocation.outage_log.reset()
+
+
+@pytest.fixture
+def cache_store(settings):
+    """The denylist in the "locmem" cache, under a key prefix of the test's own."""
+    from tests.test_revocation import Denylist
+
+    store = Denylist("cache:locmem", settings)
+    yield store
+    store.cleanup()
 
 
 @pytest.fixture(params=MODES)

@@ -24,24 +24,9 @@ SENDER = "rest_framework_jwt.revocation"
 DAY = dt.timedelta(days=1)
 
 
-@pytest.fixture
-def cache_store(settings):
-    store = Denylist("cache:locmem", settings)
-    yield store
-    store.cleanup()
-
-
 def family(user, **fields) -> TokenFamily:
     expires = START + dt.timedelta(days=7)
     return TokenFamily.objects.create(id=uuid.uuid4(), user=user, expires_at=expires, **fields)
-
-
-@pytest.fixture
-def outage_log():
-    """The outage log starts afresh (it logs one record a minute per process)."""
-    revocation.outage_log.reset()
-    yield
-    revocation.outage_log.reset()
 
 
 def test_revoke_user_ends_only_that_users_live_families(frozen, user, superuser):

@@ -52,14 +52,6 @@ def test_a_failing_database_read_is_a_503():
     assert error.value.get_codes()["code"] == "temporarily_unavailable"
 
 
-@pytest.fixture
-def outage_log():
-    """The outage log starts afresh (it logs one record a minute per process)."""
-    revocation.outage_log.reset()
-    yield
-    revocation.outage_log.reset()
-
-
 def test_a_failing_database_read_is_a_503_in_async_code_too(caplog, outage_log):
     store = revocation.DatabaseDenylist()
     with (
@@ -198,13 +190,6 @@ def test_acheck_trusts_the_answer_of_the_fused_user_query():
         with pytest.raises(TokenRevoked):
             async_to_sync(revocation.acheck)(token, None, True)
     assert len(queries) == 0
-
-
-@pytest.fixture
-def cache_store(settings):
-    store = Denylist("cache:locmem", settings)
-    yield store
-    store.cleanup()
 
 
 def test_the_cache_is_read_in_async_code_too(cache_store):
