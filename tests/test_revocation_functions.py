@@ -5,8 +5,11 @@ reports, and the impersonator check of a token that impersonates nobody."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import re
 import uuid
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -17,7 +20,7 @@ from rest_framework_jwt.blacklist.models import Revocation, TokenFamily
 from rest_framework_jwt.exceptions import InvalidClaim, StoreUnavailable, TokenRevoked
 from rest_framework_jwt.signals import tokens_revoked
 from rest_framework_jwt.verification import VerifiedToken
-from tests.helpers import NOW, START, capture
+from tests.helpers import NOW, START, capture, plain_id
 from tests.test_revocation import Denylist
 
 SENDER = "rest_framework_jwt.revocation"
@@ -269,3 +272,70 @@ def test_the_password_claim_refusals_say_why(frozen, user):
             revocation.check_password_version(user, stale)
         assert str(refused.value) == changed
     revocation.check_password_version(user, revocation.password_version(user))
+
+
+def sha(data: bytes) -> str:
+    return "d:" + hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("raw", "chain_id", "key"),
+    [
+        ("a.b.c", "x", "t:x"),
+        ("a.b.c", "x" * 64, "t:" + "x" * 64),
+        # Not usable as a key as it is (too long, not ASCII, a lone surrogate): its digest.
+        ("a.b.c", "x" * 65, sha(b"x" * 65)),
+        ("a.b.c", "caf\u00e9\ud800", sha("caf\u00e9\ud800".encode("utf-8", "replace"))),
+        # No id (or one that is not a string): a digest of the token.
+        ("a.b.c", None, sha(b"a.b.c")),
+        ("a.b.c", 5, sha(b"a.b.c")),
+        (b"a.b.c", "", sha(b"a.b.c")),
+        ("a.b.\u00e9", None, sha(b"a.b.?")),
+        (None, None, sha(b"")),
+    ],
+    ids=plain_id,
+)
+def test_the_denylist_key_of_a_token(raw, chain_id, key):
+    if raw is None:  # no token at all, only a payload
+        assert revocation.token_key(None, {}) == key
+    else:
+        assert revocation.denylist_key(raw, chain_id) == key
+
+
+def test_the_password_claim_of_a_password_field_with_a_lone_surrogate():
+    odd = SimpleNamespace(pk=1, password="\ud800")
+    version = revocation.password_version(odd)
+    assert re.fullmatch("[0-9a-f]{16}", version)
+    assert version != revocation.password_version(SimpleNamespace(pk=1, password="\ud801"))
+
+
+def test_a_refused_answer_of_the_user_query_says_revoked(db):
+    token = VerifiedToken.of("a.b.c", {"username": "admin", "iat": NOW})
+    with pytest.raises(TokenRevoked) as refused:
+        revocation.check(token, None, True)
+    assert str(refused.value) == "Token has been revoked."
+
+
+def test_the_cutoff_looked_up_is_the_given_users_not_the_claims(frozen, user):
+    revocation.revoke_user(user)
+    token = VerifiedToken.of("a.b.c", {"username": "admin", "user_id": 4242, "iat": NOW - 60})
+    revocation.check(token)
+    with pytest.raises(TokenRevoked):
+        revocation.check(token, user)
+
+
+@pytest.mark.parametrize(
+    ("owner", "looked_up"),
+    [("alice", True), (2**63 - 1, True), (-(2**63) + 1, True), (2**63, False), (-(2**63), False)],
+    ids=plain_id,
+)
+def test_a_user_id_claim_is_looked_up_if_a_user_can_have_it(frozen, db, owner, looked_up):
+    backend = revocation.denylist()
+    until = START + dt.timedelta(hours=1)
+    backend.add(revocation.user_key(owner), "user", None, until, "admin", START)
+    token = VerifiedToken.of("a.b.c", {"username": "x", "user_id": owner, "iat": NOW - 60})
+    if looked_up:
+        with pytest.raises(TokenRevoked):
+            revocation.check(token)
+    else:
+        revocation.check(token)
