@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from rest_framework_jwt import compat, verification
 from rest_framework_jwt.exceptions import (
     InvalidClaim,
+    InvalidIssuer,
     InvalidSignature,
     TokenError,
     TokenTooLarge,
@@ -246,3 +247,42 @@ def test_the_verified_token_of_a_request_is_the_one_that_authenticated_it():
     assert verification.verified_token(carrier) is token
     carrier.auth = "another.token.string"
     assert verification.verified_token(carrier) is None
+
+
+def test_verification_may_block_with_a_projects_handler_or_per_user_secrets(settings):
+    def handler(token):
+        return {}
+
+    assert verification.may_block() is False
+    assert verification.may_block(verification.jwt_decode_handler) is False
+    assert verification.may_block(handler) is True
+    settings.JWT_AUTH = {"JWT_DECODE_HANDLER": handler}
+    assert verification.may_block() is True
+    assert verification.may_block(verification.jwt_decode_handler) is False
+    settings.JWT_AUTH = {"JWT_GET_USER_SECRET_KEY": lambda user: "a-secret"}
+    assert verification.may_block() is True
+
+
+def test_a_token_of_ours_that_claims_a_trusted_external_issuer_is_refused(frozen, settings):
+    idp = {"issuer": "https://idp.example", "jwks_url": "https://idp.example/jwks"}
+    settings.JWT_AUTH = {"JWT_TRUSTED_ISSUERS": [idp]}
+    ours = {"username": "admin", "exp": NOW + 300}
+    assert verification.decode(sign(ours)).claims == ours
+    verification.decode(sign({**ours, "iss": "https://other.example"}))
+    with pytest.raises(InvalidIssuer) as refused:
+        verification.decode(sign({**ours, "iss": "https://idp.example"}))
+    assert str(refused.value) == "The token claims a trusted external issuer."
+
+
+def test_a_key_given_to_decode_with_is_checked_unless_told_not_to(frozen):
+    raw = sign({"username": "admin", "exp": NOW + 300})
+    with pytest.raises(InvalidSignature):
+        verification.decode_with_key(raw, "another-key-0123456789-0123456789-0123456789")
+    assert verification.decode_with_key(raw, "another", verify=False)["username"] == "admin"
+
+
+def test_a_token_given_as_bytes_that_are_not_ascii_is_refused_not_an_error(frozen):
+    raw = sign({"username": "admin", "exp": NOW + 300}).encode()
+    assert verification.decode(raw).raw == raw.decode()
+    with pytest.raises(TokenError):
+        verification.decode(raw[:-2] + b"\xff\xfe")
