@@ -547,6 +547,12 @@ class DomainField(serializers.CharField):
         return super().to_internal_value(data).split("@")[0]
 
 
+def post_to(view, username, password="wrong", *, ip):
+    """Send an obtain request with these credentials from ``ip`` straight to ``view``."""
+    body = {"username": username, "password": password}
+    return view(APIRequestFactory().post(OBTAIN, body, format="json", REMOTE_ADDR=ip))
+
+
 def test_the_key_follows_the_views_serializer_field(throttle, client, alice):
     # A project's serializer that authenticates a normalized value: the throttle keys that value.
     throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_username": "2/min"})
@@ -557,15 +563,9 @@ def test_the_key_follows_the_views_serializer_field(throttle, client, alice):
             self.fields["username"] = DomainField()
 
     view = views.ObtainJSONWebToken.as_view(serializer_class=DomainSerializer)
-    factory = APIRequestFactory()
-
-    def post(username, password="wrong", ip="10.1.4.1"):
-        body = {"username": username, "password": password}
-        return view(factory.post(OBTAIN, body, format="json", REMOTE_ADDR=ip))
-
-    assert post("alice@corp.example").status_code == 400
-    assert post("Alice@other.example", ip="10.1.4.2").status_code == 400
-    assert_throttled(post("alice", "alice-pw", ip="10.1.4.3"))
+    assert post_to(view, "alice@corp.example", ip="10.1.4.1").status_code == 400
+    assert post_to(view, "Alice@other.example", ip="10.1.4.2").status_code == 400
+    assert_throttled(post_to(view, "alice", "alice-pw", ip="10.1.4.3"))
 
 
 def test_our_obtain_builds_one_serializer_the_throttle_reads_the_field_from_its_class(
@@ -598,15 +598,9 @@ def test_a_view_that_builds_its_serializer_its_own_way_keys_by_that_serializer(t
             return serializer
 
     view = View.as_view()
-    factory = APIRequestFactory()
-
-    def post(username, password="wrong", ip="10.1.6.1"):
-        body = {"username": username, "password": password}
-        return view(factory.post(OBTAIN, body, format="json", REMOTE_ADDR=ip))
-
-    assert post("alice@corp.example").status_code == 400
-    assert post("alice@other.example", ip="10.1.6.2").status_code == 400
-    assert_throttled(post("alice", "alice-pw", ip="10.1.6.3"))
+    assert post_to(view, "alice@corp.example", ip="10.1.6.1").status_code == 400
+    assert post_to(view, "alice@other.example", ip="10.1.6.2").status_code == 400
+    assert_throttled(post_to(view, "alice", "alice-pw", ip="10.1.6.3"))
 
 
 # ----------------------------------------------------------------------------------------------
