@@ -95,8 +95,22 @@ def environment_lines(extra: str = "") -> list[str]:
         f"{platform.machine()}, {platform.system()} {platform.release()}, "
         f"load average {load:.1f} at the start",
         ", ".join(versions) + (f"; {extra}" if extra else ""),
-        "Password hasher for both packages: MD5PasswordHasher. SQLite file database.",
+        "Password hasher for both packages: MD5PasswordHasher. SQLite file database, "
+        + connection_policy()
+        + ".",
     ]
+
+
+def connection_policy() -> str:
+    """How long the database connections live (bench/settings.py's CONN_MAX_AGE)."""
+    from django.conf import settings
+
+    age = settings.DATABASES["default"].get("CONN_MAX_AGE", 0)
+    if age is None:
+        return "connections kept for a worker's life (CONN_MAX_AGE None)"
+    if age == 0:
+        return "a new connection per request (CONN_MAX_AGE 0)"
+    return f"connections kept across requests (CONN_MAX_AGE {age})"
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ Environment:
 * ``BENCH_DB``: the SQLite file (``bench/run.py`` makes one in a temporary directory);
 * ``BENCH_ALGORITHM``: the algorithm both packages start with (``--gunicorn`` runs one server
   per algorithm; in-process runs switch with ``override_settings``);
-* ``BENCH_VARIANT``: a key of ``VARIANTS`` (a mode of rest_framework_jwt), for ``--gunicorn``.
+* ``BENCH_VARIANT``: a key of ``VARIANTS`` (a mode of rest_framework_jwt), for ``--gunicorn``;
+* ``BENCH_CONN_MAX_AGE``: the database connections' ``CONN_MAX_AGE`` in seconds (600; ``none``:
+  for a worker's life; ``0``, Django's default: a new connection per request).
 
 Both packages use the same password hasher (MD5PasswordHasher: fast, so the obtain figures
 measure the packages rather than the hasher) and the same user table.
@@ -118,6 +120,20 @@ def installed_apps(variant: str = "", *, migrate: bool = False) -> list[str]:
 VARIANT = os.environ.get("BENCH_VARIANT", "")
 INSTALLED_APPS = installed_apps(VARIANT)
 
+
+def conn_max_age(value: str) -> int | None:
+    """``CONN_MAX_AGE`` from ``BENCH_CONN_MAX_AGE``: seconds, or ``none`` (no limit)."""
+    return None if value.strip().lower() == "none" else int(value)
+
+
+#: Connections are kept across requests, as a deployment keeps them (Django's deployment
+#: checklist: persistent connections, CONN_MAX_AGE, or a pool). With Django's default, 0, every
+#: request that reads the database opens a new connection (on SQLite: a file opened, Django's
+#: SQL functions registered, its PRAGMAs run) and closes it at request_finished, which only the
+#: rows with a query pay, and only under a server (--gunicorn; the in-process rows send no
+#: request signals, so their connection stays open whatever this says).
+CONN_MAX_AGE = conn_max_age(os.environ.get("BENCH_CONN_MAX_AGE", "600"))
+
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
@@ -125,6 +141,7 @@ DATABASES = {
             "BENCH_DB", os.path.join(tempfile.gettempdir(), "rest_framework_jwt_bench.sqlite3")
         ),
         "OPTIONS": {"timeout": 20},
+        "CONN_MAX_AGE": CONN_MAX_AGE,
     }
 }
 
