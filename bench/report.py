@@ -299,7 +299,19 @@ def http_summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
         "requests": sum(sample.get("requests", 0) for sample in samples),
         "rounds": len(samples),
         "loadgen_cores": statistics.median(sample.get("loadgen_cores", 0.0) for sample in samples),
+        "server_cpu_us": _median_or_none([sample.get("server_cpu_us") for sample in samples]),
     }
+
+
+def _median_or_none(values: list[float | None]) -> float | None:
+    known = [value for value in values if value is not None]
+    return statistics.median(known) if known else None
+
+
+def _cpu_text(summary: dict[str, Any]) -> str:
+    """The server's CPU µs per request, or "n/a" where /proc did not give it."""
+    cpu = summary["server_cpu_us"]
+    return "n/a" if cpu is None else f"{cpu:.0f}"
 
 
 def http_ratio(
@@ -407,18 +419,21 @@ def http_report(data: dict[str, Any]) -> list[str]:
     lines.append("")
     header = (
         f"{'alg':<6} {'case':<44} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-        f"{'vs limit':>8} {'vs peer':>8}"
+        f"{'CPU us':>6} {'vs limit':>8} {'vs peer':>8}"
     )
     lines += [header, "-" * len(header)]
     for algorithm, case, summary, to_limit, to_peer in _http_rows(samples):
         lines.append(
             f"{algorithm:<6} {case.label:<44} {summary['rps']:>7.0f} {summary['p50_ms']:>7.2f} "
-            f"{summary['p99_ms']:>7.2f} {summary['errors']:>6} {to_limit:>8} {to_peer:>8}"
+            f"{summary['p99_ms']:>7.2f} {summary['errors']:>6} {_cpu_text(summary):>6} "
+            f"{to_limit:>8} {to_peer:>8}"
         )
     for benchmark, reason in data.get("missing", {}).items():
         lines.append(f"{benchmark}: n/a ({reason})")
     lines.append("")
     lines.append(load_generator_line(samples))
+    lines.append("'CPU us': the server's workers' CPU (user and system) per request, median of")
+    lines.append("the rounds: what a request costs the server, whatever else the machine runs.")
     lines.append("'vs limit' and 'vs peer' are throughput ratios (medians of per-round ratios):")
     lines.append("above 1.00x is faster. Targets:")
     lines += [verdict.line() for verdict in http_verdicts(samples)]
@@ -430,8 +445,8 @@ def http_markdown(data: dict[str, Any]) -> list[str]:
     load generator's CPU in words, and the target as a sentence."""
     samples: Samples = data["samples"]
     lines = [
-        "| case | req/s | p50 / p99 ms | vs limit | vs peer |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| case | req/s | p50 / p99 ms | server CPU µs | vs limit | vs peer |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     several = len(http_algorithms(samples)) > 1
     errors = []
@@ -440,7 +455,7 @@ def http_markdown(data: dict[str, Any]) -> list[str]:
         label = f"{label} [{algorithm}]" if several else label
         lines.append(
             f"| {label} | {summary['rps']:.0f} | {summary['p50_ms']:.2f} / "
-            f"{summary['p99_ms']:.2f} | {to_limit} | {to_peer} |"
+            f"{summary['p99_ms']:.2f} | {_cpu_text(summary)} | {to_limit} | {to_peer} |"
         )
         if summary["errors"]:
             errors.append(f"{label} {summary['errors']}")

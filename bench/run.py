@@ -460,6 +460,36 @@ def load_generator_cpu(loadgen: str) -> float:
     return time.process_time()
 
 
+def worker_cpu(master: int, proc: Path = Path("/proc")) -> dict[int, float]:
+    """CPU seconds (user and system) so far of each worker of the gunicorn master ``master``,
+    from /proc (Linux); empty where /proc does not list the children."""
+    try:
+        children = (proc / str(master) / "task" / str(master) / "children").read_text().split()
+    except OSError:
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu: dict[int, float] = {}
+    for pid in map(int, children):
+        try:
+            # After the command name in parentheses: state is field 3, utime 14, stime 15.
+            fields = (proc / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the worker has just exited
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return cpu
+
+
+def server_cpu_per_request(
+    before: dict[int, float], after: dict[int, float], requests: int
+) -> float | None:
+    """The workers' CPU microseconds per request over a sample (the workers alive at both
+    ends), or None when there is nothing to divide."""
+    alive = before.keys() & after.keys()
+    if not alive or not requests:
+        return None
+    return sum(after[pid] - before[pid] for pid in alive) / requests * 1e6
+
+
 def load_python(built: Built, port: int, duration: float, concurrency: int) -> dict[str, Any]:
     from bench import loadgen
 
@@ -542,19 +572,25 @@ def gunicorn_mode(args: argparse.Namespace, user: Any, db_path: Path) -> int:
         flush=True,
     )
 
-    def load(built: Built, port: int, seconds: float) -> dict[str, Any]:
+    running: dict[tuple[str, str], tuple[subprocess.Popen[bytes], int]] = {}
+
+    def load(built: Built, seconds: float) -> dict[str, Any]:
         """One sample, with the CPU the load generator used per second of it (this process's
-        threads, or the finished wrk child's)."""
+        threads, or the finished wrk child's) and the server's workers' CPU per request."""
+        process, port = running[(built.algorithm, built.case.variant)]
         cpu = load_generator_cpu(loadgen)
+        workers = worker_cpu(process.pid)
         began = time.monotonic()
         if loadgen == "wrk":
             outcome = load_wrk(built, port, seconds, args.concurrency, db_path.parent)
         else:
             outcome = load_python(built, port, seconds, args.concurrency)
         outcome["loadgen_cores"] = (load_generator_cpu(loadgen) - cpu) / (time.monotonic() - began)
+        outcome["server_cpu_us"] = server_cpu_per_request(
+            workers, worker_cpu(process.pid), outcome["requests"]
+        )
         return outcome
 
-    running: dict[tuple[str, str], tuple[subprocess.Popen[bytes], int]] = {}
     try:
         for alg, variant in servers:
             port = free_port()
@@ -564,12 +600,12 @@ def gunicorn_mode(args: argparse.Namespace, user: Any, db_path: Path) -> int:
             wait_ready(process, port)
         for built in order:  # every worker of every server warm before the first round
             if args.warmup:
-                load(built, running[(built.algorithm, built.case.variant)][1], args.warmup)
+                load(built, args.warmup)
         rng = random.Random(args.seed)
         for number in range(1, rounds + 1):
             rng.shuffle(order)
             for built in order:
-                outcome = load(built, running[(built.algorithm, built.case.variant)][1], per_round)
+                outcome = load(built, per_round)
                 outcome["round"] = number
                 name = registry.benchmark_name(built.case.name, built.algorithm)
                 samples.setdefault(name, []).append(outcome)

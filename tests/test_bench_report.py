@@ -6,6 +6,7 @@ own JSON format, as `make bench` writes it.
 
 import argparse
 import json
+import os
 
 import pyperf
 import pytest
@@ -177,6 +178,7 @@ def sample(number, rps, errors=0):
         "errors": errors,
         "requests": rps * 2,
         "loadgen_cores": rps / 2000,
+        "server_cpu_us": 2_000_000 / rps,
     }
 
 
@@ -228,15 +230,16 @@ def test_the_http_report_and_its_markdown():
     text = "\n".join(lines)
     assert "command: bench/run.py --gunicorn" in text
     row = next(line for line in lines if "ours, default" in line)
-    # req/s, p50, p99, errors, vs limit (1.10, 0.90, 1.05 -> 1.05), vs peer (sj default: absent)
-    assert row.split()[-5:] == ["1050", "0.95", "2.86", "0", "1.05x"]
+    # req/s, p50, p99, errors, server CPU per request (median of 1818, 4444, 1905),
+    # vs limit (1.10, 0.90, 1.05 -> 1.05), vs peer (sj default: absent)
+    assert row.split()[-6:] == ["1050", "0.95", "2.86", "0", "1905", "1.05x"]
     assert "ours refresh rotating [HS256]: n/a (in-process only)" in text
     assert "1.05x met  (issue 14)" in text
     # The load generator's CPU per second of load, over the nine samples (0.225 to 0.55).
     assert "load generator CPU: 0.50 of a core (median of the samples; 0.23 to 0.55)" in text
     markdown = report.http_markdown(http_data())
-    assert markdown[0] == "| case | req/s | p50 / p99 ms | vs limit | vs peer |"
-    assert "| ours, default (user from DB) | 1050 | 0.95 / 2.86 | 1.05x |  |" in markdown
+    assert markdown[0] == "| case | req/s | p50 / p99 ms | server CPU µs | vs limit | vs peer |"
+    assert "| ours, default (user from DB) | 1050 | 0.95 / 2.86 | 1905 | 1.05x |  |" in markdown
     assert "15,400 requests in all rounds, no errors; load generator CPU: 0.50" in "\n".join(
         markdown
     )
@@ -325,3 +328,49 @@ def test_the_expected_duration_of_a_round():
     wall = {"a [HS256]": 0.0005, "b [HS256]": 0.002}
     # Per benchmark and process: 1.5 s of start-up, then 4 values of 0.05 s and of 0.02 s.
     assert run.round_estimate(args, loops, wall, 1.5) == pytest.approx(2 * (1.5 + 0.2 + 1.5 + 0.08))
+
+
+def test_the_server_cpu_is_na_where_proc_gave_none():
+    data = http_data()
+    for runs in data["samples"].values():
+        for run in runs:
+            del run["server_cpu_us"]  # an http.json of before the column, or no /proc
+    data["samples"]["limit [HS256]"][1]["server_cpu_us"] = 700.0
+    rows = {line.split("|")[1].strip(): line for line in report.http_markdown(data) if "|" in line}
+    assert "| 1050 | 0.95 / 2.86 | n/a | 1.05x |" in rows["ours, default (user from DB)"]
+    # The median of the rounds that have a figure.
+    assert "| 1000 | 1.00 / 3.00 | 700 | 1.00x |" in rows["limit: no auth + raw `jwt.decode`"]
+
+
+def fake_proc(root, master, workers):
+    """A /proc tree: ``master``'s children and each worker's stat line (utime, stime in ticks)."""
+    task = root / str(master) / "task" / str(master)
+    task.mkdir(parents=True)
+    task.joinpath("children").write_text(" ".join(str(pid) for pid in workers) + " ")
+    for pid, ticks in workers.items():
+        if ticks is None:
+            continue  # listed, but exited before its stat was read
+        utime, stime = ticks
+        # The command name may hold spaces and parentheses; the fields count from after it.
+        rest = ["S"] + ["0"] * 10 + [str(utime), str(stime)] + ["0"] * 7
+        (root / str(pid)).mkdir()
+        (root / str(pid) / "stat").write_text(f"{pid} (gunicorn: (worker) x) " + " ".join(rest))
+
+
+def test_the_workers_cpu_is_read_from_proc(tmp_path):
+    from bench import run
+
+    tick = os.sysconf("SC_CLK_TCK")
+    fake_proc(tmp_path, 10, {11: (3 * tick, tick), 12: (tick, 0), 13: None})
+    assert run.worker_cpu(10, tmp_path) == {11: 4.0, 12: 1.0}
+    assert run.worker_cpu(99, tmp_path) == {}  # no such master, or no children file
+
+
+def test_the_server_cpu_per_request_counts_the_workers_alive_at_both_ends():
+    from bench import run
+
+    before = {11: 1.0, 12: 2.0, 13: 5.0}
+    after = {11: 1.5, 12: 2.25, 14: 0.5}  # 13 exited, 14 replaced it: neither counts
+    assert run.server_cpu_per_request(before, after, 1000) == pytest.approx(750.0)
+    assert run.server_cpu_per_request(before, after, 0) is None
+    assert run.server_cpu_per_request({}, after, 1000) is None
