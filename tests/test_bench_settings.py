@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bench import settings as bench_settings
-from tests.helpers import HANG_TIMEOUT
+from tests.helpers import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,16 +66,9 @@ def serve(tmp_path: Path, **env: str) -> dict:
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
         **env,
     }
-    output = subprocess.run(
-        [sys.executable, "-c", SERVE],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=HANG_TIMEOUT,
-    ).stdout
-    return json.loads(output.splitlines()[-1])
+    served = run_python("-c", SERVE, cwd=ROOT, env=environment)
+    assert served.returncode == 0, served.stderr
+    return json.loads(served.stdout.splitlines()[-1])
 
 
 def test_one_connection_serves_every_request_of_a_worker(tmp_path):
