@@ -433,7 +433,7 @@ def http_report(data: dict[str, Any]) -> list[str]:
     lines.append("")
     lines.append(load_generator_line(samples))
     lines.append("'CPU us': the server's workers' CPU (user and system) per request, median of")
-    lines.append("the rounds: what a request costs the server, whatever else the machine runs.")
+    lines.append("the rounds (other work on the machine takes cores away, but adds no CPU time).")
     lines.append("'vs limit' and 'vs peer' are throughput ratios (medians of per-round ratios):")
     lines.append("above 1.00x is faster. Targets:")
     lines += [verdict.line() for verdict in http_verdicts(samples)]
