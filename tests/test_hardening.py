@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import hmac
 import json
 import socket
 import urllib.request
@@ -624,6 +626,23 @@ def test_non_canonical_base64url_is_refused(strict, client, user, where):
     assert response.data["code"] == "token_decode_error"
 
 
+def test_every_byte_outside_the_base64url_alphabet_is_refused_in_every_segment(strict, user):
+    # The alphabet is checked by deleting its 64 characters and asking for nothing left.
+    alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    key = django_settings.SECRET_KEY.encode()
+    head, body, signature = sign(claims_for(user)).encode().split(b".")
+    for byte in set(range(256)) - set(alphabet) - {ord(".")}:
+        for where in range(3):
+            parts = [head, body, signature]
+            parts[where] = parts[where][:4] + bytes([byte]) + parts[where][5:]
+            if where < 2:  # signed again: only the encoding check can refuse it
+                mac = hmac.new(key, parts[0] + b"." + parts[1], hashlib.sha256).digest()
+                parts[2] = b64(mac).encode()
+            with pytest.raises(DecodeError) as info:
+                utils.jwt_decode_handler(b".".join(parts))
+            assert str(info.value) == "Invalid base64url encoding.", (byte, where)
+
+
 # ----------------------------------------------------------------------------------------------
 # JSON shape: duplicates, nesting, non-objects
 
@@ -670,6 +689,29 @@ def test_nesting_limit(strict, client, user, where):
             assert_accepted(client, token)
         else:
             assert_refused(client, token, "token_decode_error")
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    ['"x": "[{"', '"x": "{", "y": "}"', '"x": []', '"x": {}', '"x": {"a": "[]"}'],
+    ids=plain_id,
+)
+def test_brackets_and_braces_inside_strings_or_shallow_nesting_are_accepted(
+    strict, client, user, fragment
+):
+    # The quick answer for a flat payload (no "[", one "{") must not refuse these.
+    token = sign(raw_payload(user, fragment))
+    assert_accepted(client, token)
+    assert utils.jwt_decode_handler(token)["x"] == json.loads("{" + fragment + "}")["x"]
+
+
+def test_nested_objects_are_counted_to_the_limit(strict, client, user):
+    deep = "{}"
+    for _ in range(15):
+        deep = '{"a":' + deep + "}"
+    # Fifteen objects inside the payload's own: sixteen levels are accepted, seventeen are not.
+    assert_accepted(client, sign(raw_payload(user, '"x": ' + deep[5:-1])))
+    assert_refused(client, sign(raw_payload(user, '"x": ' + deep)), "token_decode_error")
 
 
 def test_nested_objects_count_too(strict, client, user):
