@@ -4,6 +4,8 @@ what the accessor answers, and the header a custom decode handler's token still 
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict, UserDict
+from types import MappingProxyType
 
 import pytest
 from django.conf import settings as django_settings
@@ -120,6 +122,25 @@ def test_the_claims_are_read_only_and_the_payload_is_a_copy():
     payload = token.payload
     payload["jti"] = "b"
     assert (type(payload), token.claims["jti"], token.payload) == (dict, "a", {"jti": "a"})
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"jti": "a"},
+        MappingProxyType({"jti": "a"}),
+        MappingProxyType(OrderedDict(jti="a")),
+        MappingProxyType(UserDict(jti="a")),
+    ],
+    ids=["dict", "proxy", "proxy-of-ordered-dict", "proxy-of-user-dict"],
+)
+def test_the_payload_is_a_plain_dict_whatever_the_claims_mapping(claims):
+    token = VerifiedToken("x.y.z", claims)
+    payload = token.payload
+    assert (type(payload), payload) == (dict, {"jti": "a"})
+    payload["jti"] = "b"
+    assert token.claims["jti"] == "a"
+    assert token.payload is not token.payload
 
 
 def test_a_custom_decode_handlers_token_keeps_its_header():

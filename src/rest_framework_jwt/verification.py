@@ -101,7 +101,13 @@ class VerifiedToken:
     @property
     def payload(self) -> dict[str, Any]:
         """A copy of the claims as a ``dict``."""
-        return dict(self.claims)
+        claims = self.claims
+        if type(claims) is MappingProxyType:
+            # The proxy's own copy() is the dict's: a C copy, where dict() walks the mapping.
+            copied = claims.copy()
+            if type(copied) is dict:
+                return copied
+        return dict(claims)
 
     @cached_property
     def header(self) -> Mapping[str, Any]:
