@@ -106,8 +106,8 @@ def refuse_error(error: Exception) -> NoReturn:
 
 class _RequestPath:
     """``authenticate()`` and ``aauthenticate()`` over the steps of a class's request path
-    (``_steps``): one for DRF's sync path, one for async code; the refusals, the signal and the
-    503 of a database outage are handled alike, by :meth:`_answered`."""
+    (``_steps``): one driver for DRF's sync path, one for async code; the refusals, the signal
+    and the 503 of a database outage are handled alike, by :func:`_failure`."""
 
     def _steps(self, request: Request) -> _Steps:
         raise NotImplementedError
@@ -115,27 +115,10 @@ class _RequestPath:
     def _refused(self, request: Request) -> None:
         """Called after a refusal's ``token_refused`` signal."""
 
-    def _answered(self, request: Request) -> _Steps:
-        """The steps of ``request``, and what a failure among them answers: None for no
-        token (drf-jwt's MissingToken), the refusal itself after the ``token_refused`` signal
-        (a step of its own, so the async path sends it with ``asend``), the 503 of a database
-        outage; anything else is raised as it is."""
-        try:
-            return (yield from self._steps(request))
-        except Exception as error:
-            refusal = _refusal(error)
-            if refusal is None:
-                return None
-            if not isinstance(refusal, _REFUSALS):
-                raise refusal from error
-            yield (self._send_refused, request, refusal.code)
-            self._refused(request)
-            raise
-
-    def _send_refused(self, request: Request, code: str) -> None:
+    def _send_refused(self, request: Request, code: str | None) -> None:
         token_refused.send(sender=type(self), request=request, code=code)
 
-    async def _asend_refused(self, request: Request, code: str) -> None:
+    async def _asend_refused(self, request: Request, code: str | None) -> None:
         await _asend(token_refused, sender=type(self), request=request, code=code)
 
     def authenticate(self, request: Request) -> tuple[Any, str] | None:
@@ -147,7 +130,16 @@ class _RequestPath:
         classes, a token that came from a cookie (not the ``Authorization`` header) on an
         unsafe method must also pass Django's CSRF check (their ``enforce_csrf()``).
         """
-        return _accepted(request, _drive_sync(self, self._answered(request)))
+        try:
+            found = _drive_sync(self._steps(request))
+        except Exception as error:
+            refusal = _failure(error)
+            if refusal is None:
+                return None
+            self._send_refused(request, refusal.code)
+            self._refused(request)
+            raise
+        return _accepted(request, found)
 
     async def aauthenticate(self, request: Request) -> tuple[Any, str] | None:
         """:meth:`authenticate` for async code (a Django async view, Ninja's async operations):
@@ -155,7 +147,16 @@ class _RequestPath:
         Django's async ORM and cache API, in the event loop. Code of the project's own that may
         block (a sync hook a subclass overrides without its ``a`` twin, a custom decode
         handler, ``JWT_GET_USER_SECRET_KEY``) runs in a thread (``sync_to_async``)."""
-        return _accepted(request, await _drive(self, self._answered(request), sync=False))
+        try:
+            found = await _drive(self, self._steps(request))
+        except Exception as error:
+            refusal = _failure(error)
+            if refusal is None:
+                return None
+            await _arun(self, (self._send_refused, request, refusal.code))
+            self._refused(request)
+            raise
+        return _accepted(request, found)
 
 
 class BaseJSONWebTokenAuthentication(_RequestPath, BaseAuthentication):
@@ -342,16 +343,14 @@ _Step = tuple[Any, ...]
 _Steps = Generator[_Step, Any, "tuple[Any, VerifiedToken] | None"]
 
 
-async def _drive(
-    auth: _RequestPath, steps: _Steps, *, sync: bool
-) -> tuple[Any, VerifiedToken] | None:
-    """Run the request path: each step's method is called (``sync``), or its async twin
-    awaited (:func:`_arun`); the result is sent back into the steps, an exception thrown in."""
+async def _drive(auth: _RequestPath, steps: _Steps) -> tuple[Any, VerifiedToken] | None:
+    """Run the request path in async code: each step's async twin is awaited (:func:`_arun`),
+    its result sent back into the steps, its exception thrown in."""
     try:
         step = next(steps)
         while True:
             try:
-                result = step[0](*step[1:]) if sync else await _arun(auth, step)
+                result = await _arun(auth, step)
             except Exception as error:
                 step = steps.throw(error)
             else:
@@ -360,16 +359,20 @@ async def _drive(
         return done.value  # type: ignore[no-any-return]
 
 
-def _drive_sync(auth: _RequestPath, steps: _Steps) -> tuple[Any, VerifiedToken] | None:
-    """The sync path: :func:`_drive` awaits nothing with ``sync``, so one ``send`` runs it
-    to its end."""
-    driving = _drive(auth, steps, sync=True)
+def _drive_sync(steps: _Steps) -> tuple[Any, VerifiedToken] | None:
+    """Run the request path on the sync path: each step's method is called, its result sent
+    back into the steps, its exception thrown in (:func:`_drive` without the awaits)."""
     try:
-        driving.send(None)
+        step = next(steps)
+        while True:
+            try:
+                result = step[0](*step[1:])
+            except Exception as error:
+                step = steps.throw(error)
+            else:
+                step = steps.send(result)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
-    driving.close()
-    raise RuntimeError("the sync request path awaited")  # pragma: no cover
 
 
 async def _arun(auth: _RequestPath, step: _Step) -> Any:
@@ -387,6 +390,18 @@ async def _arun(auth: _RequestPath, step: _Step) -> Any:
 
 
 _REFUSALS = (JWTAuthenticationFailed, JWTPermissionDenied)
+
+
+def _failure(error: Exception) -> JWTAuthenticationFailed | JWTPermissionDenied | None:
+    """What an authentication whose steps raised ``error`` answers: None for no token
+    (drf-jwt's MissingToken), the refusal to send the ``token_refused`` signal for and raise;
+    the 503 of a database outage is raised from here, and anything else as it is."""
+    refusal = _refusal(error)
+    if refusal is None:
+        return None
+    if not isinstance(refusal, _REFUSALS):
+        raise refusal from error
+    return refusal
 
 
 def _refusal(error: Exception) -> Exception | None:
