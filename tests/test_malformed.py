@@ -909,6 +909,24 @@ def test_token_field_escaped_odd_characters_are_400(orig, client, route, body):
 
 
 @pytest.mark.parametrize("route", ["/api-token-verify/", "/api-token-refresh/"])
+@pytest.mark.parametrize(
+    ("body", "character"),
+    [
+        ('{"token": "\\udcff"}', "DCFF"),
+        ('{"token": "a.\\ud800.c"}', "D800"),
+        ('{"token": "\u00e9.\\udbff"}', "DBFF"),
+    ],
+    ids=["alone", "in-a-token", "after-non-ascii"],
+)
+def test_token_field_surrogates_answer_drfs_message(orig, client, route, body, character):
+    # The token field skips the character-by-character check for ASCII text only.
+    response = client.post(route, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.data == {"token": [f"Surrogate characters are not allowed: U+{character}."]}
+    assert response.data["token"][0].code == "surrogate_characters_not_allowed"
+
+
+@pytest.mark.parametrize("route", ["/api-token-verify/", "/api-token-refresh/"])
 def test_token_views_missing_token_field(orig, client, route):
     response = post(client, route, {})
     assert response.status_code == 400

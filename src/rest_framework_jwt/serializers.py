@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from . import _state, claims, lookup, messages, payloads, revocation, rotation, users, verification
 from .compat import PasswordField, Serializer
@@ -45,6 +46,31 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return str(super().to_internal_value(data))
+
+
+class _ProhibitSurrogates(ProhibitSurrogateCharactersValidator):
+    """DRF's check for lone surrogates, with its message and code, that answers at once for
+    ASCII text (which has none), instead of looking at every character in Python."""
+
+    def __call__(self, value: Any) -> None:
+        if not (type(value) is str and value.isascii()):
+            super().__call__(value)
+
+
+#: The check holds no state: every token field shares it.
+_PROHIBIT_SURROGATES = _ProhibitSurrogates()
+
+
+class _TokenField(serializers.CharField):
+    """The CharField of a token in a request body: DRF's CharField, whose check for lone
+    surrogates costs nothing for an ASCII string (every JWT is one)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        validators = self.validators
+        for index, validator in enumerate(validators):
+            if type(validator) is ProhibitSurrogateCharactersValidator:
+                validators[index] = _PROHIBIT_SURROGATES
 
 
 class JSONWebTokenSerializer(Serializer):
@@ -143,7 +169,7 @@ class VerificationBaseSerializer(Serializer):
     module's ``jwt_decode_handler`` or a subclass's ``_check_payload``).
     """
 
-    token = serializers.CharField()
+    token = _TokenField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError("Please define a validate method.")
@@ -226,8 +252,8 @@ class RefreshJSONWebTokenSerializer(VerificationBaseSerializer):
 class RotateRefreshTokenSerializer(VerificationBaseSerializer):
     """Refresh-token mode: exchange a refresh token for a new access/refresh pair."""
 
-    token = serializers.CharField(required=False)
-    refresh_token = serializers.CharField(required=False)
+    token = _TokenField(required=False)
+    refresh_token = _TokenField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         token = attrs.get("refresh_token") or attrs.get("token")
