@@ -79,7 +79,8 @@ def read_body(request: Request) -> Mapping[str, Any]:
         raise MalformedRequestBody() from None
     if not isinstance(data, Mapping):
         raise MalformedRequestBody(_("The request body must be an object."))
-    if too_deep(dict(data), MAX_BODY_DEPTH):
+    # A parser's own mapping (a QueryDict) is read as a dict of its lists; a dict as it is.
+    if too_deep(data if type(data) is dict else dict(data), MAX_BODY_DEPTH):
         raise MalformedRequestBody()
     return data
 
