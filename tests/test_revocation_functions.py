@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import logging
 import re
 import uuid
@@ -13,9 +14,11 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import OperationalError
+from django.test import override_settings
 
-from rest_framework_jwt import revocation
+from rest_framework_jwt import _state, revocation
 from rest_framework_jwt.blacklist.models import Revocation, TokenFamily
 from rest_framework_jwt.exceptions import InvalidClaim, StoreUnavailable, TokenRevoked
 from rest_framework_jwt.signals import tokens_revoked
@@ -24,6 +27,7 @@ from tests.helpers import NOW, START, capture, plain_id
 from tests.test_revocation import Denylist
 
 SENDER = "rest_framework_jwt.revocation"
+OTHER_KEY = "another-secret-key-that-is-long-enough-for-hs256-9876543210"
 DAY = dt.timedelta(days=1)
 
 
@@ -339,3 +343,34 @@ def test_a_user_id_claim_is_looked_up_if_a_user_can_have_it(frozen, db, owner, l
             revocation.check(token)
     else:
         revocation.check(token)
+
+
+def test_a_kept_password_version_is_never_the_answer_for_a_new_password_or_key(user):
+    """password_version keeps its answers; a password change, or a SECRET_KEY rotation with
+    the old key a fallback, is still seen at once."""
+    claimed = revocation.password_version(user)
+    for _ in range(2):  # the second time from what was kept
+        revocation.check_password_version(user, claimed)
+    user.set_password("a new password")
+    with pytest.raises(TokenRevoked, match="password has changed"):
+        revocation.check_password_version(user, claimed)
+    claimed = revocation.password_version(user)
+    with override_settings(SECRET_KEY=OTHER_KEY, SECRET_KEY_FALLBACKS=[django_settings.SECRET_KEY]):
+        for _ in range(2):
+            revocation.check_password_version(user, claimed)  # made with the fallback key
+        assert revocation.password_version(user) != claimed
+        user.set_password("a third password")
+        with pytest.raises(TokenRevoked, match="password has changed"):
+            revocation.check_password_version(user, claimed)
+
+
+def test_the_kept_password_versions_are_bounded_and_right(monkeypatch):
+    monkeypatch.setattr(revocation, "VERSIONS_KEPT", 2)
+    monkeypatch.setattr(revocation, "_versions", {})
+    key = _state.config().password_keys[0]
+    for pk in range(5):
+        user = SimpleNamespace(pk=pk, password=f"hash {pk}")
+        expected = hmac.digest(key, f"{pk}:hash {pk}".encode(), "sha256").hex()[:16]
+        assert revocation.password_version(user) == expected
+        assert revocation.password_version(user) == expected
+        assert len(revocation._versions) <= 2

@@ -58,8 +58,22 @@ def password_version(user: Any, key: bytes | None = None) -> str | None:
         return None
     if key is None:
         key = _state.config().password_keys[0]
-    message = f"{user.pk}:{password}".encode("utf-8", "surrogatepass")
-    return hmac.digest(key, message, "sha256").hex()[:16]
+    message = f"{user.pk}:{password}"
+    found = _versions.get((key, message))
+    if found is None:
+        if len(_versions) >= VERSIONS_KEPT:
+            _versions.clear()
+        found = hmac.digest(key, message.encode("utf-8", "surrogatepass"), "sha256").hex()[:16]
+        _versions[(key, message)] = found
+    return found
+
+
+#: At most this many answers of :func:`password_version` are kept (then it starts again).
+VERSIONS_KEPT = 4096
+#: The answers of :func:`password_version` by key and message (the user's pk and password
+#: hash): the HMAC is a function of those alone, so a request of a user seen before computes
+#: none. A new password (or key) is a new message, never an answer kept for the old one.
+_versions: dict[tuple[bytes, str], str] = {}
 
 
 def check_password_version(user: Any, claimed: Any) -> None:
