@@ -69,6 +69,8 @@ class Plan:
     time_at: int | None
     time_field: Any
     attnames: list[str]
+    #: Builds the user from its columns' values (``orm.loader``).
+    load: Any
     #: The cut-off parameter, prepared for the database, by token second (most requests in
     #: a second carry tokens of few distinct seconds).
     times: dict[int, Any] = field(default_factory=dict)
@@ -125,6 +127,7 @@ def _build(model: Any, alias: str, with_revocation: bool) -> Plan:
         time_at=time_at,
         time_field=time_field,
         attnames=attnames,
+        load=orm.loader(model, attnames),
     )
 
 
@@ -220,18 +223,17 @@ def fetch(
     compiled = plan(model, alias)
     if isinstance(compiled, NoFastPath):
         return compiled
-    rows = orm.fetch_rows(
-        alias, compiled.query.sql, _params(compiled, username, token, strict, alias), 2
-    )
+    sql, params = compiled.query.statement(_params(compiled, username, token, strict, alias))
+    rows = orm.fetch_rows(alias, sql, params)
     if len(rows) > 1:
         raise model.MultipleObjectsReturned()
     if not rows:
         return None, None
     row = compiled.query.convert(rows[0])
+    if compiled.keys_at is None:
+        return compiled.load(alias, row), None
     count = len(compiled.attnames)
-    user = orm.instance(model, alias, compiled.attnames, row[:count])
-    revoked = bool(row[count] or row[count + 1]) if compiled.keys_at is not None else None
-    return user, revoked
+    return compiled.load(alias, row[:count]), bool(row[count] or row[count + 1])
 
 
 def load(token: VerifiedToken, username: Any) -> tuple[Any, bool | None]:
