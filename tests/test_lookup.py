@@ -26,7 +26,7 @@ def test_a_row_without_converters_is_returned_as_it_is(user):
     queryset = get_user_model().objects.filter(pk=user.pk).values_list("id", "username")
     query = orm.compile_queryset(queryset, "default")
     assert query.converters == {}
-    (row,) = orm.fetch_rows("default", query.sql, list(query.params))
+    (row,) = orm.fetch_rows("default", query.sql, list(query.params), 2)
     assert query.convert(row) is row
     assert tuple(row) == (user.pk, user.username)
 

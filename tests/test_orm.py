@@ -42,7 +42,7 @@ def test_a_compiled_queryset_runs_and_converts_like_the_orm(user):
     query = orm.compile_queryset(queryset, "default")
     assert query.params.count(SENTINEL) == 1
     params = [user.username if p == SENTINEL else p for p in query.params]
-    rows = orm.fetch_rows("default", query.sql, params)
+    rows = orm.fetch_rows("default", query.sql, params, 2)
     assert len(rows) == 1
     row = query.convert(rows[0])
     assert tuple(row) == model.objects.filter(pk=user.pk).values_list(*names).get()
@@ -144,8 +144,8 @@ def test_the_named_statement_returns_what_the_positional_one_returns(user):
     else:
         assert query.named_sql is None and (sql, sent) == (query.sql, params)
     expected = [(user.pk, "50%")]
-    assert [tuple(row) for row in orm.fetch_rows("default", sql, sent)] == expected
-    assert [tuple(row) for row in orm.fetch_rows("default", query.sql, params)] == expected
+    assert [tuple(row) for row in orm.fetch_rows("default", sql, sent, 2)] == expected
+    assert [tuple(row) for row in orm.fetch_rows("default", query.sql, params, 2)] == expected
 
 
 def test_the_user_query_goes_through_the_execute_wrappers_and_the_query_log(
@@ -175,7 +175,7 @@ def test_the_user_query_goes_through_the_execute_wrappers_and_the_query_log(
     values = list(params.values()) if isinstance(params, dict) else list(params)
     assert user.username in values
     with CaptureQueriesContext(connection) as positional:
-        orm.fetch_rows("default", compiled.query.sql, values)
+        orm.fetch_rows("default", compiled.query.sql, values, 2)
     assert [q["sql"] for q in fast.captured_queries] == [
         q["sql"] for q in positional.captured_queries
     ]

@@ -224,7 +224,7 @@ def fetch(
     if isinstance(compiled, NoFastPath):
         return compiled
     sql, params = compiled.query.statement(_params(compiled, username, token, strict, alias))
-    rows = orm.fetch_rows(alias, sql, params)
+    rows = orm.fetch_rows(alias, sql, params, 2)
     if len(rows) > 1:
         raise model.MultipleObjectsReturned()
     if not rows:

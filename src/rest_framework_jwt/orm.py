@@ -100,16 +100,14 @@ def db_value(field: Any, value: Any, alias: str) -> Any:
 
 
 def fetch_rows(
-    alias: str, sql: str, params: Sequence[Any] | Mapping[str, Any]
-) -> list[Sequence[Any]]:
-    """The rows of ``sql`` (a statement with a ``LIMIT`` of its own) run with ``params`` on
-    ``alias``, through ``connections[alias].cursor()`` (so execute wrappers and the query log
-    see it). The cursor is iterated: that is ``fetchall`` under the same translation of
-    database errors, without the wrapper ``CursorWrapper`` builds around ``fetch*`` on each
-    access."""
+    alias: str, sql: str, params: Sequence[Any] | Mapping[str, Any], limit: int
+) -> Sequence[Sequence[Any]]:
+    """At most ``limit`` rows of ``sql`` run with ``params`` on ``alias``, through
+    ``connections[alias].cursor()`` (so execute wrappers and the query log see it)."""
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
-        return list(cursor)
+        rows: Sequence[Sequence[Any]] = cursor.fetchmany(limit)
+        return rows
 
 
 def instance(model: Any, alias: str, attnames: list[str], values: Sequence[Any]) -> Any:
