@@ -9,6 +9,10 @@ all N reach the consuming statement at the same moment: the race is forced, not 
 
 SQLite cannot run this scenario concurrently in this suite, and the tests run it sequentially
 there (same requests, same server, same assertions), see ``CONCURRENT``.
+
+The second half races a rotation against a revocation of its session (logout, logout
+everywhere, ending the session, a password change, a deactivation), in both orders, with the
+interleaving forced through the database's own lock tables (see ``HeldOpen``).
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ import http.client
 import json
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 
 import jwt
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.backends.signals import connection_created
+from django.test import Client
 from django.test.testcases import LiveServerThread
 
 from rest_framework_jwt.blacklist.models import RefreshToken, TokenFamily
@@ -323,3 +329,308 @@ def _open_sessions() -> int:
 
 def _claims(token: str) -> dict:
     return jwt.decode(token, options={"verify_signature": False})
+
+
+# Rotation against a revocation of its session -----------------------------------------------
+#
+# A rotation's consuming statement checks, in the statement, that the session is live. Under
+# READ COMMITTED a session whose revocation is written but not yet committed looks live to that
+# check; what the rotation then writes must not outlive the revocation. Each revocation below
+# is the package's own code path (the endpoint, through Django's test client, or a user save),
+# run in a thread of its own inside a transaction that the test keeps open; the rotation is a
+# real request to the live server. The interleaving is forced: the test commits the revocation
+# only once the database reports the rotation's statement waiting on a lock the revocation
+# holds.
+
+LOGOUT_ALL = "/included/api-token-logout-all/"
+LOGOUT = "/included/api-token-logout/"
+SESSIONS = "/included/api-token-sessions/"
+
+
+def get(server: LiveServerThread, path: str, token: str) -> tuple[int, dict]:
+    client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=TIMEOUT)
+    try:
+        client.request("GET", path, headers={"Authorization": f"JWT {token}"})
+        response = client.getresponse()
+        content = response.read()
+    finally:
+        client.close()
+    return response.status, json.loads(content) if content else {}
+
+
+def _logout_all(pair: dict, user) -> None:
+    response = Client().post(LOGOUT_ALL, HTTP_AUTHORIZATION=f"JWT {pair['token']}")
+    assert response.status_code == 204, response.content
+
+
+def _logout_all_elsewhere(pair: dict, user) -> None:
+    """Log out everywhere from another session (device) of the same user."""
+    response = Client().post(LOGOUT_ALL, HTTP_AUTHORIZATION=f"JWT {_other_session()['token']}")
+    assert response.status_code == 204, response.content
+
+
+def _other_session() -> dict:
+    response = Client().post("/api-token-auth/", {"username": "admin", "password": "abc123"})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _logout(pair: dict, user) -> None:
+    """Log out this device: the access token in the header ends its session."""
+    response = Client().post(LOGOUT, HTTP_AUTHORIZATION=f"JWT {pair['token']}")
+    assert response.status_code == 204, response.content
+
+
+def _end_session(pair: dict, user) -> None:
+    """``DELETE`` the session, from another session of the same user."""
+    family = _claims(pair["refresh_token"])["fam"]
+    response = Client().delete(
+        f"{SESSIONS}{family}/", HTTP_AUTHORIZATION=f"JWT {_other_session()['token']}"
+    )
+    assert response.status_code == 204, response.content
+
+
+def _change_password(pair: dict, user) -> None:
+    user.set_password("a new password")
+    user.save()
+
+
+def _deactivate(pair: dict, user) -> None:
+    user.is_active = False
+    user.save()
+
+
+REVOCATIONS = {
+    "logout_all": _logout_all,
+    "logout_all_elsewhere": _logout_all_elsewhere,
+    "logout": _logout,
+    "end_session": _end_session,
+    "password_change": _change_password,
+    "deactivation": _deactivate,
+}
+
+
+class HeldOpen:
+    """``action`` run in a thread of its own, on its own connection, in a transaction that stays
+    open (its writes done, not committed) until :meth:`commit`."""
+
+    def __init__(self, action) -> None:
+        self.action = action
+        self.written = threading.Event()
+        self.release = threading.Event()
+        self.session: int | None = None
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        try:
+            with transaction.atomic():
+                self.session = _session_id()
+                self.action()
+                self.written.set()
+                assert self.release.wait(TIMEOUT)
+        except BaseException as error:  # reported by commit()
+            self.errors.append(error)
+        finally:
+            self.written.set()
+            connections.close_all()
+
+    def __enter__(self) -> HeldOpen:
+        self.thread.start()
+        assert self.written.wait(TIMEOUT)
+        assert self.errors == []
+        return self
+
+    def commit(self) -> None:
+        self.release.set()
+        self.thread.join(TIMEOUT)
+        assert not self.thread.is_alive()
+        assert self.errors == []
+
+    def __exit__(self, *exc_info) -> None:
+        if self.thread.is_alive():
+            self.release.set()
+            self.thread.join(TIMEOUT)
+
+
+class Request:
+    """A POST to the live server, sent from a thread of its own."""
+
+    def __init__(self, server: LiveServerThread, path: str, body: dict) -> None:
+        self.result: tuple[int, dict] | None = None
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run, args=(server, path, body))
+        self.thread.start()
+
+    def _run(self, server, path, body) -> None:
+        try:
+            self.result = post(server, path, body)
+        except BaseException as error:
+            self.errors.append(error)
+
+    def answer(self) -> tuple[int, dict]:
+        self.thread.join(TIMEOUT * 2)
+        assert not self.thread.is_alive()
+        assert self.errors == []
+        assert self.result is not None
+        return self.result
+
+
+def _session_id() -> int:
+    """This thread's database session, as the server's lock views name it."""
+    sql = (
+        "SELECT pg_backend_pid()" if connection.vendor == "postgresql" else "SELECT CONNECTION_ID()"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return int(cursor.fetchone()[0])
+
+
+#: How long to wait between two looks at the server's lock tables. Not a bound on anything: the
+#: wait ends when the lock wait shows. MariaDB refreshes its InnoDB transaction tables only
+#: when they have not been read for 0.1 s, so a faster poll would read the same stale copy.
+POLL = {"postgresql": 0.01, "mysql": 0.15}
+
+
+def wait_until_blocked_by(session: int) -> str:
+    """Wait until some statement waits on a lock that the database session ``session`` holds
+    (asked on the test thread's own connection); return that statement's text."""
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT a.query FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE NOT l.granted AND %s = ANY(pg_blocking_pids(l.pid))"
+        )
+    else:
+        sql = (
+            "SELECT r.trx_query FROM information_schema.INNODB_LOCK_WAITS w "
+            "JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id "
+            "JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id "
+            "WHERE b.trx_mysql_thread_id = %s"
+        )
+    pause = threading.Event()
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [session])
+            row = cursor.fetchone()
+        if row is not None:
+            return str(row[0])
+        pause.wait(POLL[connection.vendor])
+    raise AssertionError("the rotation never waited on the revocation's locks")
+
+
+def _is_rotation(statement: str) -> bool:
+    """Whether ``statement`` is one of a rotation's writes (they name the token table first,
+    or update the session)."""
+    tokens, families = RefreshToken._meta.db_table, TokenFamily._meta.db_table
+    head = statement.lstrip()[:80].upper()
+    return (head.startswith(("WITH", "UPDATE")) and tokens.upper() in statement.upper()) or (
+        head.startswith("UPDATE") and families.upper() in head
+    )
+
+
+def _refusal(revocation: str) -> str:
+    """The code that refuses a token of the session once ``revocation`` is committed."""
+    return "user_inactive" if revocation == "deactivation" else "token_revoked"
+
+
+def _assert_refused(server: LiveServerThread, answer: tuple[int, dict], code: str) -> None:
+    """If the rotation answered a pair, neither of its tokens works: its access token is
+    refused with 401 and ``code``, its successor refresh token with 400 and ``code``."""
+    status, data = answer
+    if status != 200:
+        return
+    access = get(server, "/protected/", data["token"])
+    assert (access[0], access[1].get("code")) == (401, code), (
+        "the access token of that rotation still works",
+        access,
+    )
+    again = post(server, "/api-token-refresh/", {"refresh_token": data["refresh_token"]})
+    assert (again[0], again[1].get("code")) == (400, code), ("its successor still rotates", again)
+
+
+def _assert_nothing_rotated(
+    family_id: str, refresh_token: str, answer: tuple[int, dict], code: str
+) -> None:
+    """The session is revoked, the rotation was refused with 400 and ``code``, and it wrote
+    nothing: the presented refresh token is the only one of the session, unconsumed, and no
+    successor exists."""
+    assert answer[0] < 500, answer
+    assert TokenFamily.objects.get(pk=family_id).revoked_at is not None
+    assert (answer[0], answer[1].get("code")) == (400, code), answer
+    rows = RefreshToken.objects.filter(family_id=family_id)
+    assert [(row.jti, row.consumed_at, row.replaced_by) for row in rows] == [
+        (_claims(refresh_token)["jti"], None, "")
+    ]
+
+
+#: The orders a rotation and a revocation of its session can come in. "racing": the revocation
+#: has written, not committed, when the rotation's statement runs (it is committed once that
+#: statement waits on its locks). Not on SQLite, which lets one writer at a time: there the
+#: rotation can only come after the revocation's commit, which is "revoked_first".
+ORDERS = ["revoked_first", "racing"] if CONCURRENT else ["revoked_first"]
+
+
+def _settings(settings) -> None:
+    settings.JWT_AUTH = {"JWT_REFRESH_TOKENS": True, "JWT_RESPONSE_ERROR_CODES": True}
+
+
+@pytest.mark.parametrize("atomic_requests", [False, True], indirect=True)
+@pytest.mark.parametrize("revocation", REVOCATIONS)
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_rotation_that_meets_a_revocation_of_its_session_is_refused_and_writes_nothing(
+    server, settings, user, revocation, order, atomic_requests
+):
+    """Whether the revocation committed before the rotation's statement ran or was still open
+    while it ran, the rotation is refused (400) and writes nothing: no consumed token, no
+    successor, no access token of a revoked session. No 500."""
+    _settings(settings)
+    pair = obtain(server)
+    family = _claims(pair["refresh_token"])["fam"]
+    revoke = REVOCATIONS[revocation]
+    body = {"refresh_token": pair["refresh_token"]}
+    if order == "racing":
+        with HeldOpen(lambda: revoke(pair, user)) as held:
+            rotation = Request(server, "/api-token-refresh/", body)
+            waiting = wait_until_blocked_by(held.session)
+            assert _is_rotation(waiting), waiting
+            held.commit()
+            answer = rotation.answer()
+    else:
+        revoke(pair, user)
+        answer = post(server, "/api-token-refresh/", body)
+
+    refusal = _refusal(revocation)
+    _assert_refused(server, answer, refusal)
+    # A rotation that waited on the revocation had loaded the user before its commit: it
+    # is refused by the session check, as revoked, even for a deactivation.
+    _assert_nothing_rotated(
+        family, pair["refresh_token"], answer, "token_revoked" if order == "racing" else refusal
+    )
+    # The presented token stays refused.
+    again = post(server, "/api-token-refresh/", body)
+    assert (again[0], again[1].get("code")) == (400, refusal), again
+
+
+@pytest.mark.parametrize("revocation", REVOCATIONS)
+def test_a_revocation_after_a_rotation_refuses_both_tokens_of_that_rotation(
+    server, settings, user, revocation, time_machine
+):
+    """A rotation answered before the revocation: its access token and its successor are
+    refused afterwards, and the session is revoked. The revocation comes a second later: a
+    cutoff of the user ("log out everywhere", a password change) lets tokens issued in its own
+    second survive it (docs/revocation.md, "Precision")."""
+    _settings(settings)
+    time_machine.move_to(time.time(), tick=True)
+    pair = obtain(server)
+    family = _claims(pair["refresh_token"])["fam"]
+    status, rotated = post(server, "/api-token-refresh/", {"refresh_token": pair["refresh_token"]})
+    assert status == 200, rotated
+    time_machine.shift(1)
+
+    REVOCATIONS[revocation](pair, user)
+
+    _assert_refused(server, (status, rotated), _refusal(revocation))
+    assert TokenFamily.objects.get(pk=family).revoked_at is not None
+    successor = RefreshToken.objects.get(jti=_claims(rotated["refresh_token"])["jti"])
+    assert successor.family_id == uuid.UUID(family)

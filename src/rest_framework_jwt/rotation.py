@@ -182,7 +182,9 @@ def _consume(rotation: sql.Rotation) -> bool:
 
     On PostgreSQL one statement does all three (:mod:`rotation_sql`), atomic by itself;
     elsewhere three statements in one transaction, the first of which (the conditional
-    ``UPDATE``) decides.
+    ``UPDATE``) decides. That check locks the session's row (not on SQLite, which has one
+    writer at a time), so a revocation of the session that is not yet committed makes the
+    rotation wait, and then refuse.
     """
     store = revocation.model("RefreshToken")
     alias = router.db_for_write(store)

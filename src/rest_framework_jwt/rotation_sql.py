@@ -97,6 +97,22 @@ class Plan:
         )
 
 
+def _row_lock(connection: Any) -> str:
+    """The locking clause of the session check: the session's row is locked before the token
+    is consumed, so a revocation of the session that is written but not yet committed makes
+    the rotation wait for it and then see it (under READ COMMITTED a plain subquery reads the
+    row as it was when the statement started, and the rotation would write a successor into a
+    session revoked a moment later). ``FOR NO KEY UPDATE`` where the database has it (the lock
+    the session's own ``UPDATE`` takes anyway: it does not block the successor's foreign key);
+    none on SQLite, which lets one writer at a time."""
+    features = connection.features
+    if features.has_select_for_no_key_update:
+        return " FOR NO KEY UPDATE"
+    if features.has_select_for_update:
+        return " FOR UPDATE"
+    return ""
+
+
 def _build(alias: str) -> Plan:
     tokens = revocation.model("RefreshToken")._meta
     families = revocation.model("TokenFamily")._meta
@@ -115,7 +131,8 @@ def _build(alias: str) -> Plan:
         f"WHERE {column(tokens, 'jti')} = %s AND {column(tokens, 'family')} = %s "
         f"AND {column(tokens, 'consumed_at')} IS NULL "
         f"AND EXISTS (SELECT 1 FROM {fam} WHERE {column(families, 'id')} = %s "
-        f"AND {column(families, 'user')} = %s AND {column(families, 'revoked_at')} IS NULL)"
+        f"AND {column(families, 'user')} = %s AND {column(families, 'revoked_at')} IS NULL"
+        f"{_row_lock(connection)})"
     )
     slide_set = (
         f"UPDATE {fam} SET {quote(families.get_field('last_used_at').column)} = %s, "  # noqa: S608
