@@ -440,6 +440,34 @@ def test_logout_all_revokes_the_presenting_token_even_in_the_cutoff_second(
     assert_accepted(client, sibling)
 
 
+def test_logout_all_ends_every_session_even_its_tokens_of_the_cutoff_second(
+    client, user, denylist, frozen
+):
+    # In refresh-token mode each session ends with its own entry, as a logout does: an access
+    # token of another session, issued in the second of the cutoff, is refused with its
+    # session (a classic token of that second survives, above). So is a token that a rotation
+    # under way when the cutoff came issues after it (tests/test_concurrency.py).
+    denylist.configure(JWT_REFRESH_TOKENS=True)
+    presenting = obtain(client)
+    response = client.post(
+        routes.OBTAIN, {"username": "admin", "password": "abc123"}, format="json"
+    )
+    sibling, sibling_refresh = response.data["token"], response.data["refresh_token"]
+    assert_accepted(client, sibling)
+
+    assert post(client, routes.LOGOUT_ALL, presenting).status_code == 204
+
+    refused = get(client, sibling)
+    assert (refused.status_code, refused.data) == (
+        401,
+        {"detail": REVOKED, "code": "token_revoked"},
+    )
+    refreshed = client.post(routes.REFRESH, {"refresh_token": sibling_refresh}, format="json")
+    assert (refreshed.status_code, refreshed.data["code"]) == (400, "token_revoked")
+    # A login right after still works: it starts a session of its own.
+    assert_accepted(client, obtain(client))
+
+
 @pytest.mark.parametrize("allow_refresh", [True, False])
 def test_a_login_after_logout_all_works_with_1x_shaped_payloads(
     client, user, denylist, frozen, allow_refresh

@@ -484,11 +484,12 @@ def revoke_user(user: Any, *, reason: str = "logout_all", strict: bool = False) 
     tokens issued in it survive (a login right after "log out everywhere" works); with
     ``strict`` they are revoked too (deactivation, password change).
     """
-    now = timezone.now()
     _cut_off(user.pk, user, reason, strict)
-    model("TokenFamily").objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=now, revoke_reason=reason[:32]
-    )
+    # Each session ends with its own entry, as a logout does: a token of the session that the
+    # cutoff lets through (issued in its second, or by a rotation that was under way when it
+    # came and commits after it) is refused all the same.
+    live = model("TokenFamily").objects.filter(user=user, revoked_at__isnull=True)
+    _end_families([str(pk) for pk in live.values_list("pk", flat=True)], user, reason)
     tokens_revoked.send(sender=__name__, user=user, kind="user", reason=reason)
 
 
@@ -511,6 +512,17 @@ def _cut_off(user_pk: Any, user: Any, reason: str, strict: bool) -> None:
 def revoke_families(family_ids: Iterable[Any], *, user: Any = None, reason: str) -> int:
     """Revoke refresh-token families (sessions) and every token issued in them."""
     family_ids = [str(family_id) for family_id in family_ids]
+    count = _end_families(family_ids, user, reason)
+    if family_ids:
+        tokens_revoked.send(sender=__name__, user=user, kind="family", reason=reason)
+    return count
+
+
+def _end_families(family_ids: list[str], user: Any, reason: str) -> int:
+    """Mark the sessions ``family_ids`` revoked and write their denylist entries; the number
+    of sessions that were live."""
+    if not family_ids:
+        return 0
     now = timezone.now()
     expires_at = now + max_lifetime()
     backend = denylist()
@@ -525,8 +537,6 @@ def revoke_families(family_ids: Iterable[Any], *, user: Any = None, reason: str)
         )
         for family_id in family_ids:
             backend.add(family_key(family_id), "family", user, expires_at, reason)
-    if family_ids:
-        tokens_revoked.send(sender=__name__, user=user, kind="family", reason=reason)
     return count
 
 
