@@ -517,7 +517,7 @@ def wait_until_blocked_by(session: int) -> str:
         if row is not None:
             return str(row[0])
         pause.wait(POLL[connection.vendor])
-    raise AssertionError("the rotation never waited on the revocation's locks")
+    raise AssertionError(f"no statement ever waited on a lock of database session {session}")
 
 
 def _is_rotation(statement: str) -> bool:
