@@ -80,13 +80,21 @@ class JSONWebTokenSerializer(Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[self.username_field] = StrictCharField(write_only=True)
+        self.fields[self.username_field] = fresh_field(_USERNAME_FIELD)
         # Bounded so a megabyte "password" cannot make the hasher burn CPU.
-        self.fields["password"] = PasswordField(write_only=True, max_length=4096)
+        self.fields["password"] = fresh_field(_PASSWORD_FIELD)
 
     @property
     def username_field(self) -> str:
         return users.get_username_field()
+
+    def get_fields(self) -> dict[str, Any]:
+        """The declared fields, copied for this instance: ours with :func:`fresh_field`, a
+        subclass's own declarations as DRF copies them."""
+        declared = self._declared_fields
+        if declared.keys() == {"token"} and declared["token"] is _TOKEN_FIELD:
+            return {"token": fresh_field(_TOKEN_FIELD)}
+        return super().get_fields()  # type: ignore[no-any-return]
 
     @classmethod
     def throttle_field(cls, name: str) -> Any:
@@ -132,9 +140,43 @@ class JSONWebTokenSerializer(Serializer):
         return issue(user, request)
 
 
-#: The username field as every JSONWebTokenSerializer has it, unbound: validating a value
-#: with it keeps no state.
-_USERNAME_FIELD = StrictCharField(write_only=True)
+#: The fields of every JSONWebTokenSerializer, unbound; each instance gets copies
+#: (:func:`fresh_field`). Validating a value with the username field keeps no state (the
+#: per-username throttle does it).
+def _quick_surrogate_check(field: Any) -> Any:
+    """``field`` with DRF's check for lone surrogates replaced by the one that answers at once
+    for ASCII text (same message and code)."""
+    field.validators = [
+        _PROHIBIT_SURROGATES
+        if type(validator) is ProhibitSurrogateCharactersValidator
+        else validator
+        for validator in field.validators
+    ]
+    return field
+
+
+_USERNAME_FIELD = _quick_surrogate_check(StrictCharField(write_only=True))
+_PASSWORD_FIELD = _quick_surrogate_check(PasswordField(write_only=True, max_length=4096))
+_TOKEN_FIELD = JSONWebTokenSerializer._declared_fields["token"]
+
+
+def fresh_field(prototype: serializers.Field) -> Any:  # type: ignore[type-arg]
+    """A new unbound field like ``prototype`` (an unbound field made once), for one serializer.
+
+    What DRF's ``copy.deepcopy`` of a declared field gives (the field built again from its
+    arguments), without running the constructors again, which are most of the cost of a new
+    serializer (every obtain builds one): the attributes are copied, and the containers that
+    code may change in place on one instance's field (its list of validators, its error
+    messages and style) are its own. The validator objects are shared, as DRF shares the
+    validators a field is given (``Field.__deepcopy__``).
+    """
+    field = object.__new__(type(prototype))
+    state = vars(field)
+    state.update(vars(prototype))
+    state["_validators"] = list(prototype.validators)
+    state["error_messages"] = dict(prototype.error_messages)
+    state["style"] = dict(prototype.style)
+    return field
 
 
 def issue(user: Any, request: Any = None) -> dict[str, Any]:
