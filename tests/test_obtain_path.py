@@ -1,16 +1,22 @@
 """What the obtain path builds once and shares, and what each request still gets of its own.
 
 Each JSONWebTokenSerializer gets copies of three fields made at import (``fresh_field``) instead
-of building them again. It may not show: a serializer's fields are its own, equal to freshly
-built ones.
+of building them again, and a token's header segment is encoded once per algorithm and key id.
+Neither may show: a serializer's fields are its own, equal to freshly built ones, and tokens are
+the same bytes as before.
 """
 
 from __future__ import annotations
+
+import base64
+import dataclasses
+import json
 
 import pytest
 from rest_framework import serializers as drf_serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from rest_framework_jwt import _state, backend
 from rest_framework_jwt.compat import PasswordField
 from rest_framework_jwt.serializers import JSONWebTokenSerializer, StrictCharField
 from tests.helpers import OBTAIN
@@ -126,3 +132,49 @@ def test_a_username_that_is_not_ascii_logs_in(orig, client, django_user_model):
         OBTAIN, {"username": "j\u00f6rg", "password": "j\u00f6rg-pw-1"}, format="json"
     )
     assert response.status_code == 200, response.data
+
+
+# ----------------------------------------------------------------------------------------------
+# the header segment
+
+
+def segments(token: str) -> list[dict]:
+    parts = token.split(".")
+    assert len(parts) == 3
+    return [
+        json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))) for part in parts[:2]
+    ]
+
+
+def test_the_header_segment_is_the_compact_header(settings):
+    settings.JWT_AUTH = {}
+    ring = _state.config().ring
+    token = backend.encode({"sub": "1"}, ring)
+    first = token.split(".")[0]
+    expected = {"alg": ring.algorithm, "typ": "JWT"}
+    raw = json.dumps(expected, separators=(",", ":")).encode()
+    assert first == base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    assert backend.encode({"sub": "1"}, ring).split(".")[0] == first
+
+
+def test_the_header_follows_the_key_id_and_the_algorithm(settings):
+    settings.JWT_AUTH = {}
+    for algorithm, kid in [("HS256", "one"), ("HS256", "two"), ("HS512", None), ("HS512", "one")]:
+        ring = dataclasses.replace(_state.config().ring, algorithm=algorithm, signing_kid=kid)
+        header, claims = segments(backend.encode({"sub": "1"}, ring))
+        expected = {"alg": algorithm, "typ": "JWT", **({"kid": kid} if kid else {})}
+        assert header == expected
+        assert list(header) == list(expected)
+        assert claims == {"sub": "1"}
+
+
+def test_headers_given_to_encode_are_added_to_the_header(settings):
+    settings.JWT_AUTH = {}
+    ring = dataclasses.replace(_state.config().ring, signing_kid="k1")
+    header, _ = segments(backend.encode({"sub": "1"}, ring, {"cty": "x", "typ": "at+jwt"}))
+    assert header == {"alg": ring.algorithm, "typ": "at+jwt", "kid": "k1", "cty": "x"}
+    # A key given for one token (a user's own secret) names no key id.
+    header, _ = segments(backend.encode({"sub": "1"}, ring, key=b"k" * 32))
+    assert header == {"alg": ring.algorithm, "typ": "JWT"}
+    header, _ = segments(backend.encode({"sub": "1"}, ring))
+    assert header == {"alg": ring.algorithm, "typ": "JWT", "kid": "k1"}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json
@@ -369,6 +370,20 @@ class _ClaimEncoder(DjangoJSONEncoder):
     pass
 
 
+#: Compact JSON, as PyJWT writes it; an encoder keeps no state between calls.
+_COMPACT_JSON = _ClaimEncoder(separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=64)
+def _header_segment(algorithm: str, kid: str | None) -> str:
+    """The first segment of a token signed with ``algorithm`` (and key id ``kid``), made
+    once: it is the same for every token of the key."""
+    header: dict[str, Any] = {"alg": algorithm, "typ": "JWT"}
+    if kid is not None:
+        header["kid"] = kid
+    return _b64encode(_COMPACT_JSON.encode(header).encode())
+
+
 def _b64encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
@@ -392,15 +407,16 @@ def encode(
         value = claims.get(name)
         if hasattr(value, "utctimetuple"):
             claims[name] = unix_epoch(value)
-    header: dict[str, Any] = {"alg": ring.algorithm, "typ": "JWT"}
-    if ring.signing_kid is not None and key is None:
-        header["kid"] = ring.signing_kid
+    kid = ring.signing_kid if key is None else None
     if headers:
+        header: dict[str, Any] = {"alg": ring.algorithm, "typ": "JWT"}
+        if kid is not None:
+            header["kid"] = kid
         header.update(headers)
-    segments = (
-        _b64encode(json.dumps(header, separators=(",", ":"), cls=_ClaimEncoder).encode()),
-        _b64encode(json.dumps(claims, separators=(",", ":"), cls=_ClaimEncoder).encode()),
-    )
+        first = _b64encode(_COMPACT_JSON.encode(header).encode())
+    else:
+        first = _header_segment(ring.algorithm, kid)
+    segments = (first, _b64encode(_COMPACT_JSON.encode(claims).encode()))
     signing_input = ".".join(segments).encode("ascii")
     signature = ALGORITHMS[ring.algorithm].sign(signing_input, signing_key)
     return f"{segments[0]}.{segments[1]}.{_b64encode(signature)}"
