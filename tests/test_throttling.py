@@ -604,6 +604,173 @@ def test_a_view_that_builds_its_serializer_its_own_way_keys_by_that_serializer(t
 
 
 # ----------------------------------------------------------------------------------------------
+# the cache operations: one read per request for both obtain scopes, one increment per failure
+
+
+@pytest.fixture
+def cache_calls(throttle, monkeypatch):
+    """The operations on the throttle cache, outermost only (LocMemCache's get_many calls its
+    get): (name, keys without the window or the test's prefix)."""
+    calls: list[tuple[str, list[str]]] = []
+    depth = [0]
+    kind = type(throttle.cache)
+
+    def short(key: str) -> str:
+        return key.removeprefix("rest_framework_jwt:throttle:").rsplit(":", 1)[0]
+
+    for name in ("get", "get_many", "add", "incr", "delete", "set", "set_many", "delete_many"):
+        original = getattr(kind, name)
+
+        def recording(self, first, *args, _name=name, _original=original, **kwargs):
+            if depth[0] == 0:
+                keys = list(first) if isinstance(first, (list, tuple, dict)) else [first]
+                calls.append((_name, [short(key) for key in keys]))
+            depth[0] += 1
+            try:
+                return _original(self, first, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(kind, name, recording)
+    return calls
+
+
+def digest(username: str) -> str:
+    return hashlib.sha256(username.encode()).hexdigest()
+
+
+BOTH_SCOPES = ["obtain_ip:10.0.0.1", f"obtain_username:{digest('admin')}"]
+
+
+def test_a_login_reads_both_scopes_in_one_get_many(throttle, cache_calls, client, user, password):
+    assert obtain(client, "admin", password).status_code == 200
+    assert cache_calls == [("get_many", BOTH_SCOPES)]
+
+
+def test_a_failure_increments_each_scope_once_after_the_first(throttle, cache_calls, client, db):
+    assert obtain(client, "admin").status_code == 400
+    # The window's first failure makes each key (with the window's expiry), then increments it.
+    assert cache_calls == [
+        ("get_many", BOTH_SCOPES),
+        *[(name, [scope]) for scope in BOTH_SCOPES for name in ("incr", "add", "incr")],
+    ]
+    cache_calls.clear()
+    assert obtain(client, "admin").status_code == 400
+    assert cache_calls == [("get_many", BOTH_SCOPES), *[("incr", [scope]) for scope in BOTH_SCOPES]]
+    assert throttle.cache.get(key("obtain_ip", "10.0.0.1")) == 2
+    assert throttle.cache.get(username_key("admin")) == 2
+
+
+def test_a_login_after_failures_clears_the_username_only(
+    throttle, cache_calls, client, user, password
+):
+    obtain(client, "admin")
+    cache_calls.clear()
+    assert obtain(client, "admin", password).status_code == 200
+    assert cache_calls == [("get_many", BOTH_SCOPES), ("delete", [BOTH_SCOPES[1]])]
+    assert throttle.cache.get(key("obtain_ip", "10.0.0.1")) == 1
+
+
+def test_one_scope_off_reads_the_other_alone(throttle, cache_calls, client, user, password):
+    throttle.configure(JWT_THROTTLE_RATES={"obtain_ip": None})
+    assert obtain(client, "admin", password).status_code == 200
+    assert cache_calls == [("get_many", BOTH_SCOPES[1:])]
+
+
+def test_a_body_without_a_username_reads_the_address_alone(throttle, cache_calls, client, db):
+    response = client.post(OBTAIN, {"password": "x"}, format="json", REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 400
+    assert cache_calls == [("get_many", BOTH_SCOPES[:1])]
+
+
+class OwnCacheUsernameThrottle(ObtainUsernameThrottle):
+    """A project's per-username throttle that counts in a cache of its own."""
+
+    @property
+    def cache(self):
+        return caches["own-throttle"]
+
+
+@pytest.fixture
+def own_cache(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "own-throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    caches["own-throttle"].clear()
+    yield caches["own-throttle"]
+    caches["own-throttle"].clear()
+
+
+def test_a_throttle_with_a_cache_of_its_own_is_read_and_counted_there(
+    throttle, cache_calls, own_cache, alice
+):
+    throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_username": "2/min"})
+    view = views.ObtainJSONWebToken.as_view(
+        throttle_classes=(ObtainIPThrottle, OwnCacheUsernameThrottle)
+    )
+    assert post_to(view, "alice", ip="10.1.7.1").status_code == 400
+    assert cache_calls[0] == ("get_many", ["obtain_ip:10.1.7.1"])
+    assert own_cache.get(f"rest_framework_jwt:throttle:obtain_username:{digest('alice')}:{WINDOW}")
+    assert post_to(view, "alice", ip="10.1.7.2").status_code == 400
+    assert_throttled(post_to(view, "alice", "alice-pw", ip="10.1.7.3"))
+    assert throttle.cache.get(key("obtain_ip", "10.1.7.1")) == 1
+    # Nothing of the username's in the configured cache.
+    assert sorted(throttle.stored_keys()) == [key("obtain_ip", f"10.1.7.{n}") for n in (1, 2)]
+
+
+class CountingIPThrottle(ObtainIPThrottle):
+    """A project's throttle with an allow_request of its own, around ours."""
+
+    seen: list[bool] = []
+
+    def allow_request(self, request, view):
+        allowed = super().allow_request(request, view)
+        self.seen.append(allowed)
+        return allowed
+
+
+def test_a_throttle_with_its_own_allow_request_reads_alone(throttle, cache_calls, alice):
+    throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_ip": "2/min"})
+    CountingIPThrottle.seen = []
+    view = views.ObtainJSONWebToken.as_view(
+        throttle_classes=(CountingIPThrottle, ObtainUsernameThrottle)
+    )
+    assert post_to(view, "alice", "alice-pw", ip="10.1.8.1").status_code == 200
+    assert cache_calls == [
+        ("get_many", ["obtain_ip:10.1.8.1"]),
+        ("get_many", [f"obtain_username:{digest('alice')}"]),
+    ]
+    for name in ("bob", "carol"):
+        assert post_to(view, name, ip="10.1.8.1").status_code == 400
+    assert_throttled(post_to(view, "alice", "alice-pw", ip="10.1.8.1"))
+    assert CountingIPThrottle.seen == [True, True, True, False]
+
+
+class FreshThrottlesView(views.ObtainJSONWebToken):
+    """A view whose get_throttles() builds new throttles on each call (DRF's own way)."""
+
+    def get_throttles(self):
+        return [throttle() for throttle in self.throttle_classes]
+
+
+def test_a_view_that_builds_new_throttles_each_time_reads_each_scope_alone(
+    throttle, cache_calls, alice
+):
+    throttle.configure(JWT_THROTTLE_RATES={**DEFAULT_RATES, "obtain_username": "2/min"})
+    throttle.cache.set(username_key("alice"), 2)
+    view = FreshThrottlesView.as_view()
+    assert_throttled(post_to(view, "alice", "alice-pw", ip="10.1.9.1"))
+    cache_calls.clear()
+    assert post_to(view, "bob", ip="10.1.9.2").status_code == 400
+    # Each throttle reads its own count: DRF calls instances that the view does not keep.
+    assert cache_calls == [
+        ("get_many", ["obtain_ip:10.1.9.2"]),
+        ("get_many", [f"obtain_username:{digest('bob')}"]),
+    ]
+
+
+# ----------------------------------------------------------------------------------------------
 # the lockout signal
 
 

@@ -103,6 +103,8 @@ class JWTRateThrottle(SimpleRateThrottle):
     #: Whether a success clears this scope's count (the username's, not an address's: one
     #: account's password must not buy more guesses for others from the same address).
     reset_on_success = False
+    #: The request whose count was read for this throttle by another one of its view.
+    _read_for: Any = None
 
     def __init__(self) -> None:
         # SimpleRateThrottle reads DRF's THROTTLE_RATES here; ours are read in allow_request.
@@ -127,19 +129,18 @@ class JWTRateThrottle(SimpleRateThrottle):
     # -- the check, before the handler ---------------------------------------------------------
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        """Refuse when this window's failures fill the budget. Reads; never writes."""
-        self.rate = self.get_rate()
-        if self.rate is None:
+        """Refuse when this window's failures fill the budget. Reads; never writes.
+
+        The view's throttles of this class that count in the same cache are read together,
+        with one ``get_many`` (one round trip to Redis) by the first of them to run, when the
+        view keeps the same throttle instances for the whole request (``reuses_throttles``,
+        as the package's views do); otherwise each reads its own count.
+        """
+        if self._read_for is not request:
+            _read_counts(request, view, self)
+        self._read_for = None
+        if self.rate is None or self.key is None:
             return True
-        limit, period = self.parse_rate(self.rate)
-        self.limit, self.period = int(limit or 0), int(period or 60)
-        self.num_requests, self.duration = self.limit, self.period  # DRF's names
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return True
-        self.now = self.timer()
-        count = self._cache_call(lambda cache: cache.get(self._window_key(), 0), default=0)
-        self.failures = count if isinstance(count, int) and not isinstance(count, bool) else 0
         return self.failures < self.limit
 
     def wait(self) -> float | None:
@@ -147,6 +148,23 @@ class JWTRateThrottle(SimpleRateThrottle):
         if self.rate is None or self.key is None:
             return None
         return float(max(1, math.ceil(self._window_end() - self.timer())))
+
+    def _prepare(self, request: Any, view: Any) -> bool:
+        """Set this request's rate, window and key; False when there is nothing to count
+        (the scope is off, or the request has no key)."""
+        self.failures = 0
+        self.rate = self.get_rate()
+        if self.rate is None:
+            self.key = None
+            return False
+        limit, period = self.parse_rate(self.rate)
+        self.limit, self.period = int(limit or 0), int(period or 60)
+        self.num_requests, self.duration = self.limit, self.period  # DRF's names
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return False
+        self.now = self.timer()
+        return True
 
     # -- the outcome, after the handler --------------------------------------------------------
 
@@ -159,6 +177,12 @@ class JWTRateThrottle(SimpleRateThrottle):
         timeout = max(1, math.ceil(self._window_end() - self.now) + 1)
 
         def count(cache: Any) -> Any:
+            # The window's key exists after its first failure: one increment. Before, it is
+            # made (atomically, with the window's expiry) and then increased.
+            try:
+                return cache.incr(key)
+            except ValueError:  # not there yet, or expired
+                pass
             cache.add(key, 0, timeout)
             try:
                 return cache.incr(key)
@@ -206,6 +230,50 @@ class JWTRateThrottle(SimpleRateThrottle):
         except Exception as error:  # an unreachable or misconfigured cache: let login proceed
             outage.failed(alias, error)
             return default
+
+
+def _read_together(throttle: JWTRateThrottle, view: Any) -> list[JWTRateThrottle]:
+    """``throttle`` and the other throttles of ``view`` whose counts are read with its own.
+
+    Those are the ones that read as this class does, in the cache that ``JWT_THROTTLE_CACHE``
+    names (a subclass with an ``allow_request``, ``cache`` or ``_cache_call`` of its own reads
+    alone), when ``view`` keeps its throttle instances for the request (``reuses_throttles``)
+    and ``throttle`` is one of them.
+    """
+    if not (_reads_as_base(throttle) and getattr(view, "reuses_throttles", False)):
+        return [throttle]
+    throttles = view.get_throttles()
+    if not any(item is throttle for item in throttles):
+        return [throttle]
+    return [item for item in throttles if item is throttle or _reads_as_base(item)]
+
+
+def _reads_as_base(throttle: Any) -> bool:
+    kind = type(throttle)
+    return (
+        isinstance(throttle, JWTRateThrottle)
+        and kind.allow_request is JWTRateThrottle.allow_request
+        and kind.cache is JWTRateThrottle.cache
+        and kind._cache_call is JWTRateThrottle._cache_call
+    )
+
+
+def _read_counts(request: Any, view: Any, throttle: JWTRateThrottle) -> None:
+    """Prepare ``throttle`` and those read with it (:func:`_read_together`) for ``request``
+    and read their failure counts, in one ``get_many``; a count that cannot be read (the
+    cache is down) is 0."""
+    keys: dict[JWTRateThrottle, str] = {}
+    for item in _read_together(throttle, view):
+        if item._prepare(request, view):
+            keys[item] = item._window_key()
+        item._read_for = request
+    if not keys:
+        return
+    wanted = list(dict.fromkeys(keys.values()))
+    found = throttle._cache_call(lambda cache: cache.get_many(wanted), default={})
+    for item, key in keys.items():
+        count = found.get(key, 0) if isinstance(found, dict) else 0
+        item.failures = count if isinstance(count, int) and not isinstance(count, bool) else 0
 
 
 class ObtainIPThrottle(JWTRateThrottle):

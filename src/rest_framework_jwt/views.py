@@ -211,6 +211,10 @@ class JSONWebTokenAPIView(
     def succeeded(self, request: Request, data: dict[str, Any]) -> None:
         """Hook called after a successful validation (signals)."""
 
+    #: get_throttles() answers the same instances for the whole request, so the throttles
+    #: that count in one cache read their counts together (throttling.py).
+    reuses_throttles = True
+
     def get_throttles(self) -> list[Any]:
         # The same instances for the check before the handler and the count after it.
         throttles = self.__dict__.get("_throttles")
