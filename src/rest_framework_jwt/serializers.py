@@ -94,7 +94,7 @@ class JSONWebTokenSerializer(Serializer):
         declared = self._declared_fields
         if declared.keys() == {"token"} and declared["token"] is _TOKEN_FIELD:
             return {"token": fresh_field(_TOKEN_FIELD)}
-        return super().get_fields()  # type: ignore[no-any-return]
+        return super().get_fields()
 
     @classmethod
     def throttle_field(cls, name: str) -> Any:
