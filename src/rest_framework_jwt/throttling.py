@@ -240,10 +240,10 @@ def _read_together(throttle: JWTRateThrottle, view: Any) -> list[JWTRateThrottle
     alone), when ``view`` keeps its throttle instances for the request (``reuses_throttles``)
     and ``throttle`` is one of them.
     """
-    if not (_reads_as_base(throttle) and getattr(view, "reuses_throttles", False)):
+    if not getattr(view, "reuses_throttles", False) or not _reads_as_base(throttle):
         return [throttle]
     throttles = view.get_throttles()
-    if not any(item is throttle for item in throttles):
+    if len(throttles) == 1 or not any(item is throttle for item in throttles):
         return [throttle]
     return [item for item in throttles if item is throttle or _reads_as_base(item)]
 
@@ -260,8 +260,8 @@ def _reads_as_base(throttle: Any) -> bool:
 
 def _read_counts(request: Any, view: Any, throttle: JWTRateThrottle) -> None:
     """Prepare ``throttle`` and those read with it (:func:`_read_together`) for ``request``
-    and read their failure counts, in one ``get_many``; a count that cannot be read (the
-    cache is down) is 0."""
+    and read their failure counts, in one ``get_many`` (a ``get`` for one key); a count that
+    cannot be read (the cache is down) is 0."""
     keys: dict[JWTRateThrottle, str] = {}
     for item in _read_together(throttle, view):
         if item._prepare(request, view):
@@ -270,7 +270,10 @@ def _read_counts(request: Any, view: Any, throttle: JWTRateThrottle) -> None:
     if not keys:
         return
     wanted = list(dict.fromkeys(keys.values()))
-    found = throttle._cache_call(lambda cache: cache.get_many(wanted), default={})
+    if len(wanted) == 1:  # one key: a plain get (LocMemCache's get_many is a loop of them)
+        found = {wanted[0]: throttle._cache_call(lambda cache: cache.get(wanted[0]), default=0)}
+    else:
+        found = throttle._cache_call(lambda cache: cache.get_many(wanted), default={})
     for item, key in keys.items():
         count = found.get(key, 0) if isinstance(found, dict) else 0
         item.failures = count if isinstance(count, int) and not isinstance(count, bool) else 0
