@@ -181,6 +181,12 @@ def table(rounds: Rounds, counts: dict[str, Any]) -> list[str]:
     return lines
 
 
+def chart_cases(rounds: Rounds) -> list[str]:
+    """The chart's rows: every case of the run but the limit (the scale), in registry order;
+    a case that did not run (an opt-in one such as async-cost) gets no empty row."""
+    return [case.name for case in _present(rounds) if case.name != "limit"]
+
+
 def chart(rounds: Rounds, path: Path | str) -> None:
     """Every case's cost over the limit's, per algorithm, as an SVG (matplotlib)."""
     import matplotlib
@@ -189,7 +195,7 @@ def chart(rounds: Rounds, path: Path | str) -> None:
     import matplotlib.pyplot as plt
 
     algorithms = algorithms_of(rounds)
-    names = [case.name for case in registry.CASES if case.name != "limit"]
+    names = chart_cases(rounds)
     figure, axes = plt.subplots(
         1,
         len(algorithms),

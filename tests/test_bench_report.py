@@ -374,3 +374,15 @@ def test_the_server_cpu_per_request_counts_the_workers_alive_at_both_ends():
     assert run.server_cpu_per_request(before, after, 1000) == pytest.approx(750.0)
     assert run.server_cpu_per_request(before, after, 0) is None
     assert run.server_cpu_per_request({}, after, 1000) is None
+
+
+def test_the_chart_has_a_row_per_case_that_ran_but_the_limit(suite_file):
+    rounds = report.load_rounds(suite_file)
+    assert report.chart_cases(rounds) == [
+        "ours default",
+        "sj stateless",
+        "sj default",
+        "ours verify",
+    ]
+    # The opt-in cases (async-cost) are in the registry but did not run: no empty rows.
+    assert any(case.opt_in for case in registry.CASES)
