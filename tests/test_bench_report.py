@@ -238,8 +238,8 @@ def test_the_http_report_and_its_markdown():
     # The load generator's CPU per second of load, over the nine samples (0.225 to 0.55).
     assert "load generator CPU: 0.50 of a core (median of the samples; 0.23 to 0.55)" in text
     markdown = report.http_markdown(http_data())
-    assert markdown[0] == "| case | req/s | p50 / p99 ms | server CPU µs | vs limit | vs peer |"
-    assert "| ours, default (user from DB) | 1050 | 0.95 / 2.86 | 1905 | 1.05x |  |" in markdown
+    assert markdown[0] == "| case | req/s | p50/p99 ms | CPU µs | vs limit / peer |"
+    assert "| ours, default (user from DB) | 1050 | 0.95/2.86 | 1905 | 1.05x / - |" in markdown
     assert "15,400 requests in all rounds, no errors; load generator CPU: 0.50" in "\n".join(
         markdown
     )
@@ -337,9 +337,9 @@ def test_the_server_cpu_is_na_where_proc_gave_none():
             del run["server_cpu_us"]  # an http.json of before the column, or no /proc
     data["samples"]["limit [HS256]"][1]["server_cpu_us"] = 700.0
     rows = {line.split("|")[1].strip(): line for line in report.http_markdown(data) if "|" in line}
-    assert "| 1050 | 0.95 / 2.86 | n/a | 1.05x |" in rows["ours, default (user from DB)"]
+    assert "| 1050 | 0.95/2.86 | n/a | 1.05x / - |" in rows["ours, default (user from DB)"]
     # The median of the rounds that have a figure.
-    assert "| 1000 | 1.00 / 3.00 | 700 | 1.00x |" in rows["limit: no auth + raw `jwt.decode`"]
+    assert "| 1000 | 1.00/3.00 | 700 | 1.00x / - |" in rows["limit: no auth + raw `jwt.decode`"]
 
 
 def fake_proc(root, master, workers):
