@@ -57,8 +57,20 @@ class _ProhibitSurrogates(ProhibitSurrogateCharactersValidator):
             super().__call__(value)
 
 
-#: The check holds no state: every token field shares it.
+#: The check holds no state: every field that uses it shares it.
 _PROHIBIT_SURROGATES = _ProhibitSurrogates()
+
+
+def _quick_surrogate_check(field: Any) -> Any:
+    """``field`` with DRF's check for lone surrogates replaced by the one that answers at once
+    for ASCII text (same message and code)."""
+    field.validators = [
+        _PROHIBIT_SURROGATES
+        if type(validator) is ProhibitSurrogateCharactersValidator
+        else validator
+        for validator in field.validators
+    ]
+    return field
 
 
 class _TokenField(serializers.CharField):
@@ -67,10 +79,7 @@ class _TokenField(serializers.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        validators = self.validators
-        for index, validator in enumerate(validators):
-            if type(validator) is ProhibitSurrogateCharactersValidator:
-                validators[index] = _PROHIBIT_SURROGATES
+        _quick_surrogate_check(self)
 
 
 class JSONWebTokenSerializer(Serializer):
@@ -143,18 +152,6 @@ class JSONWebTokenSerializer(Serializer):
 #: The fields of every JSONWebTokenSerializer, unbound; each instance gets copies
 #: (:func:`fresh_field`). Validating a value with the username field keeps no state (the
 #: per-username throttle does it).
-def _quick_surrogate_check(field: Any) -> Any:
-    """``field`` with DRF's check for lone surrogates replaced by the one that answers at once
-    for ASCII text (same message and code)."""
-    field.validators = [
-        _PROHIBIT_SURROGATES
-        if type(validator) is ProhibitSurrogateCharactersValidator
-        else validator
-        for validator in field.validators
-    ]
-    return field
-
-
 _USERNAME_FIELD = _quick_surrogate_check(StrictCharField(write_only=True))
 _PASSWORD_FIELD = _quick_surrogate_check(PasswordField(write_only=True, max_length=4096))
 _TOKEN_FIELD = JSONWebTokenSerializer._declared_fields["token"]
