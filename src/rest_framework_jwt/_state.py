@@ -49,6 +49,12 @@ class Config:
     #: checking them answered (see ``verification.decode``): a deployment's tokens share one
     #: or a few headers, so a request decodes and checks none. Bounded (``HEADERS_KEPT``).
     headers: dict[bytes, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: How many verified tokens ``verified`` keeps (JWT_VERIFIED_TOKEN_CACHE_SIZE; 0: none).
+    verified_kept: int = 0
+    #: The tokens verified under this configuration, by their text (see
+    #: ``verification.decode``): a client sends the same token until it expires, and its
+    #: signature and the claims that do not depend on the time give the same answer each time.
+    verified: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 #: At most this many headers are kept in ``Config.headers`` (then it starts again).
@@ -139,7 +145,16 @@ def build_config() -> Config:
         ),
         watched=watched,
         foreign_issuers=_foreign_issuers(api_settings.JWT_TRUSTED_ISSUERS, api_settings.JWT_ISSUER),
+        verified_kept=_count(api_settings.JWT_VERIFIED_TOKEN_CACHE_SIZE),
     )
+
+
+def _count(value: Any) -> int:
+    """A non-negative whole number from a setting (anything else counts as 0: the system
+    check reports it)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return 0
 
 
 def _key_files_changed(current: Config) -> bool:

@@ -700,6 +700,13 @@ VALUE_ROWS: tuple[Row, ...] = (
         "The default is 8192; 0 turns the bound off.",
     ),
     Row(
+        "JWT_VERIFIED_TOKEN_CACHE_SIZE",
+        must(_byte_count),
+        E006,
+        "JWT_AUTH['{setting}'] must be a whole number of tokens.",
+        "The default is 1024; 0 turns the cache off.",
+    ),
+    Row(
         "JWT_THROTTLE_RATES",
         must(lambda rates: rates is None or isinstance(rates, dict)),
         E006,

@@ -126,7 +126,7 @@ def validate(
         if name not in payload:
             raise MissingClaim(name)
     _validate_types(payload)
-    _validate_times(payload, current, leeway, verify_exp)
+    validate_times(payload, current, leeway, verify_exp)
     if audience is not None or "aud" in payload:
         _validate_audience(payload, audience)
     if issuer is not None:
@@ -142,9 +142,11 @@ def _validate_types(payload: Mapping[str, Any]) -> None:
         raise InvalidClaim("The fam claim must be a UUID.")
 
 
-def _validate_times(
+def validate_times(
     payload: Mapping[str, Any], current: float, leeway: float, verify_exp: bool
 ) -> None:
+    """Check ``exp``, ``nbf`` and ``iat`` against ``current`` (the part of :func:`validate`
+    that depends on the time)."""
     exp = numeric_claim(payload, "exp")
     if verify_exp and exp is not None and exp <= current - leeway:
         raise ExpiredToken("Signature has expired.")
@@ -188,4 +190,5 @@ __all__ = [
     "seconds",
     "unix_epoch",
     "validate",
+    "validate_times",
 ]

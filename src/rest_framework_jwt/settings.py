@@ -72,6 +72,7 @@ DEFAULTS: dict[str, Any] = {
     "JWT_PAYLOAD_INCLUDE_PASSWORD_VERSION": True,
     "JWT_IMPERSONATION_EXPIRATION_DELTA": datetime.timedelta(minutes=5),
     "JWT_MAX_TOKEN_SIZE": 8192,
+    "JWT_VERIFIED_TOKEN_CACHE_SIZE": 1024,
     # Keys: the key directory of manage.py jwt_keys, and the JWKS endpoint.
     "JWT_KEY_DIR": None,
     "JWT_KEY_RELOAD_INTERVAL": datetime.timedelta(seconds=60),
@@ -224,6 +225,7 @@ class JWTSettings:
     JWT_PAYLOAD_INCLUDE_PASSWORD_VERSION: bool
     JWT_IMPERSONATION_EXPIRATION_DELTA: Duration
     JWT_MAX_TOKEN_SIZE: int
+    JWT_VERIFIED_TOKEN_CACHE_SIZE: int
     JWT_KEY_DIR: str | PurePath | None
     JWT_KEY_RELOAD_INTERVAL: Duration
     JWT_JWKS_MAX_AGE: Duration

@@ -252,10 +252,25 @@ def decode(token: Any) -> VerifiedToken:
     TokenError if it is refused. The package's own decoding, without any hook.
 
     A header segment seen before under the same configuration is not decoded or checked
-    again: the answer is the same for the same bytes (``Config.headers``). Everything after
-    the header (signature, payload, claims) is checked for every token.
+    again: the answer is the same for the same bytes (``Config.headers``). A token (text)
+    verified before with the configured keys is not decoded again either: only its time
+    claims are checked again (``Config.verified``, JWT_VERIFIED_TOKEN_CACHE_SIZE). Tokens
+    verified by a per-user secret (JWT_GET_USER_SECRET_KEY) or not verified (JWT_VERIFY off)
+    are not kept: the former's secret may change with the user.
     """
     config = _state.config()
+    kept = config.verified.get(token) if type(token) is str else None
+    if kept is not None:
+        kept.check_times(config)
+        return kept.token
+    verified, keys = _decode(token, config)
+    if config.verified_kept and keys is not None and type(token) is str:
+        _keep(config, token, _Kept(verified))
+    return verified
+
+
+def _decode(token: Any, config: _state.Config) -> tuple[VerifiedToken, list[Any] | None]:
+    """:func:`decode` of a token not kept: the verified token and the keys of its header."""
     parts = backend.split(token, config.max_size)
     known = config.headers.get(parts[0])
     if known is None:
@@ -278,7 +293,46 @@ def decode(token: Any) -> VerifiedToken:
         backend.verify_signature(parsed, known.algorithm, keys)
     payload = _checked_claims(parsed, config)
     raw = token if isinstance(token, str) else bytes(token).decode("ascii", "replace")
-    return VerifiedToken(raw, MappingProxyType(payload), known.header)
+    return VerifiedToken(raw, MappingProxyType(payload), known.header), known.keys
+
+
+class _Kept:
+    """A token :func:`decode` verified with the configured keys, with its time claims read
+    once: what a later request with the same text still has to check."""
+
+    __slots__ = ("expires", "starts", "token")
+
+    def __init__(self, token: VerifiedToken) -> None:
+        self.token = token
+        self.expires = token.expires_at
+        starts = [
+            value
+            for value in (_number(token.claims.get("nbf")), _number(token.claims.get("iat")))
+            if value is not None
+        ]
+        self.starts = max(starts) if starts else None
+
+    def check_times(self, config: _state.Config) -> None:
+        """Raise what :func:`claims.validate_times` raises for the token now (the same
+        comparisons; the exact check runs only when one of them fails)."""
+        current = claims.now()
+        leeway = config.leeway
+        expires, starts = self.expires, self.starts
+        expired = config.verify_exp and expires is not None and expires <= current - leeway
+        if expired or (starts is not None and starts > current + leeway):
+            claims.validate_times(self.token.claims, current, leeway, config.verify_exp)
+
+
+def _keep(config: _state.Config, token: str, kept: _Kept) -> None:
+    """Keep ``kept`` for ``token``; when full, drop the oldest entry (all of them if another
+    thread changes the dict meanwhile)."""
+    verified = config.verified
+    if len(verified) >= config.verified_kept:
+        try:
+            del verified[next(iter(verified))]
+        except (KeyError, RuntimeError, StopIteration):
+            verified.clear()
+    verified[token] = kept
 
 
 def jwt_decode_handler(token: str | bytes) -> dict[str, Any]:
