@@ -259,7 +259,7 @@ def decode(token: Any) -> VerifiedToken:
     are not kept: the former's secret may change with the user.
     """
     config = _state.config()
-    kept = config.verified.get(token) if type(token) is str else None
+    kept: _Kept | None = config.verified.get(token) if type(token) is str else None
     if kept is not None:
         kept.check_times(config)
         return kept.token
