@@ -131,6 +131,16 @@ CASES: tuple[Case, ...] = (
         targets=(Target("sj stateless", 1.00, ISSUE_14), Target("sj default", 0.50, ISSUE_5)),
     ),
     Case(
+        "ours uncached",
+        "ours, default, token cache off",
+        "ours_default",
+        "/ours/default/",
+        header="JWT {ours}",
+        variant="uncached",
+        auth=True,
+        peer="sj default",
+    ),
+    Case(
         "ours revocation",
         "ours, revocation on (DB denylist)",
         "ours_default",

@@ -73,6 +73,9 @@ STATELESS_AUTHENTICATION: str = os.environ.get(
 VARIANTS: dict[str, dict[str, Any]] = {
     "": {"revocation_app": False, "jwt_auth": {}},
     "stateless": {"revocation_app": False, "jwt_auth": {}},
+    # Every request decodes its token: the verified-token cache off (the first request of a
+    # token, or a process that sees each token once).
+    "uncached": {"revocation_app": False, "jwt_auth": {"JWT_VERIFIED_TOKEN_CACHE_SIZE": 0}},
     # The default throttles (JWT_THROTTLE_RATES as shipped), which count failures only.
     "throttled": {"revocation_app": False, "throttles": True, "jwt_auth": {}},
     "revocation": {"revocation_app": True, "jwt_auth": {"JWT_DENYLIST_BACKEND": "database"}},
