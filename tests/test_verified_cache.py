@@ -14,6 +14,12 @@ from rest_framework_jwt.settings import api_settings
 from tests.helpers import NOW, make_token, protected, sign
 
 
+@pytest.fixture(autouse=True)
+def fresh_state():
+    """No token kept by an earlier test (the tests here sign the same claims)."""
+    _state.reset()
+
+
 @pytest.fixture
 def signatures(monkeypatch):
     """The number of signature checks :func:`backend.verify_signature` has done."""
@@ -240,3 +246,28 @@ def test_the_system_check_refuses_a_size_that_is_not_a_count(settings, value):
 def test_the_default_size(settings):
     assert api_settings.JWT_VERIFIED_TOKEN_CACHE_SIZE == 1024
     assert _state.config().verified_kept == 1024
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"act": {"sub": "root"}}, {"aud": ["a", "b"]}, {"roles": ["reader"]}],
+    ids=["object", "audience-list", "array"],
+)
+def test_a_token_with_a_nested_claim_is_not_kept(frozen, settings, extra, signatures):
+    settings.JWT_AUTH = {"JWT_AUDIENCE": "a"} if "aud" in extra else {}
+    token = sign(claims(**extra))
+
+    first = verification.decode(token)
+    first.payload[next(iter(extra))].clear()  # a view changing its copy of the payload
+    second = verification.decode(token)
+
+    assert second.claims == claims(**extra)
+    assert len(signatures) == 2
+    assert token not in _state.config().verified
+
+
+def test_a_kept_token_hands_each_request_its_own_payload(frozen):
+    token = sign(claims())
+    verification.decode(token).payload["username"] = "root"
+
+    assert verification.decode(token).payload["username"] == "admin"

@@ -256,7 +256,8 @@ def decode(token: Any) -> VerifiedToken:
     verified before with the configured keys is not decoded again either: only its time
     claims are checked again (``Config.verified``, JWT_VERIFIED_TOKEN_CACHE_SIZE). Tokens
     verified by a per-user secret (JWT_GET_USER_SECRET_KEY) or not verified (JWT_VERIFY off)
-    are not kept: the former's secret may change with the user.
+    are not kept (the former's secret may change with the user), nor tokens with a claim that
+    is an object or an array (see :func:`_flat`).
     """
     config = _state.config()
     kept: _Kept | None = config.verified.get(token) if type(token) is str else None
@@ -264,9 +265,16 @@ def decode(token: Any) -> VerifiedToken:
         kept.check_times(config)
         return kept.token
     verified, keys = _decode(token, config)
-    if config.verified_kept and keys is not None and type(token) is str:
+    if config.verified_kept and keys is not None and type(token) is str and _flat(verified):
         _keep(config, token, _Kept(verified))
     return verified
+
+
+def _flat(token: VerifiedToken) -> bool:
+    """True when no claim of ``token`` is an object or an array: a token kept for later
+    requests shares its claims with them, and only values nobody can change in place may be
+    shared (a request that changes a nested claim of its payload changes nothing for the next)."""
+    return not any(type(value) in (dict, list) for value in token.claims.values())
 
 
 def _decode(token: Any, config: _state.Config) -> tuple[VerifiedToken, list[Any] | None]:
