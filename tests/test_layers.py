@@ -38,6 +38,7 @@ RANKS = {
     "rotation": 8,
     "rotation_sql": 7.6,
     "lookup": 7.5,
+    "logins": 7.6,
     "compat": 8,
     "authentication": 9,
     "serializers": 9,

@@ -88,6 +88,25 @@ def test_the_fast_path_answers_user_and_revocation(user, fresh_plans):
     assert lookup.fetch("nobody", token_of(user)) == (None, None)
 
 
+def test_the_natural_key_lookup_is_the_user_query_alone(user, fresh_plans):
+    # The test settings install the revocation app: fetch's plan checks the denylist too,
+    # by_natural_key's (the password check of obtain) asks for the user only.
+    model = get_user_model()
+    fused = lookup.plan(model, "default")
+    alone = lookup.plan(model, "default", user_only=True)
+    assert isinstance(fused, lookup.Plan)
+    assert isinstance(alone, lookup.Plan)
+    assert fused.keys_at is not None
+    assert alone.keys_at is None
+    assert "blacklist" not in alone.query.sql
+    with CaptureQueriesContext(connection) as queries:
+        assert lookup.by_natural_key(model, "admin") == user
+    ((query,),) = [[q["sql"] for q in queries.captured_queries]]
+    assert "blacklist" not in query
+    assert lookup.by_natural_key(model, "nobody") is None
+    assert lookup.by_natural_key(model, 42) == lookup.USERNAME_NOT_A_STRING
+
+
 def test_an_unexpected_failure_warns_once_and_takes_the_orm_path(
     user, fresh_plans, settings, monkeypatch, django_assert_num_queries
 ):

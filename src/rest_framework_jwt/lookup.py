@@ -145,11 +145,11 @@ _plans = threading.local()
 _warned: set[str] = set()
 
 
-def _plan_or_reason(model: Any, alias: str) -> Plan | NoFastPath:
+def _plan_or_reason(model: Any, alias: str, user_only: bool) -> Plan | NoFastPath:
     if not usable(model):
         return CUSTOM_MANAGER
     try:
-        return _build(model, alias, _fuse_revocation(model))
+        return _build(model, alias, not user_only and _fuse_revocation(model))
     except Exception as error:
         reason = f"{type(error).__name__}: {error}"
         if reason not in _warned:
@@ -163,18 +163,18 @@ def _plan_or_reason(model: Any, alias: str) -> Plan | NoFastPath:
         return NoFastPath(reason)
 
 
-def plan(model: Any, alias: str) -> Plan | NoFastPath:
+def plan(model: Any, alias: str, *, user_only: bool = False) -> Plan | NoFastPath:
     """The compiled plan for this thread, alias and settings generation, or why there is
-    none."""
+    none. ``user_only``: the user query alone, never fused with the revocation check."""
     generation = _state.generation()
     cache = getattr(_plans, "cache", None)
     if cache is None or _plans.generation != generation:
         cache = _plans.cache = {}
         _plans.generation = generation
-    key = (model, alias)
+    key = (model, alias, user_only)
     found: Plan | NoFastPath | None = cache.get(key)
     if found is None:
-        found = cache[key] = _plan_or_reason(model, alias)
+        found = cache[key] = _plan_or_reason(model, alias, user_only)
     return found
 
 
@@ -234,6 +234,28 @@ def fetch(
         return compiled.load(alias, row), None
     count = len(compiled.attnames)
     return compiled.load(alias, row[:count]), bool(row[count] or row[count + 1])
+
+
+def by_natural_key(model: Any, username: Any) -> Any:
+    """What ``model._default_manager.get_by_natural_key(username)`` returns, in the one
+    precompiled query of the user alone: the user, or None where it raises ``DoesNotExist``
+    (``MultipleObjectsReturned`` is raised as it is). :class:`NoFastPath` where the query is
+    not the same (see :func:`fetch`)."""
+    if not isinstance(username, str):
+        return USERNAME_NOT_A_STRING
+    alias = router.db_for_read(model)
+    compiled = plan(model, alias, user_only=True)
+    if isinstance(compiled, NoFastPath):
+        return compiled
+    params = list(compiled.query.params)
+    params[compiled.username_at] = username
+    sql, values = compiled.query.statement(params)
+    rows = orm.fetch_rows(alias, sql, values, 2)
+    if len(rows) > 1:
+        raise model.MultipleObjectsReturned()
+    if not rows:
+        return None
+    return compiled.load(alias, compiled.query.convert(rows[0]))
 
 
 def load(token: VerifiedToken, username: Any) -> tuple[Any, bool | None]:
@@ -342,6 +364,7 @@ __all__ = [
     "acheck_actor",
     "actor_claim",
     "aload",
+    "by_natural_key",
     "check_actor",
     "fetch",
     "load",

@@ -10,7 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from . import _state, claims, lookup, messages, payloads, revocation, rotation, users, verification
+from . import (
+    _state,
+    claims,
+    logins,
+    lookup,
+    messages,
+    payloads,
+    revocation,
+    rotation,
+    users,
+    verification,
+)
 from .compat import PasswordField, Serializer
 from .exceptions import RefreshError, TokenError, UserLookupError
 from .settings import api_settings
@@ -132,7 +143,15 @@ class JSONWebTokenSerializer(Serializer):
                 code="credentials_missing",
             )
         request = self.context.get("request")
-        user = authenticate(request, **credentials)
+        if authenticate is logins.DJANGO_AUTHENTICATE:  # not replaced (1.x tests patch it)
+            user = logins.authenticate(
+                request,
+                self.username_field,
+                credentials[self.username_field],
+                credentials["password"],
+            )
+        else:
+            user = authenticate(request, **credentials)
         if user is not None and not getattr(user, "is_active", True):
             # Only reachable with a backend that lets inactive users authenticate
             # (AllowAllUsersModelBackend), so the password was right: 1.x tells its holder that
