@@ -1,7 +1,8 @@
 """What the obtain path builds once and shares, and what each request still gets of its own.
 
-Each JSONWebTokenSerializer gets copies of three fields made at import (``fresh_field``) instead
-of building them again, and a token's header segment is encoded once per algorithm and key id.
+Each JSONWebTokenSerializer (and each verify or refresh serializer, its token field) gets copies
+of fields made at import (``fresh_field``) instead of building them again, and a token's header
+segment is encoded once per algorithm and key id.
 Neither may show: a serializer's fields are its own, equal to freshly built ones, and tokens are
 the same bytes as before.
 """
@@ -16,7 +17,7 @@ import pytest
 from rest_framework import serializers as drf_serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from rest_framework_jwt import _state, backend
+from rest_framework_jwt import _state, backend, serializers
 from rest_framework_jwt.compat import PasswordField
 from rest_framework_jwt.serializers import JSONWebTokenSerializer, StrictCharField
 from tests.helpers import OBTAIN
@@ -178,3 +179,47 @@ def test_headers_given_to_encode_are_added_to_the_header(settings):
     assert header == {"alg": ring.algorithm, "typ": "JWT"}
     header, _ = segments(backend.encode({"sub": "1"}, ring))
     assert header == {"alg": ring.algorithm, "typ": "JWT", "kid": "k1"}
+
+
+#: The serializers that keep the base's token field (refresh-token mode's declares its own
+#: two, which DRF copies).
+VERIFICATION_SERIALIZERS = [
+    serializers.VerifyJSONWebTokenSerializer,
+    serializers.RefreshJSONWebTokenSerializer,
+]
+
+
+@pytest.mark.parametrize("cls", VERIFICATION_SERIALIZERS)
+def test_a_verification_serializers_token_field_is_what_its_constructor_builds(cls):
+    first, second = cls(), cls()
+    field = first.fields["token"]
+    expected = serializers._TokenField()
+    expected.bind("token", first)
+    assert type(field) is type(expected)
+    assert field is not second.fields["token"] and field.parent is first
+    state = {key: value for key, value in vars(field).items() if key not in PER_INSTANCE}
+    assert state == {key: value for key, value in vars(expected).items() if key not in PER_INSTANCE}
+    for ours, theirs in zip(field.validators, expected.validators, strict=True):
+        assert type(ours) is type(theirs)
+    # What one instance's code changes in place stays with that instance.
+    field.validators.append(_refuse_everything)
+    field.error_messages["blank"] = "Send a token."
+    assert len(cls().fields["token"].validators) == len(expected.validators)
+    assert cls().fields["token"].error_messages["blank"] == "This field may not be blank."
+
+
+class OwnVerifyToken(serializers.VerifyJSONWebTokenSerializer):
+    token = drf_serializers.CharField(help_text="The token to check.")
+
+
+class VerifyWithExtra(serializers.VerifyJSONWebTokenSerializer):
+    note = drf_serializers.CharField(required=False)
+
+
+def test_a_verification_subclass_that_declares_fields_gets_them_as_drf_copies_them():
+    assert OwnVerifyToken().fields["token"].help_text == "The token to check."
+    assert serializers.VerifyJSONWebTokenSerializer().fields["token"].help_text is None
+    fields = VerifyWithExtra().fields
+    assert list(fields) == ["token", "note"]
+    assert fields["token"] is not serializers.VerificationBaseSerializer._declared_fields["token"]
+    assert type(fields["token"]) is serializers._TokenField

@@ -111,10 +111,7 @@ class JSONWebTokenSerializer(Serializer):
     def get_fields(self) -> dict[str, Any]:
         """The declared fields, copied for this instance: ours with :func:`fresh_field`, a
         subclass's own declarations as DRF copies them."""
-        declared = self._declared_fields
-        if declared.keys() == {"token"} and declared["token"] is _TOKEN_FIELD:
-            return {"token": fresh_field(_TOKEN_FIELD)}
-        return super().get_fields()
+        return _token_only(self, _TOKEN_FIELD) or super().get_fields()
 
     @classmethod
     def throttle_field(cls, name: str) -> Any:
@@ -176,6 +173,15 @@ _PASSWORD_FIELD = _quick_surrogate_check(PasswordField(write_only=True, max_leng
 _TOKEN_FIELD = JSONWebTokenSerializer._declared_fields["token"]
 
 
+def _token_only(serializer: Serializer, prototype: Any) -> dict[str, Any] | None:
+    """``{"token": a copy of prototype}`` when the only declared field of ``serializer`` is
+    ``prototype`` (the class's own ``token``); else None (a subclass declared its own)."""
+    declared = serializer._declared_fields
+    if declared.keys() == {"token"} and declared["token"] is prototype:
+        return {"token": fresh_field(prototype)}
+    return None
+
+
 def fresh_field(prototype: serializers.Field) -> Any:  # type: ignore[type-arg]
     """A new unbound field like ``prototype`` (an unbound field made once), for one serializer.
 
@@ -229,6 +235,12 @@ class VerificationBaseSerializer(Serializer):
 
     token = _TokenField()
 
+    def get_fields(self) -> dict[str, Any]:
+        """The declared fields, copied for this instance: the token field with
+        :func:`fresh_field` (a verify or refresh builds one serializer per request), a
+        subclass's own declarations as DRF copies them."""
+        return _token_only(self, _VERIFICATION_TOKEN_FIELD) or super().get_fields()
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError("Please define a validate method.")
 
@@ -275,6 +287,10 @@ class VerificationBaseSerializer(Serializer):
         except TokenError as error:
             raise _refused(error) from None
         return user
+
+
+#: The token field of every verification serializer, unbound; each instance gets a copy.
+_VERIFICATION_TOKEN_FIELD = VerificationBaseSerializer._declared_fields["token"]
 
 
 class VerifyJSONWebTokenSerializer(VerificationBaseSerializer):
