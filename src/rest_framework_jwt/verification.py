@@ -332,10 +332,11 @@ class _Kept:
 
 
 def _keep(config: _state.Config, token: str, kept: _Kept) -> None:
-    """Keep ``kept`` for ``token``; when full, drop the oldest entry (all of them if another
-    thread changes the dict meanwhile)."""
+    """Keep ``kept`` for ``token``; when full, drop the oldest entries until there is room
+    (all of them if another thread changes the dict meanwhile): two threads that both found
+    room and both added leave one too many, which the next one drops."""
     verified = config.verified
-    if len(verified) >= config.verified_kept:
+    while len(verified) >= config.verified_kept:
         try:
             del verified[next(iter(verified))]
         except (KeyError, RuntimeError, StopIteration):
