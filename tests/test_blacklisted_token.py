@@ -104,7 +104,10 @@ def jti_of(token: str) -> str:
 
 
 def digest(token: str) -> str:
-    return "d:" + hashlib.sha256(token.encode("ascii")).hexdigest()
+    """The store key of a token without an id: the digest of its signed part (header and
+    payload), not of the signature, which ECDSA lets anyone write in a second form."""
+    signed = token.rpartition(".")[0] if token.count(".") == 2 else token
+    return "d:" + hashlib.sha256(signed.encode("ascii")).hexdigest()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -344,7 +347,9 @@ def test_the_entry_lives_as_long_as_the_token_chain_can_be_used(user, settings, 
 def test_a_string_that_does_not_verify_is_stored_by_its_digest(client, user, frozen):
     victim = new_token(user)
     claims = tokens.decode(victim)
-    forged = new_token(user, jti=claims["jti"])
+    # Its claims differ from the victim's (a copy of the victim's signed part would be the
+    # victim's token: its digest is of the signed part).
+    forged = new_token(user, jti=claims["jti"], exp=claims["exp"] - 1)
     header, payload, signature = forged.split(".")
     forged = f"{header}.{payload}.{signature[::-1]}"
 

@@ -290,11 +290,16 @@ def sha(data: bytes) -> str:
         # Not usable as a key as it is (too long, not ASCII, a lone surrogate): its digest.
         ("a.b.c", "x" * 65, sha(b"x" * 65)),
         ("a.b.c", "caf\u00e9\ud800", sha("caf\u00e9\ud800".encode("utf-8", "replace"))),
-        # No id (or one that is not a string): a digest of the token.
-        ("a.b.c", None, sha(b"a.b.c")),
-        ("a.b.c", 5, sha(b"a.b.c")),
-        (b"a.b.c", "", sha(b"a.b.c")),
-        ("a.b.\u00e9", None, sha(b"a.b.?")),
+        # No id (or one that is not a string): a digest of the token's signed part (its
+        # header and payload), or of the whole text when it is not three segments.
+        ("a.b.c", None, sha(b"a.b")),
+        ("a.b.c", 5, sha(b"a.b")),
+        (b"a.b.c", "", sha(b"a.b")),
+        ("a.b.\u00e9", None, sha(b"a.b")),
+        ("a.\u00e9.c", None, sha(b"a.?")),
+        ("a.b", None, sha(b"a.b")),
+        ("a.b.c.d", None, sha(b"a.b.c.d")),
+        ("abc", None, sha(b"abc")),
         (None, None, sha(b"")),
     ],
     ids=plain_id,

@@ -146,12 +146,20 @@ def is_key(value: Any) -> bool:
 
 def denylist_key(raw: Any, chain_id: Any) -> str:
     """The denylist key of one token: ``t:<chain id>`` (a digest of an id that cannot be a
-    key as it is), or ``d:<sha256 of the token>`` for a token without an id."""
+    key as it is), or ``d:<sha256 of the token's signed part>`` for a token without an id.
+
+    The signed part is the header and the payload (the text before the last dot), not the
+    whole token: an ECDSA signature ``(r, s)`` has a second valid form ``(r, n - s)``, so
+    anyone holding a revoked ES256 token could make another text of it with a signature that
+    verifies. Text that is not three segments is digested whole."""
     if isinstance(chain_id, str) and chain_id:
         if is_key(chain_id):
             return f"t:{chain_id}"
         return "d:" + hashlib.sha256(chain_id.encode("utf-8", "replace")).hexdigest()
     data = raw if isinstance(raw, bytes) else str(raw).encode("ascii", "replace")
+    signed, dot, _ = data.rpartition(b".")
+    if dot and signed.count(b".") == 1:
+        data = signed
     return "d:" + hashlib.sha256(data).hexdigest()
 
 
