@@ -2,9 +2,10 @@
 
 ``get_by_natural_key()`` through the ORM builds, compiles and clones a queryset on every
 request; that costs far more than the SQL. Here the same query (the default manager's
-queryset filtered on ``USERNAME_FIELD``, plus, with the database denylist, two ``EXISTS``
-subqueries on the revocation table) is compiled once per database alias and thread, and each
-request only executes it and builds the instance with ``Model.from_db``.
+queryset filtered on ``USERNAME_FIELD``, plus, with the database denylist, one boolean column:
+an ``EXISTS`` on the revocation table for each of the token's own keys, or'ed with one for a
+cutoff of the user) is compiled once per database alias, thread and number of token keys, and
+each request only executes it and builds the instance with ``Model.from_db``.
 
 The fast path is used only where it is exactly equivalent: the user manager does not override
 ``get_by_natural_key`` and the username is a string. Everything else takes the ORM path, and
@@ -19,6 +20,7 @@ release.
 
 from __future__ import annotations
 
+import operator
 import threading
 import uuid
 import warnings
@@ -26,12 +28,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
+from functools import reduce
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import router
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from . import _state, orm, revocation, users
 from .exceptions import FastLookupWarning, TokenRevoked, UserLookupError, UserNotFound
@@ -42,8 +45,6 @@ _SENTINEL_KEYS = ("\x01rest_framework_jwt:key1\x01", "\x01rest_framework_jwt:key
 _SENTINEL_TIME = datetime(1987, 6, 5, 4, 3, 2, 10203, tzinfo=dt_timezone.utc)
 #: "Any cutoff revokes": the threshold for tokens that do not say when they were issued.
 _EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
-#: A denylist key no row can have (keys start with "t:", "d:", "u:" or "f:").
-_NO_KEY = "-"
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,9 @@ class Plan:
 
     query: orm.CompiledQuery
     username_at: int
-    keys_at: tuple[int, int] | None
+    #: Where the token's own denylist keys go (``VerifiedToken.denylist_keys``, in order), or
+    #: None when the query does not check the store.
+    keys_at: tuple[int, ...] | None
     time_at: int | None
     time_field: Any
     attnames: list[str]
@@ -92,33 +95,31 @@ def usable(model: Any) -> bool:
     )
 
 
-def _queryset(model: Any, alias: str, store: Any, attnames: list[str]) -> Any:
-    """The user query (with the store's two EXISTS subqueries when ``store`` is given)."""
+def _queryset(model: Any, alias: str, store: Any, attnames: list[str], keys: int) -> Any:
+    """The user query; when ``store`` is given, with the column ``_jwt_revoked``: an entry
+    for one of the token's ``keys`` keys, or a cutoff of the user at or after a time."""
     queryset = model._default_manager.db_manager(alias).filter(
         **{model.USERNAME_FIELD: _SENTINEL_USERNAME}
     )
     if store is None:
         return queryset.values_list(*attnames)[:2]  # two rows tell "more than one"
-    queryset = queryset.annotate(
-        _jwt_revoked=Exists(store.objects.filter(key__in=_SENTINEL_KEYS)),
-        _jwt_cut_off=Exists(
-            store.objects.filter(kind="user", user=OuterRef("pk"), not_before__gte=_SENTINEL_TIME)
-        ),
-    )
-    return queryset.values_list(*attnames, "_jwt_revoked", "_jwt_cut_off")[:2]
+    # One EXISTS per key (an equality on the unique key; SQLite runs that faster than one
+    # IN list) and one for the cutoff, or'ed into one column.
+    cut_off = store.objects.filter(kind="user", user=OuterRef("pk"), not_before__gte=_SENTINEL_TIME)
+    found = [Q(Exists(store.objects.filter(key=key))) for key in _SENTINEL_KEYS[:keys]]
+    found.append(Q(Exists(cut_off)))
+    revoked = ExpressionWrapper(reduce(operator.or_, found), output_field=BooleanField())
+    return queryset.annotate(_jwt_revoked=revoked).values_list(*attnames, "_jwt_revoked")[:2]
 
 
-def _build(model: Any, alias: str, with_revocation: bool) -> Plan:
+def _build(model: Any, alias: str, with_revocation: bool, keys: int) -> Plan:
     attnames = [f.attname for f in model._meta.concrete_fields]
     store = apps.get_model("blacklist", "Revocation") if with_revocation else None
-    query = orm.compile_queryset(_queryset(model, alias, store, attnames), alias)
+    query = orm.compile_queryset(_queryset(model, alias, store, attnames, keys), alias)
     keys_at = time_at = time_field = None
     if store is not None:
         time_field = store._meta.get_field("not_before")
-        keys_at = (
-            _position(query.params, _SENTINEL_KEYS[0]),
-            _position(query.params, _SENTINEL_KEYS[1]),
-        )
+        keys_at = tuple(_position(query.params, key) for key in _SENTINEL_KEYS[:keys])
         time_at = _position(query.params, orm.db_value(time_field, _SENTINEL_TIME, alias))
     return Plan(
         query=query,
@@ -145,11 +146,11 @@ _plans = threading.local()
 _warned: set[str] = set()
 
 
-def _plan_or_reason(model: Any, alias: str, user_only: bool) -> Plan | NoFastPath:
+def _plan_or_reason(model: Any, alias: str, keys: int, user_only: bool) -> Plan | NoFastPath:
     if not usable(model):
         return CUSTOM_MANAGER
     try:
-        return _build(model, alias, not user_only and _fuse_revocation(model))
+        return _build(model, alias, not user_only and _fuse_revocation(model), keys)
     except Exception as error:
         reason = f"{type(error).__name__}: {error}"
         if reason not in _warned:
@@ -163,18 +164,20 @@ def _plan_or_reason(model: Any, alias: str, user_only: bool) -> Plan | NoFastPat
         return NoFastPath(reason)
 
 
-def plan(model: Any, alias: str, *, user_only: bool = False) -> Plan | NoFastPath:
+def plan(model: Any, alias: str, keys: int = 1, *, user_only: bool = False) -> Plan | NoFastPath:
     """The compiled plan for this thread, alias and settings generation, or why there is
-    none. ``user_only``: the user query alone, never fused with the revocation check."""
+    none. ``keys``: how many denylist keys of the token it checks, when it checks the store
+    (1, or 2 for a token of a refresh-token family). ``user_only``: the user query alone,
+    never fused with the revocation check."""
     generation = _state.generation()
     cache = getattr(_plans, "cache", None)
     if cache is None or _plans.generation != generation:
         cache = _plans.cache = {}
         _plans.generation = generation
-    key = (model, alias, user_only)
+    key = (model, alias, keys, user_only)
     found: Plan | NoFastPath | None = cache.get(key)
     if found is None:
-        found = cache[key] = _plan_or_reason(model, alias, user_only)
+        found = cache[key] = _plan_or_reason(model, alias, keys, user_only)
     return found
 
 
@@ -197,11 +200,8 @@ def _params(
     params = list(compiled.query.params)
     params[compiled.username_at] = username
     if compiled.keys_at is not None and compiled.time_at is not None:
-        family = token.family
-        params[compiled.keys_at[0]] = revocation.token_key(token)
-        params[compiled.keys_at[1]] = (
-            revocation.family_key(family) if family is not None else _NO_KEY
-        )
+        for at, key in zip(compiled.keys_at, token.denylist_keys, strict=True):
+            params[at] = key
         params[compiled.time_at] = _cutoff_param(compiled, token.issued_at, strict, alias)
     return params
 
@@ -221,6 +221,10 @@ def fetch(
     model = _state.user_model()
     alias = router.db_for_read(model)
     compiled = plan(model, alias)
+    if not isinstance(compiled, NoFastPath) and compiled.keys_at is not None:
+        keys = len(token.denylist_keys)
+        if keys != len(compiled.keys_at):  # a token of a family: its family's key too
+            compiled = plan(model, alias, keys)
     if isinstance(compiled, NoFastPath):
         return compiled
     sql, params = compiled.query.statement(_params(compiled, username, token, strict, alias))
@@ -233,7 +237,7 @@ def fetch(
     if compiled.keys_at is None:
         return compiled.load(alias, row), None
     count = len(compiled.attnames)
-    return compiled.load(alias, row[:count]), bool(row[count] or row[count + 1])
+    return compiled.load(alias, row[:count]), bool(row[count])
 
 
 def by_natural_key(model: Any, username: Any) -> Any:

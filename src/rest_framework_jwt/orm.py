@@ -21,6 +21,7 @@ from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from django.dispatch.dispatcher import NO_RECEIVERS
+from django.utils.functional import cached_property
 
 #: Where Django's SQLite cursor (``SQLiteCursorWrapper.convert_query``) finds a ``%s``
 #: placeholder: the same pattern, so the named form below has its placeholders in the same
@@ -47,11 +48,16 @@ class CompiledQuery:
     converters: dict[int, Any]
     named_sql: str | None = None
 
+    @cached_property
+    def _names(self) -> tuple[str, ...]:
+        """The names of the placeholders of :attr:`named_sql`, in order."""
+        return tuple(f"p{i}" for i in range(len(self.params)))
+
     def statement(self, params: Sequence[Any]) -> tuple[str, Sequence[Any] | Mapping[str, Any]]:
         """The SQL and parameters to execute for ``params`` (in the order of :attr:`params`)."""
         if self.named_sql is None:
             return self.sql, params
-        return self.named_sql, {f"p{i}": value for i, value in enumerate(params)}
+        return self.named_sql, dict(zip(self._names, params, strict=True))
 
     def convert(self, row: Sequence[Any]) -> Sequence[Any]:
         """``row`` as the ORM would return it (database values converted to Python): each

@@ -15,7 +15,6 @@ The check costs one indexed query (database backend) or one ``get_many`` (cache 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import math
@@ -38,6 +37,9 @@ from .settings import api_settings
 from .signals import tokens_revoked
 from .verification import ACTOR_CLAIM as ACTOR_CLAIM
 from .verification import VerifiedToken
+from .verification import denylist_key as denylist_key
+from .verification import family_key as family_key
+from .verification import is_key as is_key
 
 CACHE_PREFIX = "rest_framework_jwt:revoked:"
 
@@ -136,45 +138,14 @@ def usable_until(token: VerifiedToken | Mapping[str, Any]) -> datetime:
     return _as_datetime(min(max(known) + leeway, MAX_TIMESTAMP))
 
 
-def is_key(value: Any) -> bool:
-    """True for a string that can go into a store key or a key column as it is: 1 to 64
-    printable ASCII characters (no NUL, no lone surrogate, nothing a database refuses)."""
-    return (
-        isinstance(value, str) and 0 < len(value) <= 64 and value.isascii() and value.isprintable()
-    )
-
-
-def denylist_key(raw: Any, chain_id: Any) -> str:
-    """The denylist key of one token: ``t:<chain id>`` (a digest of an id that cannot be a
-    key as it is), or ``d:<sha256 of the token's signed part>`` for a token without an id.
-
-    The signed part is the header and the payload (the text before the last dot), not the
-    whole token: an ECDSA signature ``(r, s)`` has a second valid form ``(r, n - s)``, so
-    anyone holding a revoked ES256 token could make another text of it with a signature that
-    verifies. Text that is not three segments is digested whole."""
-    if isinstance(chain_id, str) and chain_id:
-        if is_key(chain_id):
-            return f"t:{chain_id}"
-        return "d:" + hashlib.sha256(chain_id.encode("utf-8", "replace")).hexdigest()
-    data = raw if isinstance(raw, bytes) else str(raw).encode("ascii", "replace")
-    signed, dot, _ = data.rpartition(b".")
-    if dot and signed.count(b".") == 1:
-        data = signed
-    return "d:" + hashlib.sha256(data).hexdigest()
-
-
 def token_key(token: Any, payload: Mapping[str, Any] | None = None) -> str:
     """The denylist key of ``token`` (a VerifiedToken, or a raw token and its payload)."""
-    verified = as_verified(token, payload)
-    return denylist_key(verified.raw, verified.chain_id)
+    return as_verified(token, payload).denylist_keys[0]
 
 
 def user_key(user_pk: Any) -> str:
+    """The denylist key of a user's cutoff: ``u:<user pk>``."""
     return f"u:{user_pk}"
-
-
-def family_key(family_id: Any) -> str:
-    return f"f:{family_id}"
 
 
 #: Latest expiry stored (year 9999), whatever a token claims.
@@ -329,11 +300,12 @@ class CacheDenylist(Denylist):
     def lookup(self, keys: list[str]) -> dict[str, float | None]:
         # Any error of the cache backend (a Redis or Memcached client's own exception types)
         # means the answer is unknown: refuse to guess, and never accept the token unchecked.
+        names = [CACHE_PREFIX + key for key in keys]
         try:
-            found = self.cache.get_many([CACHE_PREFIX + key for key in keys])
+            found = self.cache.get_many(names)
         except Exception as error:
             raise unavailable(error, "cache") from error
-        return self._entries(found)
+        return self._entries(found) if found else {}
 
     async def alookup(self, keys: list[str]) -> dict[str, float | None]:
         """:meth:`lookup` through Django's async cache API (``aget_many``)."""
@@ -375,11 +347,14 @@ def uses_database() -> bool:
     return bool(api_settings.JWT_DENYLIST_BACKEND != "cache")
 
 
+#: The two backends; they hold no state of their own (the cache is looked up per call).
+_DATABASE = DatabaseDenylist()
+_CACHE = CacheDenylist()
+
+
 def denylist() -> DatabaseDenylist | CacheDenylist:
     """The configured backend (``JWT_DENYLIST_BACKEND``)."""
-    if api_settings.JWT_DENYLIST_BACKEND == "cache":
-        return CacheDenylist()
-    return DatabaseDenylist()
+    return _CACHE if api_settings.JWT_DENYLIST_BACKEND == "cache" else _DATABASE
 
 
 def check(token: VerifiedToken, user: Any = None, revoked: bool | None = None) -> None:
@@ -412,13 +387,13 @@ def _keys_to_look_up(token: VerifiedToken, user: Any, revoked: bool | None) -> l
         return []
     if not _state.config().revocation:
         return []
-    keys = [token_key(token)]
+    own = token.denylist_keys  # the token's and its family's, built once per token
+    keys = [own[0]]
     owner = user.pk if user is not None else token.claims.get("user_id")
     # (A user id of a type no user has, from an unverified claim, can match no cutoff.)
     if (type(owner) is int and abs(owner) < 2**63) or is_key(owner):
         keys.append(user_key(owner))
-    if token.family is not None:
-        keys.append(family_key(token.family))
+    keys.extend(own[1:])
     return keys
 
 

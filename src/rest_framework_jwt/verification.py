@@ -10,6 +10,7 @@ again.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -45,6 +46,38 @@ def _number(value: Any) -> float | None:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def is_key(value: Any) -> bool:
+    """True for a string that can go into a store key or a key column as it is: 1 to 64
+    printable ASCII characters (no NUL, no lone surrogate, nothing a database refuses)."""
+    return (
+        isinstance(value, str) and 0 < len(value) <= 64 and value.isascii() and value.isprintable()
+    )
+
+
+def denylist_key(raw: Any, chain_id: Any) -> str:
+    """The denylist key of one token: ``t:<chain id>`` (a digest of an id that cannot be a
+    key as it is), or ``d:<sha256 of the token's signed part>`` for a token without an id.
+
+    The signed part is the header and the payload (the text before the last dot), not the
+    whole token: an ECDSA signature ``(r, s)`` has a second valid form ``(r, n - s)``, so
+    anyone holding a revoked ES256 token could make another text of it with a signature that
+    verifies. Text that is not three segments is digested whole."""
+    if isinstance(chain_id, str) and chain_id:
+        if is_key(chain_id):
+            return f"t:{chain_id}"
+        return "d:" + hashlib.sha256(chain_id.encode("utf-8", "replace")).hexdigest()
+    data = raw if isinstance(raw, bytes) else str(raw).encode("ascii", "replace")
+    signed, dot, _ = data.rpartition(b".")
+    if dot and signed.count(b".") == 1:
+        data = signed
+    return "d:" + hashlib.sha256(data).hexdigest()
+
+
+def family_key(family_id: Any) -> str:
+    """The denylist key of a refresh-token family (one login session): ``f:<family id>``."""
+    return f"f:{family_id}"
 
 
 def _is_actor_key(pk: Any) -> bool:
@@ -179,6 +212,16 @@ class VerifiedToken:
         if ACTOR_CLAIM not in self.claims:
             return None
         return _checked_actor(self.claims[ACTOR_CLAIM])
+
+    @cached_property
+    def denylist_keys(self) -> tuple[str, ...]:
+        """The denylist keys of the token itself: its own (:func:`denylist_key`), then its
+        family's (:func:`family_key`) if it has one. They depend on the token alone, so a
+        token verified before (the same object, see :func:`decode`) does not build them
+        again; the user's key depends on the user found and is not among them."""
+        own = denylist_key(self.raw, self.chain_id)
+        family = self.family
+        return (own,) if family is None else (own, family_key(family))
 
     @property
     def password_version(self) -> str | None:
