@@ -18,6 +18,7 @@ from __future__ import annotations
 import hmac
 import logging
 import math
+import threading
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -25,6 +26,7 @@ from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from rest_framework.response import Response
@@ -290,6 +292,32 @@ def _user_id(store: Any, user: Any) -> Any:
     return user.pk
 
 
+class _ThreadsCache(threading.local):
+    """This thread's object of the denylist cache (what ``caches[alias]`` answered), for the
+    alias and the ``CACHES`` it was made under: Django gives a thread the same object for an
+    alias each time, so a request need not look it up again (``caches[alias]`` goes through
+    asgiref's context-local storage, about a microsecond)."""
+
+    alias: str | None = None
+    generation = -1
+    cache: Any = None
+
+
+_threads_cache = _ThreadsCache()
+#: Counts the changes of the CACHES setting (``override_settings``): a thread's kept object
+#: made before one is not used after it.
+_caches_generation = 0
+
+
+def _caches_changed(*, setting: str, **kwargs: Any) -> None:
+    global _caches_generation
+    if setting == "CACHES":
+        _caches_generation += 1
+
+
+setting_changed.connect(_caches_changed, dispatch_uid="rest_framework_jwt.revocation.caches")
+
+
 class CacheDenylist(Denylist):
     """The denylist in a Django cache (``JWT_DENYLIST_CACHE``); entries expire with the tokens."""
 
@@ -297,12 +325,22 @@ class CacheDenylist(Denylist):
     def cache(self) -> Any:
         return caches[api_settings.JWT_DENYLIST_CACHE]
 
+    @staticmethod
+    def _thread_cache() -> Any:
+        """:attr:`cache`, kept for this thread (see :class:`_ThreadsCache`)."""
+        alias = api_settings.JWT_DENYLIST_CACHE
+        kept = _threads_cache
+        if kept.alias != alias or kept.generation != _caches_generation:
+            kept.cache = caches[alias]
+            kept.alias, kept.generation = alias, _caches_generation
+        return kept.cache
+
     def lookup(self, keys: list[str]) -> dict[str, float | None]:
         # Any error of the cache backend (a Redis or Memcached client's own exception types)
         # means the answer is unknown: refuse to guess, and never accept the token unchecked.
         names = [CACHE_PREFIX + key for key in keys]
         try:
-            found = self.cache.get_many(names)
+            found = self._thread_cache().get_many(names)
         except Exception as error:
             raise unavailable(error, "cache") from error
         return self._entries(found) if found else {}
@@ -366,7 +404,9 @@ def check(token: VerifiedToken, user: Any = None, revoked: bool | None = None) -
     """
     keys = _keys_to_look_up(token, user, revoked)
     if keys:
-        _refuse_found(denylist().lookup(keys), token)
+        found = denylist().lookup(keys)
+        if found:
+            _refuse_found(found, token)
 
 
 async def acheck(token: VerifiedToken, user: Any = None, revoked: bool | None = None) -> None:
