@@ -243,6 +243,10 @@ def calibrate(ready: list[Built], seconds: float) -> tuple[dict[str, int], dict[
             while True:
                 began = time.perf_counter()
                 requests = [built.make() for _ in range(size)]
+                # As timing.py does before its clock: a collection of this process's large
+                # heap falling inside a small batch made it look 10x slower, and that case's
+                # values then few requests each (cold, so dearer per request).
+                gc.collect()
                 cpu = time.thread_time()
                 for request in requests:
                     built.view(request).render()
